@@ -1,0 +1,1 @@
+"""Code shared by every MedCode service: settings, logging, gRPC bootstrap, the platform runner."""

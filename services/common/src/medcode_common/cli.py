@@ -1,0 +1,63 @@
+"""The `medcode` operator command: `run`, `status`, and commands contributed by services.
+
+Service packages add subcommands through the ``medcode.commands`` entry-point group (a
+callable that receives the argparse sub-parsers), so this library never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import entry_points
+
+from medcode_common.health_probe import grpc_serving, http_ready
+from medcode_common.launch import installed_launches
+from medcode_common.logs import configure_logging
+from medcode_common.runner import run_platform
+
+
+def _cmd_run(_args: argparse.Namespace) -> int:
+    return run_platform()
+
+
+def _cmd_status(_args: argparse.Namespace) -> int:
+    """Print one line per installed service: its address and whether it answers."""
+    all_up = True
+    for launch in installed_launches():
+        address = f"127.0.0.1:{os.environ.get(launch.port_env) or launch.default_port}"
+        if launch.health == "grpc":
+            up = grpc_serving(address)
+        else:
+            up = http_ready(f"http://{address}{launch.health_path}")
+        all_up &= up
+        sys.stdout.write(f"{launch.name:<10} {address:<21} {'ready' if up else 'DOWN'}\n")
+    return 0 if all_up else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every installed plugin's subcommands."""
+    parser = argparse.ArgumentParser(prog="medcode", description="MedCode operator CLI")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ...")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="start the whole platform on loopback").set_defaults(
+        handler=_cmd_run
+    )
+    commands.add_parser("status", help="show whether each service answers").set_defaults(
+        handler=_cmd_status
+    )
+    for ep in sorted(entry_points(group="medcode.commands"), key=lambda ep: ep.name):
+        ep.load()(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `medcode` console script."""
+    args = build_parser().parse_args(argv)
+    configure_logging(args.log_level)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""gRPC server bootstrap: health service, port binding and graceful shutdown in one place."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Iterable
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from medcode_common.settings import GrpcServiceSettings
+
+log = logging.getLogger(__name__)
+
+Registrar = Callable[[grpc.aio.Server], None]
+
+
+def create_server(
+    *, settings: GrpcServiceSettings, register: Registrar
+) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
+    """Build an aio server with the standard health service; return it and the bound port.
+
+    Binding here (not in the caller) lets tests ask for port 0 and learn the real port.
+    Named services are unknown to the health service until `mark_serving`, which the
+    caller runs after `start()`; the server loads its data before binding, so a probe that
+    connects at all talks to a ready server.
+    """
+    server = grpc.aio.server(
+        maximum_concurrent_rpcs=settings.max_workers_hint,
+        options=[("grpc.so_reuseport", 0)],
+    )
+    register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    port = server.add_insecure_port(f"{settings.host}:{settings.port}")
+    if port == 0:
+        raise OSError(f"cannot bind {settings.host}:{settings.port}")
+    return server, port, health_servicer
+
+
+async def mark_serving(health_servicer: health.aio.HealthServicer, names: Iterable[str]) -> None:
+    """Report SERVING for the overall server ("") and each named service."""
+    for name in ("", *names):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+
+async def run_until_signal(
+    server: grpc.aio.Server,
+    *,
+    health_servicer: health.aio.HealthServicer,
+    names: Iterable[str],
+    grace: float,
+) -> None:
+    """Start `server`, serve until SIGINT/SIGTERM, then drain for `grace` seconds and stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    await mark_serving(health_servicer, names)
+    await stop.wait()
+    log.info("shutting down (grace %.1fs)", grace)
+    await health_servicer.enter_graceful_shutdown()
+    await server.stop(grace)

@@ -1,0 +1,147 @@
+"""`medcode run`: start every installed service on loopback, in order, and stop them together.
+
+Children get SIGTERM when the runner gets SIGINT/SIGTERM, and the kernel kills them if the
+runner itself dies (PR_SET_PDEATHSIG), so no run leaves orphan processes behind.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from medcode_common.health_probe import grpc_serving, http_ready
+from medcode_common.launch import ServiceLaunch, installed_launches
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: ask Linux to SIGTERM it when the runner dies."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+@dataclass
+class _Running:
+    launch: ServiceLaunch
+    address: str
+    process: subprocess.Popen[bytes]
+
+
+class PlatformRunner:
+    """Starts services one by one, waits for each to be ready, supervises, stops all."""
+
+    def __init__(self, *, env: Mapping[str, str], start_timeout: float = 120.0) -> None:
+        self._env = dict(env)
+        self._start_timeout = start_timeout
+        self._running: list[_Running] = []
+        self._stopping = False
+
+    @property
+    def stopping(self) -> bool:
+        """True once a stop was requested."""
+        return self._stopping
+
+    @property
+    def front_address(self) -> str | None:
+        """Address of the last service started (the gateway, when everything is up)."""
+        return self._running[-1].address if self._running else None
+
+    def request_stop(self) -> None:
+        """Ask `supervise` (or the start loop) to return; safe to call from a signal handler."""
+        self._stopping = True
+
+    def _address_of(self, launch: ServiceLaunch) -> str:
+        port = self._env.get(launch.port_env) or str(launch.default_port)
+        self._env[launch.port_env] = port
+        return f"127.0.0.1:{port}"
+
+    def _ready(self, item: _Running) -> bool:
+        if item.launch.health == "grpc":
+            return grpc_serving(item.address)
+        return http_ready(f"http://{item.address}{item.launch.health_path}")
+
+    def start(self, launch: ServiceLaunch) -> None:
+        """Prepare, start and wait for one service; raise RuntimeError if it never gets ready."""
+        if launch.prepare is not None:
+            launch.prepare(self._env)
+        address = self._address_of(launch)
+        by_name = {item.launch.name: item.address for item in self._running}
+        for variable, peer in launch.peers.items():
+            if peer in by_name:
+                self._env[variable] = by_name[peer]
+        log.info("starting %s on %s", launch.name, address)
+        process = subprocess.Popen(list(launch.argv), env=self._env, preexec_fn=_die_with_parent)
+        item = _Running(launch, address, process)
+        self._running.append(item)
+        deadline = time.monotonic() + self._start_timeout
+        while not self._ready(item):
+            if process.poll() is not None:
+                raise RuntimeError(f"{launch.name} exited with code {process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{launch.name} not ready after {self._start_timeout:.0f}s")
+            time.sleep(0.1)
+        log.info("%s ready on %s", launch.name, address)
+
+    def stop(self, *, grace: float = 10.0) -> None:
+        """SIGTERM every child (last started first), then SIGKILL any still alive after `grace`."""
+        self._stopping = True
+        for item in reversed(self._running):
+            if item.process.poll() is None:
+                item.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for item in reversed(self._running):
+            try:
+                item.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %.0fs; killing it", item.launch.name, grace)
+                item.process.kill()
+                item.process.wait()
+
+    def supervise(self) -> int:
+        """Block until a signal or a child exits; return the exit code for the runner."""
+        while not self._stopping:
+            for item in self._running:
+                if item.process.poll() is not None:
+                    log.error(
+                        "%s exited with %s; stopping", item.launch.name, item.process.returncode
+                    )
+                    return 1
+            time.sleep(0.2)
+        return 0
+
+
+def run_platform(env: Mapping[str, str] | None = None) -> int:
+    """Start every installed service and run until Ctrl-C or SIGTERM; return an exit code."""
+    runner = PlatformRunner(env=dict(os.environ if env is None else env))
+
+    def _on_signal(signum: int, _frame: object) -> None:
+        log.info("received %s; stopping", signal.Signals(signum).name)
+        runner.request_stop()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    code = 0
+    try:
+        for launch in installed_launches():
+            if runner.stopping:
+                break
+            runner.start(launch)
+        if not runner.stopping:
+            log.info("MedCode is up: http://%s", runner.front_address)
+        code = runner.supervise()
+    except RuntimeError as error:
+        log.error("%s", error)
+        code = 1
+    finally:
+        runner.stop()
+    return code
