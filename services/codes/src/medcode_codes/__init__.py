@@ -1,0 +1,1 @@
+"""MedCode codes service: versioned code-set snapshots served over gRPC."""

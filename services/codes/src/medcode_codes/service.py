@@ -1,0 +1,158 @@
+"""The CodesService gRPC servicer: request checking, release selection, response shaping."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import grpc
+
+from medcode.codes.v1 import codes_service_pb2 as pb
+from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_codes.convert import (
+    PB_TO_SYSTEM,
+    STATUS_TO_PB,
+    SYSTEM_TO_PB,
+    export_code,
+    full_code,
+    summary,
+)
+from medcode_codes.errors import CodeNotFound, streaming, unary
+from medcode_codes.normalize import normalize_code
+from medcode_codes.snapshot.reader import Snapshot
+from medcode_codes.snapshot.releases import ReleaseCatalog
+from medcode_codes.systems import System
+from medcode_codes.validation import validate_one
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["CodesService"].full_name
+_EXPORT_YIELD_EVERY = 500
+
+
+def _system(value: int) -> System:
+    try:
+        return PB_TO_SYSTEM[value]
+    except KeyError:
+        raise ValueError("system is required: ICD10CM, ICD10PCS, HCPCS or CPT") from None
+
+
+class CodesServicer(pb_grpc.CodesServiceServicer):
+    """Answers code questions from the loaded snapshots; never writes anything."""
+
+    def __init__(self, *, catalog: ReleaseCatalog, max_batch: int = 1000) -> None:
+        self._catalog = catalog
+        self._max_batch = max_batch
+
+    def _snapshot(self, system: System, selector: pb.ReleaseSelector) -> Snapshot:
+        return self._catalog.select(system, release=selector.release, as_of=selector.as_of)
+
+    def _check_batch(self, codes: list[str]) -> None:
+        if not codes:
+            raise ValueError("codes must list at least one code")
+        if len(codes) > self._max_batch:
+            raise ValueError(f"at most {self._max_batch} codes per request, got {len(codes)}")
+
+    def _record(self, system: System, snapshot: Snapshot, raw: str) -> pb.Code:
+        code = normalize_code(system, raw)
+        record = snapshot.record(code)
+        if record is None:
+            raise CodeNotFound(
+                f"{code} is not a {system.label} code in release {snapshot.meta.release}"
+            )
+        return full_code(record, system=system, release=snapshot.meta.release)
+
+    @unary
+    async def GetCode(
+        self, request: pb.GetCodeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetCodeResponse:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        return pb.GetCodeResponse(code=self._record(system, snapshot, request.code))
+
+    @unary
+    async def BatchGetCodes(
+        self, request: pb.BatchGetCodesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.BatchGetCodesResponse:
+        system = _system(request.system)
+        self._check_batch(list(request.codes))
+        snapshot = self._snapshot(system, request.release)
+        response = pb.BatchGetCodesResponse()
+        for raw in request.codes:
+            try:
+                response.codes.append(self._record(system, snapshot, raw))
+            except CodeNotFound:
+                response.missing.append(raw)
+        return response
+
+    @unary
+    async def ListChildren(
+        self, request: pb.ListChildrenRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListChildrenResponse:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        parent = normalize_code(system, request.code) if request.code.strip() else None
+        if parent is not None and snapshot.node(parent) is None:
+            raise CodeNotFound(
+                f"{parent} is not a {system.label} code in release {snapshot.meta.release}"
+            )
+        children = [summary(node) for node in snapshot.children(parent)]
+        return pb.ListChildrenResponse(children=children, release=snapshot.meta.release)
+
+    @unary
+    async def ListAncestors(
+        self, request: pb.ListAncestorsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListAncestorsResponse:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        code = self._record(system, snapshot, request.code)
+        return pb.ListAncestorsResponse(ancestors=code.ancestors, release=snapshot.meta.release)
+
+    @unary
+    async def ValidateCodes(
+        self, request: pb.ValidateCodesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ValidateCodesResponse:
+        system = _system(request.system)
+        self._check_batch(list(request.codes))
+        snapshot = self._snapshot(system, request.release)
+        response = pb.ValidateCodesResponse(release=snapshot.meta.release)
+        for raw in request.codes:
+            verdict = validate_one(snapshot, system, raw)
+            response.verdicts.add(
+                input=verdict.input,
+                code=verdict.code,
+                status=STATUS_TO_PB[verdict.status],
+                valid=verdict.status in {"billable", "not_billable"},
+                billable=verdict.status == "billable",
+                message=verdict.message,
+                title=verdict.title,
+                suggestions=[summary(node) for node in verdict.suggestions],
+            )
+        return response
+
+    @unary
+    async def ListReleases(
+        self, request: pb.ListReleasesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListReleasesResponse:
+        system = None if request.system == pb.CODE_SYSTEM_UNSPECIFIED else _system(request.system)
+        response = pb.ListReleasesResponse()
+        for snapshot in self._catalog.all(system):
+            meta = snapshot.meta
+            response.releases.add(
+                system=SYSTEM_TO_PB[System(meta.system)],
+                release=meta.release,
+                effective_date=meta.effective_date.isoformat(),
+                code_count=meta.code_count,
+                billable_count=meta.billable_count,
+                source=meta.source,
+            )
+        return response
+
+    @streaming
+    async def ExportCodes(
+        self, request: pb.ExportCodesRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[pb.ExportCodesResponse]:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        for count, node in enumerate(snapshot.iter_nodes(), start=1):
+            yield pb.ExportCodesResponse(code=export_code(snapshot, node, system=system))
+            if count % _EXPORT_YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # let other RPCs run during a long export

@@ -1,0 +1,24 @@
+"""Codes service configuration, from MEDCODE_CODES_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from medcode_common.settings import GrpcServiceSettings
+
+DEFAULT_PORT = 50051
+
+
+class CodesSettings(GrpcServiceSettings):
+    """Where the codes service listens and where its snapshots are."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCODE_CODES_", extra="ignore")
+
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    data_dir: Path = Field(
+        default=Path("var"), description="Holds snapshots/<system>/<release>.sqlite."
+    )
+    max_batch: int = Field(default=1000, ge=1, description="Most codes per batch/validate call.")

@@ -1,0 +1,1 @@
+"""Immutable per-release SQLite snapshots: one writer (importers), one reader (the server)."""

@@ -1,0 +1,193 @@
+"""Read-only access to one snapshot file, shaped for the questions the service answers.
+
+Snapshots never change once written, so the file is opened immutable (no locking) and
+assembled records are cached per snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from medcode_codes.importers.records import NOTE_TYPES
+from medcode_codes.snapshot.schema import SCHEMA_VERSION
+
+#: Note types that apply to every code below the node they are written at; an inclusion
+#: term describes only the node it is listed under.
+INHERITED_NOTE_TYPES = frozenset(NOTE_TYPES) - {"inclusionTerm"}
+
+_NODE_COLUMNS = "code, title, kind, billable, parent, extra"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRow:
+    """One node, without its notes."""
+
+    code: str
+    title: str
+    kind: str
+    billable: bool
+    parent: str | None
+    extra: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """A note as it applies to some code: where it is written and whether it is inherited."""
+
+    type: str
+    text: str
+    source_code: str
+    inherited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SeventhRow:
+    """A 7th character as it applies to some code, with the code that defines it."""
+
+    character: str
+    description: str
+    source_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRecord:
+    """Everything a code page needs, assembled once per code."""
+
+    node: NodeRow
+    ancestors: tuple[NodeRow, ...]
+    children: tuple[NodeRow, ...]
+    notes: tuple[NoteRow, ...]
+    seventh_characters: tuple[SeventhRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotMeta:
+    """Identity and counts of a snapshot's release."""
+
+    system: str
+    release: str
+    effective_date: dt.date
+    source: str
+    code_count: int
+    billable_count: int
+    source_digest: str
+
+
+class SnapshotFormatError(RuntimeError):
+    """The file is not a snapshot this version of the service can read."""
+
+
+def _row(values: tuple[Any, ...]) -> NodeRow:
+    code, title, kind, billable, parent, extra = values
+    return NodeRow(code, title, kind, bool(billable), parent, json.loads(extra) if extra else {})
+
+
+class Snapshot:
+    """One release of one code system, opened read-only."""
+
+    def __init__(self, path: Path, *, cache_size: int = 8192) -> None:
+        self.path = path
+        uri = f"file:{path.resolve()}?mode=ro&immutable=1"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            raise SnapshotFormatError(
+                f"{path}: schema {meta.get('schema_version')!r}, expected {SCHEMA_VERSION!r}; "
+                "re-run the import"
+            )
+        self.meta = SnapshotMeta(
+            system=meta["system"],
+            release=meta["release"],
+            effective_date=dt.date.fromisoformat(meta["effective_date"]),
+            source=meta["source"],
+            code_count=int(meta["code_count"]),
+            billable_count=int(meta["billable_count"]),
+            source_digest=meta.get("source_digest", ""),
+        )
+        self.record = lru_cache(maxsize=cache_size)(self._record)
+
+    def close(self) -> None:
+        """Release the file handle."""
+        self._db.close()
+
+    def node(self, code: str) -> NodeRow | None:
+        """The node with canonical `code`, if present."""
+        found = self._db.execute(
+            f"SELECT {_NODE_COLUMNS} FROM node WHERE code = ?", (code,)
+        ).fetchone()
+        return _row(found) if found else None
+
+    def children(self, code: str | None) -> list[NodeRow]:
+        """Direct children in tabular order; `None` lists the top level."""
+        where = "parent IS NULL" if code is None else "parent = ?"
+        params = () if code is None else (code,)
+        query = f"SELECT {_NODE_COLUMNS} FROM node WHERE {where} ORDER BY seq"
+        return [_row(r) for r in self._db.execute(query, params)]
+
+    def ancestors(self, node: NodeRow) -> list[NodeRow]:
+        """Ancestors of `node` from the top down to its parent."""
+        chain: list[NodeRow] = []
+        parent = node.parent
+        while parent is not None:
+            above = self.node(parent)
+            if above is None:
+                break
+            chain.append(above)
+            parent = above.parent
+        chain.reverse()
+        return chain
+
+    def own_notes(self, code: str) -> list[tuple[str, str]]:
+        """(type, text) of the notes written at `code`, in order."""
+        query = "SELECT type, text FROM note WHERE code = ? ORDER BY seq"
+        return list(self._db.execute(query, (code,)))
+
+    def own_seventh_characters(self, code: str) -> list[tuple[str, str]]:
+        """(character, description) defined at `code`, in order."""
+        query = "SELECT character, description FROM seventh_character WHERE code = ? ORDER BY seq"
+        return list(self._db.execute(query, (code,)))
+
+    def billable_descendants(self, code: str, *, limit: int) -> list[NodeRow]:
+        """Up to `limit` billable nodes below `code`, in tabular order."""
+        query = f"""
+            WITH RECURSIVE below(code) AS (
+                SELECT code FROM node WHERE parent = :code
+                UNION ALL SELECT node.code FROM node JOIN below ON node.parent = below.code
+            )
+            SELECT {_NODE_COLUMNS} FROM node WHERE billable = 1
+              AND code IN (SELECT code FROM below) ORDER BY seq LIMIT :limit"""
+        return [_row(r) for r in self._db.execute(query, {"code": code, "limit": limit})]
+
+    def iter_nodes(self) -> Iterator[NodeRow]:
+        """Every node in tabular order (parents before children)."""
+        yield from (
+            _row(r) for r in self._db.execute(f"SELECT {_NODE_COLUMNS} FROM node ORDER BY seq")
+        )
+
+    def _record(self, code: str) -> CodeRecord | None:
+        node = self.node(code)
+        if node is None:
+            return None
+        ancestors = self.ancestors(node)
+        notes = [NoteRow(t, text, code, False) for t, text in self.own_notes(code)]
+        sevenths = [SeventhRow(c, d, code) for c, d in self.own_seventh_characters(code)]
+        for above in reversed(ancestors):
+            notes.extend(
+                NoteRow(t, text, above.code, True)
+                for t, text in self.own_notes(above.code)
+                if t in INHERITED_NOTE_TYPES
+            )
+            if not sevenths:
+                sevenths = [
+                    SeventhRow(c, d, above.code) for c, d in self.own_seventh_characters(above.code)
+                ]
+        return CodeRecord(
+            node, tuple(ancestors), tuple(self.children(code)), tuple(notes), tuple(sevenths)
+        )

@@ -1,0 +1,73 @@
+"""Pytest fixtures that start a real codes server on loopback (a `pytest11` plugin).
+
+Other packages' tests (the gateway, cross-service tests) use `codes_address` to talk to
+the real service over gRPC instead of a stand-in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from medcode_codes.importers.defaults import import_defaults
+from medcode_codes.server import create_codes_server
+from medcode_codes.service import SERVICE_NAME
+from medcode_codes.settings import CodesSettings
+from medcode_common.grpc_server import mark_serving
+
+
+@pytest.fixture(scope="session")
+def codes_data_dir() -> Path:
+    """A data dir with the default snapshots, built on first use and reused after.
+
+    Set MEDCODE_TEST_DATA_DIR to choose it; the default is ./var/test-data.
+    """
+    path = Path(os.environ.get("MEDCODE_TEST_DATA_DIR") or "var/test-data").resolve()
+    import_defaults(path)
+    return path
+
+
+class ServerThread:
+    """An asyncio gRPC server running on its own event loop in a daemon thread."""
+
+    def __init__(self, settings: CodesSettings) -> None:
+        self._settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="codes-server", daemon=True)
+        self.port = 0
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._start())
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _start(self) -> None:
+        self._server, self.port, health = create_codes_server(self._settings)
+        await self._server.start()
+        await mark_serving(health, [SERVICE_NAME])
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(timeout=60):
+            raise RuntimeError("codes server did not start")
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self._server.stop(0), self._loop).result(timeout=10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def codes_address(codes_data_dir: Path) -> Iterator[str]:
+    """host:port of a real codes gRPC server serving the default snapshots."""
+    server = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=codes_data_dir))
+    server.start()
+    yield f"127.0.0.1:{server.port}"
+    server.stop()
