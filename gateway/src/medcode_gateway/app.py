@@ -1,0 +1,36 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from medcode_gateway.clients import ServiceClients
+from medcode_gateway.problems import install_problem_handlers
+from medcode_gateway.routers import codes, health
+from medcode_gateway.settings import GatewaySettings
+
+DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
+
+Errors are RFC 9457 problem documents (`application/problem+json`)."""
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    """Build the app; channels open at start-up and close at shutdown."""
+    chosen = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.clients = ServiceClients.connect(chosen)
+        try:
+            yield
+        finally:
+            await app.state.clients.close()
+
+    app = FastAPI(title="MedCode API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(codes.router)
+    return app

@@ -1,0 +1,70 @@
+"""gRPC channels to the services, opened once per process, with a deadline on every call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import grpc
+from fastapi import Depends, Request
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
+from medcode_gateway.settings import GatewaySettings
+
+_CHANNEL_OPTIONS = [
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.max_receive_message_length", 32 * 1024 * 1024),
+]
+
+
+@dataclass
+class ServiceClients:
+    """Stubs for every service the gateway calls, and the deadline to use."""
+
+    codes: codes_grpc.CodesServiceStub
+    health: dict[str, tuple[str, health_pb2_grpc.HealthStub]]
+    timeout: float
+    readiness_timeout: float
+    channels: list[grpc.aio.Channel]
+
+    @classmethod
+    def connect(cls, settings: GatewaySettings) -> ServiceClients:
+        """Open channels lazily (gRPC connects on first call), so start-up never blocks."""
+        codes_channel = grpc.aio.insecure_channel(settings.codes_addr, options=_CHANNEL_OPTIONS)
+        return cls(
+            codes=codes_grpc.CodesServiceStub(codes_channel),
+            health={"codes": (settings.codes_addr, health_pb2_grpc.HealthStub(codes_channel))},
+            timeout=settings.rpc_timeout_seconds,
+            readiness_timeout=settings.readiness_timeout_seconds,
+            channels=[codes_channel],
+        )
+
+    async def close(self) -> None:
+        """Close every channel."""
+        for channel in self.channels:
+            await channel.close()
+
+    async def unready_services(self) -> dict[str, str]:
+        """Services that do not report SERVING, with the reason, e.g. {"codes": "UNAVAILABLE"}."""
+        failing: dict[str, str] = {}
+        for name, (_address, stub) in self.health.items():
+            try:
+                reply = await stub.Check(
+                    health_pb2.HealthCheckRequest(service=""), timeout=self.readiness_timeout
+                )
+            except grpc.aio.AioRpcError as error:
+                failing[name] = error.code().name
+                continue
+            if reply.status != health_pb2.HealthCheckResponse.SERVING:
+                failing[name] = health_pb2.HealthCheckResponse.ServingStatus.Name(reply.status)
+        return failing
+
+
+def get_clients(request: Request) -> ServiceClients:
+    """FastAPI dependency: the process-wide clients stored on app.state at start-up."""
+    clients: ServiceClients = request.app.state.clients
+    return clients
+
+
+Clients = Annotated[ServiceClients, Depends(get_clients)]

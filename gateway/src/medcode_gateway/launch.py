@@ -1,0 +1,19 @@
+"""How `medcode run` starts the gateway (advertised via the medcode.services entry point)."""
+
+from __future__ import annotations
+
+import sys
+
+from medcode_common.launch import ServiceLaunch
+from medcode_gateway.settings import DEFAULT_PORT
+
+LAUNCH = ServiceLaunch(
+    name="gateway",
+    order=100,
+    argv=[sys.executable, "-m", "medcode_gateway"],
+    port_env="MEDCODE_GATEWAY_PORT",
+    default_port=DEFAULT_PORT,
+    health="http",
+    health_path="/readyz",
+    peers={"MEDCODE_GATEWAY_CODES_ADDR": "codes"},
+)

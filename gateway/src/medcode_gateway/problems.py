@@ -1,0 +1,96 @@
+"""RFC 9457 problem responses, and the one place gRPC status codes become HTTP statuses."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import grpc
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+
+GRPC_TO_HTTP = {
+    grpc.StatusCode.INVALID_ARGUMENT: 400,
+    grpc.StatusCode.FAILED_PRECONDITION: 400,
+    grpc.StatusCode.OUT_OF_RANGE: 400,
+    grpc.StatusCode.UNAUTHENTICATED: 401,
+    grpc.StatusCode.PERMISSION_DENIED: 403,
+    grpc.StatusCode.NOT_FOUND: 404,
+    grpc.StatusCode.ALREADY_EXISTS: 409,
+    grpc.StatusCode.ABORTED: 409,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: 429,
+    grpc.StatusCode.UNAVAILABLE: 503,
+    grpc.StatusCode.DEADLINE_EXCEEDED: 504,
+}
+
+
+class Problem(Exception):
+    """Raise to answer with a problem document."""
+
+    def __init__(self, status: int, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.extensions = extensions
+
+
+def problem_response(
+    status: int, detail: str, *, instance: str = "", **extensions: Any
+) -> JSONResponse:
+    """A problem+json response; `type` is about:blank so `title` is the HTTP reason phrase."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def http_status_for(code: grpc.StatusCode) -> int:
+    """The HTTP status for a gRPC status (500 for anything unexpected)."""
+    return GRPC_TO_HTTP.get(code, 500)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Make every error the gateway returns a problem document."""
+
+    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, Problem)
+        return problem_response(
+            error.status, error.detail, instance=request.url.path, **error.extensions
+        )
+
+    async def on_rpc_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, grpc.aio.AioRpcError)
+        status = http_status_for(error.code())
+        detail = error.details() or error.code().name
+        if status >= 500:
+            detail = f"upstream service error: {error.code().name}: {detail}"
+        return problem_response(status, detail, instance=request.url.path)
+
+    async def on_http_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        return problem_response(error.status_code, str(error.detail), instance=request.url.path)
+
+    async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in error.errors()
+        ]
+        return problem_response(
+            422, "the request does not match the schema", instance=request.url.path, errors=errors
+        )
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(grpc.aio.AioRpcError, on_rpc_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)

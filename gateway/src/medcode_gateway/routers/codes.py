@@ -1,0 +1,107 @@
+"""REST /v1 code lookup: releases, one code, children, validation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import JSONResponse
+
+from medcode.codes.v1 import codes_service_pb2 as pb
+from medcode_gateway import render
+from medcode_gateway.clients import Clients
+from medcode_gateway.problems import Problem
+from medcode_gateway.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
+
+router = APIRouter(prefix="/v1", tags=["codes"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed code or parameter (problem+json)."},
+    404: {"description": "Unknown system, release or code (problem+json)."},
+    503: {"description": "The codes service is unavailable (problem+json)."},
+}
+
+SystemParam = Annotated[
+    str, Path(description="icd10cm, icd10pcs, hcpcs or cpt", examples=["icd10cm"])
+]
+CodeParam = Annotated[
+    str, Path(description="The code, with or without the dot", examples=["E11.9"])
+]
+ReleaseParam = Annotated[str | None, Query(description="Exact release name, e.g. 2026-04-01")]
+AsOfParam = Annotated[str | None, Query(description="ISO date: the newest release effective then")]
+
+
+def _system(name: str) -> int:
+    try:
+        return render.SYSTEM_NAMES[name.lower()]
+    except KeyError:
+        names = ", ".join(render.SYSTEM_NAMES)
+        raise Problem(404, f"unknown code system {name!r}; use one of: {names}") from None
+
+
+def _selector(release: str | None, as_of: str | None) -> pb.ReleaseSelector:
+    return pb.ReleaseSelector(release=release or "", as_of=as_of or "")
+
+
+@router.get("/releases", response_model=list[ReleaseOut], summary="Loaded code-set releases")
+async def list_releases(clients: Clients) -> JSONResponse:
+    """Every loaded release with its effective date and counts, newest first per system."""
+    reply = await clients.codes.ListReleases(pb.ListReleasesRequest(), timeout=clients.timeout)
+    return JSONResponse([render.release(r) for r in reply.releases])
+
+
+def _code_request(
+    system: SystemParam,
+    code: CodeParam,
+    release: ReleaseParam = None,
+    as_of: AsOfParam = None,
+) -> pb.GetCodeRequest:
+    """The GetCode request a code URL and its release query parameters describe."""
+    return pb.GetCodeRequest(system=_system(system), code=code, release=_selector(release, as_of))
+
+
+CodeRequest = Annotated[pb.GetCodeRequest, Depends(_code_request)]
+
+
+@router.get("/codes/{system}/{code}", response_model=CodeOut, responses=_ERRORS, summary="One code")
+async def get_code(request: CodeRequest, clients: Clients) -> JSONResponse:
+    """The full record: title, billable flag, hierarchy, notes with their source, PCS axes."""
+    reply = await clients.codes.GetCode(request, timeout=clients.timeout)
+    return JSONResponse(render.code(reply.code))
+
+
+@router.get(
+    "/codes/{system}/{code}/children",
+    response_model=ChildrenOut,
+    responses=_ERRORS,
+    summary="Direct children of a code",
+)
+async def get_children(request: CodeRequest, clients: Clients) -> JSONResponse:
+    """Children in tabular order (e.g. the subcategories of a category)."""
+    reply = await clients.codes.GetCode(request, timeout=clients.timeout)
+    return JSONResponse(
+        {
+            "system": render.SYSTEM_BY_ENUM[reply.code.system],
+            "code": reply.code.code,
+            "release": reply.code.release,
+            "children": [render.summary(c) for c in reply.code.children],
+        }
+    )
+
+
+@router.post(
+    "/codes/validate", response_model=ValidateOut, responses=_ERRORS, summary="Validate codes"
+)
+async def validate_codes(body: ValidateIn, clients: Clients) -> JSONResponse:
+    """A verdict per input: valid? billable? and if not, why and what to report instead."""
+    request = pb.ValidateCodesRequest(
+        system=_system(body.system), codes=body.codes, release=_selector(body.release, body.as_of)
+    )
+    reply = await clients.codes.ValidateCodes(request, timeout=clients.timeout)
+    return JSONResponse(
+        {
+            "system": body.system,
+            "release": reply.release,
+            "results": [render.verdict(v) for v in reply.verdicts],
+        }
+    )

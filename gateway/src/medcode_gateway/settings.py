@@ -1,0 +1,25 @@
+"""Gateway configuration, from MEDCODE_GATEWAY_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PORT = 8000
+
+
+class GatewaySettings(BaseSettings):
+    """Where the gateway listens and where the services it calls are."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCODE_GATEWAY_", extra="ignore")
+
+    host: str = Field(default="127.0.0.1", description="Interface to bind; 0.0.0.0 in containers.")
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    codes_addr: str = Field(
+        default="127.0.0.1:50051", description="host:port of the codes service."
+    )
+    rpc_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="Deadline of every gRPC call."
+    )
+    readiness_timeout_seconds: float = Field(default=1.0, gt=0)
+    workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")

@@ -1,0 +1,115 @@
+"""REST /v1 code lookup through the real gateway and codes service."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: httpx.Response, status: int, words: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["title"] and words in body["detail"]
+
+
+def test_releases_list_counts(api: httpx.Client) -> None:
+    releases = {r["system"]: r for r in api.get("/v1/releases").json()}
+    cm = releases["icd10cm"]
+    assert cm["release"] == "2026-04-01" and cm["effective_date"] == "2026-04-01"
+    assert cm["billable_count"] == 74_719 and cm["code_count"] > cm["billable_count"]
+    assert releases["icd10pcs"]["billable_count"] == 78_638
+
+
+@pytest.mark.parametrize("typed", ["S72.001A", "s72001a", "S72001A"])
+def test_code_record(api: httpx.Client, typed: str) -> None:
+    body = api.get(f"/v1/codes/icd10cm/{typed}").json()
+    assert body["code"] == "S72.001A" and body["system"] == "icd10cm" and body["billable"]
+    assert body["title"].endswith("initial encounter for closed fracture")
+    assert body["parent"]["code"] == "S72.001"
+    assert [a["code"] for a in body["ancestors"]][:3] == ["19", "S70-S79", "S72"]
+    excludes1 = body["notes"]["excludes1"]
+    assert any(n["source"] == "S72" and n["inherited"] for n in excludes1)
+
+
+def test_category_record_has_children_and_own_notes(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/icd10cm/E11").json()
+    assert body["kind"] == "category" and not body["billable"]
+    assert "E11.9" in [c["code"] for c in body["children"]]
+    assert any(not n["inherited"] for n in body["notes"]["use_additional_code"])
+
+
+def test_children_endpoint(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/icd10cm/e11/children").json()
+    assert body["code"] == "E11" and body["release"] == "2026-04-01"
+    assert [c["code"] for c in body["children"]][0] == "E11.0"
+
+
+def test_pcs_record_has_axes(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/icd10pcs/0016070").json()
+    assert [a["label"] for a in body["pcs_axes"]][2:4] == ["Bypass", "Cerebral Ventricle"]
+    assert body["root_operation"]["name"] == "Bypass"
+
+
+def test_validate(api: httpx.Client) -> None:
+    response = api.post(
+        "/v1/codes/validate", json={"system": "icd10cm", "codes": ["E11", "e119", "E1", "Z99.99"]}
+    )
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["not_billable", "billable", "malformed", "not_found"]
+    assert "E11.9" in results[0]["message"] and results[1]["code"] == "E11.9"
+
+
+def test_release_query_parameters(api: httpx.Client) -> None:
+    assert api.get("/v1/codes/icd10cm/E11.9?release=2026-04-01").json()["release"] == "2026-04-01"
+    assert_problem(api.get("/v1/codes/icd10cm/E11.9?release=1999"), 404, "1999")
+    assert_problem(api.get("/v1/codes/icd10cm/E11.9?as_of=soon"), 400, "ISO date")
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "words"),
+    [
+        ("/v1/codes/icd9/250.00", 404, "unknown code system"),
+        ("/v1/codes/icd10cm/E11.99", 404, "not a ICD-10-CM code"),
+        ("/v1/codes/icd10cm/11.9", 400, "E11.9"),
+        ("/v1/codes/icd10pcs/0016O70", 400, "7 characters"),
+        ("/v1/codes/hcpcs/J1100", 404, "no HCPCS Level II release"),
+        ("/v1/codes/icd10cm/" + "E" * 300, 400, "not a valid"),
+        ("/v1/nothing-here", 404, "Not Found"),
+    ],
+)
+def test_errors_are_problem_json(api: httpx.Client, path: str, status: int, words: str) -> None:
+    assert_problem(api.get(path), status, words)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"system": "icd10cm"},
+        {"system": "icd10cm", "codes": []},
+        {"system": "x", "codes": ["A"]},
+        {"system": "icd10cm", "codes": ["E11.9"] * 1001},
+    ],
+)
+def test_bad_validate_bodies(api: httpx.Client, body: dict[str, object]) -> None:
+    response = api.post("/v1/codes/validate", json=body)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert response.json()["errors"]
+
+
+def test_health_and_readiness(api: httpx.Client) -> None:
+    assert api.get("/healthz").json() == {"status": "ok"}
+    ready = api.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["services"] == {"codes": "SERVING"}
+
+
+def test_openapi_and_docs(api: httpx.Client) -> None:
+    spec = api.get("/openapi.json").json()
+    assert "/v1/codes/{system}/{code}" in spec["paths"]
+    assert "CodeOut" in spec["components"]["schemas"]
+    assert api.get("/docs").status_code == 200
