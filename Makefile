@@ -1,0 +1,49 @@
+# MedCode: `make run` starts the platform, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUF    := .tools/node_modules/.bin/buf
+BUF_VERSION := 1.75.0
+PACKAGES := -e proto -e services/common -e services/codes -e gateway
+export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test lint proto bench tools clean
+
+$(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+## run: install, build the default code data (first time only) and start every service
+run: install
+	$(BIN)/medcode run
+
+## test: install and run all tests (unit, service, cross-service, manifests, contracts)
+test: install tools
+	$(BIN)/python -m pytest
+
+## tools: the buf CLI (from npm) for `buf lint`; skipped with a note when npm is missing
+tools:
+	@if [ -x $(BUF) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@$(BUF_VERSION); \
+	else echo "npm not found: the buf lint test will be skipped"; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy services/common/src services/codes/src gateway/src
+
+## proto: regenerate the Python stubs in proto/gen from proto/**/*.proto
+proto: install
+	rm -rf proto/gen/medcode
+	$(BIN)/python -m grpc_tools.protoc -I proto --python_out=proto/gen --grpc_python_out=proto/gen --pyi_out=proto/gen $$(cd proto && find medcode -name '*.proto' | sed 's|^|proto/|')
+
+bench: install
+	$(BIN)/python bench/gateway_lookup.py
+	$(BIN)/python bench/import_icd10cm.py
+
+clean:
+	rm -rf $(VENV) .tools var

@@ -1,0 +1,101 @@
+"""`medcode run` (what `make run` calls): starts every service, serves lookups, stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def children_of(pid: int) -> list[int]:
+    """PIDs whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@dataclass
+class Platform:
+    process: subprocess.Popen[bytes]
+    url: str
+
+
+@pytest.fixture
+def platform(codes_data_dir: Path) -> Iterator[Platform]:
+    medcode = shutil.which("medcode") or str(Path(sys.executable).parent / "medcode")
+    gateway_port = free_port()
+    env = {
+        **os.environ,
+        "MEDCODE_CODES_DATA_DIR": str(codes_data_dir),
+        "MEDCODE_CODES_PORT": str(free_port()),
+        "MEDCODE_GATEWAY_PORT": str(gateway_port),
+    }
+    process = subprocess.Popen([medcode, "run"], env=env)
+    url = f"http://127.0.0.1:{gateway_port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, "medcode run exited during start-up"
+        assert time.monotonic() < deadline, "platform not ready in 120 s"
+        time.sleep(0.2)
+    yield Platform(process, url)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
+    body = httpx.get(f"{platform.url}/v1/codes/icd10cm/e119", timeout=10).json()
+    assert body["code"] == "E11.9" and body["billable"]
+    services = children_of(platform.process.pid)
+    assert len(services) == 2  # codes and gateway
+    platform.process.send_signal(signal.SIGTERM)
+    assert platform.process.wait(timeout=30) == 0
+    time.sleep(0.2)
+    assert not [pid for pid in services if alive(pid)], "services outlived medcode run"
+
+
+def test_services_die_with_a_killed_runner(platform: Platform) -> None:
+    services = children_of(platform.process.pid)
+    platform.process.kill()
+    platform.process.wait()
+    deadline = time.monotonic() + 15
+    while [pid for pid in services if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in services if alive(pid)], "orphan services after SIGKILL"
