@@ -1,0 +1,674 @@
+"""Offline checks of the Kubernetes manifests under deploy/k8s.
+
+- every file a kustomization lists exists, and every manifest under base/ is
+  reachable from base/kustomization.yaml (no orphans);
+- every resource validates against the Kubernetes OpenAPI schema
+  (kubernetes-validate, strict mode: unknown fields are errors);
+- every workload container is hardened (non-root, read-only root filesystem,
+  no privilege escalation, all capabilities dropped, RuntimeDefault seccomp,
+  cpu/memory requests and limits, readiness and liveness probes, /tmp emptyDir);
+- service specifics: gRPC probes on 50051 for codes, HTTP /healthz and /readyz
+  for the gateway, Services select existing pods and target declared ports;
+- the production overlay only patches/scales Deployments that exist in base.
+
+No cluster and no network are needed. When `kustomize` or `kubectl` is on PATH
+the rendered base and overlay are validated too; otherwise that test skips.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+K8S = REPO / "deploy" / "k8s"
+BASE = K8S / "base"
+PRODUCTION = K8S / "overlays" / "production"
+
+NAMESPACE = "medcode"
+PART_OF = "medcode"
+RUN_AS_USER = 10001
+IMAGE_REGISTRY = "ghcr.io/medcode/"
+CODES_GRPC_PORT = 50051
+
+# Kubernetes versions to validate against. 1.30 is the oldest we support
+# (built-in gRPC probes are GA since 1.27); "latest" is the newest schema the
+# installed kubernetes-validate ships.
+PINNED_KUBERNETES_VERSION = "1.30"
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
+EXPECTED_PRODUCTION_REPLICAS = {"gateway": 3, "codes": 2}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Resource:
+    path: Path
+    doc: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.doc.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str((self.doc.get("metadata") or {}).get("name", ""))
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name} ({rel(self.path)})"
+
+
+@dataclass
+class Tree:
+    """What a kustomization references, recursively."""
+
+    kustomizations: list[Path] = field(default_factory=list)
+    resource_files: list[Path] = field(default_factory=list)
+    patch_files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def listed(self) -> set[Path]:
+        return {
+            p.resolve() for p in [*self.kustomizations, *self.resource_files, *self.patch_files]
+        }
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def kustomization_in(directory: Path) -> Path | None:
+    for name in KUSTOMIZATION_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{rel(path)}: expected a YAML mapping"
+    return data
+
+
+def load_docs(path: Path) -> list[dict[str, Any]]:
+    docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
+    for doc in docs:
+        assert isinstance(doc, dict), f"{rel(path)}: every YAML document must be a mapping"
+    return docs
+
+
+def is_remote(ref: str) -> bool:
+    return "://" in ref or ref.startswith(("github.com/", "git@"))
+
+
+def walk(kustomization: Path, tree: Tree | None = None) -> Tree:
+    """Follow resources/components (files and directories) and patch files."""
+    tree = tree if tree is not None else Tree()
+    kustomization = kustomization.resolve()
+    if kustomization in tree.kustomizations:
+        tree.errors.append(f"{rel(kustomization)}: reached twice (cycle or duplicate)")
+        return tree
+    tree.kustomizations.append(kustomization)
+    here = kustomization.parent
+    data = load_yaml(kustomization)
+
+    for key in ("resources", "components", "bases"):
+        for ref in data.get(key) or []:
+            if is_remote(ref):
+                tree.errors.append(
+                    f"{rel(kustomization)}: remote {key} entry {ref!r} (must be offline)"
+                )
+                continue
+            target = (here / ref).resolve()
+            if target.is_dir():
+                nested = kustomization_in(target)
+                if nested is None:
+                    tree.errors.append(
+                        f"{rel(kustomization)}: {key} entry {ref!r} is a directory"
+                        " without a kustomization.yaml"
+                    )
+                else:
+                    walk(nested, tree)
+            elif target.is_file():
+                tree.resource_files.append(target)
+            else:
+                tree.errors.append(f"{rel(kustomization)}: {key} entry {ref!r} does not exist")
+
+    patch_refs: list[str] = [
+        p["path"] for p in data.get("patches") or [] if isinstance(p, dict) and "path" in p
+    ]
+    patch_refs += [
+        p for p in data.get("patchesStrategicMerge") or [] if isinstance(p, str) and "\n" not in p
+    ]
+    patch_refs += [
+        p["path"] for p in data.get("patchesJson6902") or [] if isinstance(p, dict) and "path" in p
+    ]
+    for ref in patch_refs:
+        target = (here / ref).resolve()
+        if target.is_file():
+            tree.patch_files.append(target)
+        else:
+            tree.errors.append(f"{rel(kustomization)}: patch file {ref!r} does not exist")
+    return tree
+
+
+def resources_of(tree: Tree) -> list[Resource]:
+    return [Resource(path, doc) for path in tree.resource_files for doc in load_docs(path)]
+
+
+def pod_spec(resource: dict[str, Any]) -> dict[str, Any] | None:
+    kind = resource.get("kind")
+    spec = resource.get("spec") or {}
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    if kind in WORKLOAD_KINDS:
+        return ((spec.get("template") or {}).get("spec")) or {}
+    return None
+
+
+def pod_labels(resource: dict[str, Any]) -> dict[str, str]:
+    spec = resource.get("spec") or {}
+    if resource.get("kind") == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    return dict((((spec.get("template") or {}).get("metadata") or {}).get("labels")) or {})
+
+
+_QUANTITY_SUFFIXES = {
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+    "n": 1e-9, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+}  # fmt: skip
+
+
+def quantity(value: object) -> float:
+    """Parse a Kubernetes resource quantity ("250m", "1", "512Mi")."""
+    text = str(value).strip()
+    for suffix in sorted(_QUANTITY_SUFFIXES, key=len, reverse=True):
+        if text.endswith(suffix) and text[: -len(suffix)]:
+            return float(text[: -len(suffix)]) * _QUANTITY_SUFFIXES[suffix]
+    return float(text)
+
+
+def effective(container_sc: dict[str, Any], pod_sc: dict[str, Any], key: str) -> Any:
+    return container_sc[key] if key in container_sc else pod_sc.get(key)
+
+
+def probe_handlers(probe: dict[str, Any]) -> list[str]:
+    return [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if h in probe]
+
+
+def workload_problems(resource: dict[str, Any]) -> Iterator[str]:
+    """Hardening rules every workload must follow; yields human-readable problems."""
+    kind, name = resource.get("kind"), (resource.get("metadata") or {}).get("name")
+    spec = pod_spec(resource)
+    if spec is None:
+        return
+    where = f"{kind}/{name}"
+
+    labels = (resource.get("metadata") or {}).get("labels") or {}
+    template_labels = pod_labels(resource)
+    for scope, have in (("metadata.labels", labels), ("pod template labels", template_labels)):
+        if have.get("app.kubernetes.io/name") != name:
+            yield f"{where}: {scope} needs app.kubernetes.io/name={name}"
+        if have.get("app.kubernetes.io/part-of") != PART_OF:
+            yield f"{where}: {scope} needs app.kubernetes.io/part-of={PART_OF}"
+        if not have.get("app.kubernetes.io/component"):
+            yield f"{where}: {scope} needs app.kubernetes.io/component"
+    if kind not in {"Job", "CronJob"}:
+        selector = ((resource.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        if not selector:
+            yield f"{where}: spec.selector.matchLabels is empty"
+        for key, value in selector.items():
+            if template_labels.get(key) != value:
+                yield f"{where}: selector {key}={value} does not match the pod template labels"
+
+    for flag in ("hostNetwork", "hostPID", "hostIPC"):
+        if spec.get(flag):
+            yield f"{where}: {flag} must not be set"
+
+    pod_sc = spec.get("securityContext") or {}
+    volumes = {v.get("name"): v for v in spec.get("volumes") or []}
+    containers = spec.get("containers") or []
+    if not containers:
+        yield f"{where}: no containers"
+    init_containers = spec.get("initContainers") or []
+
+    for container in [*containers, *init_containers]:
+        cname = f"{where} container {container.get('name')}"
+        sc = container.get("securityContext") or {}
+
+        if effective(sc, pod_sc, "runAsNonRoot") is not True:
+            yield f"{cname}: runAsNonRoot must be true"
+        if effective(sc, pod_sc, "runAsUser") != RUN_AS_USER:
+            yield f"{cname}: runAsUser must be {RUN_AS_USER}"
+        if sc.get("readOnlyRootFilesystem") is not True:
+            yield f"{cname}: readOnlyRootFilesystem must be true"
+        if sc.get("allowPrivilegeEscalation") is not False:
+            yield f"{cname}: allowPrivilegeEscalation must be false"
+        if sc.get("privileged"):
+            yield f"{cname}: privileged must not be true"
+        caps = sc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            yield f"{cname}: capabilities.drop must contain ALL"
+        if caps.get("add"):
+            yield f"{cname}: capabilities.add must be empty, got {caps['add']}"
+        seccomp = effective(sc, pod_sc, "seccompProfile") or {}
+        if seccomp.get("type") != "RuntimeDefault":
+            yield f"{cname}: seccompProfile.type must be RuntimeDefault"
+
+        image = str(container.get("image", ""))
+        if not image.startswith(IMAGE_REGISTRY):
+            yield f"{cname}: image {image!r} must come from {IMAGE_REGISTRY}"
+
+        resources = container.get("resources") or {}
+        for bound in ("requests", "limits"):
+            for res in ("cpu", "memory"):
+                if res not in (resources.get(bound) or {}):
+                    yield f"{cname}: resources.{bound}.{res} is missing"
+        for res in ("cpu", "memory"):
+            req = (resources.get("requests") or {}).get(res)
+            lim = (resources.get("limits") or {}).get(res)
+            if req is not None and lim is not None and quantity(req) > quantity(lim):
+                yield f"{cname}: resources.requests.{res} ({req}) exceeds the limit ({lim})"
+
+        tmp_mounts = [
+            m for m in container.get("volumeMounts") or [] if m.get("mountPath") == "/tmp"
+        ]
+        if not tmp_mounts:
+            yield f"{cname}: needs a writable /tmp (emptyDir volume mount)"
+        for mount in tmp_mounts:
+            if "emptyDir" not in (volumes.get(mount.get("name")) or {}):
+                yield f"{cname}: /tmp must be mounted from an emptyDir volume"
+
+    for container in containers:
+        cname = f"{where} container {container.get('name')}"
+        for probe_name in ("readinessProbe", "livenessProbe"):
+            probe = container.get(probe_name)
+            if not probe:
+                yield f"{cname}: {probe_name} is missing"
+            elif len(probe_handlers(probe)) != 1:
+                handlers = probe_handlers(probe)
+                yield f"{cname}: {probe_name} needs exactly one handler, got {handlers}"
+
+
+def container_named(resources: list[Resource], kind: str, name: str) -> dict[str, Any]:
+    matches = [r for r in resources if r.kind == kind and r.name == name]
+    assert len(matches) == 1, f"expected exactly one {kind}/{name} in base, found {len(matches)}"
+    spec = pod_spec(matches[0].doc) or {}
+    containers = [c for c in spec.get("containers") or [] if c.get("name") == name]
+    assert containers, f"{kind}/{name} has no container named {name!r}"
+    return containers[0]
+
+
+def kubernetes_validate_module() -> Any:
+    try:
+        import kubernetes_validate
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("kubernetes-validate is not installed: pip install kubernetes-validate")
+    return kubernetes_validate
+
+
+def schema_problems(resources: list[Resource], version: str) -> list[str]:
+    kv = kubernetes_validate_module()
+    problems = []
+    for res in resources:
+        try:
+            kv.validate(res.doc, version, strict=True)
+        except kv.ValidationError as exc:
+            path = ".".join(str(p) for p in exc.path)
+            problems.append(f"{res}: {path}: {exc.message}")
+        except kv.SchemaNotFoundError as exc:
+            problems.append(f"{res}: {exc.message}")
+    return problems
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def base_tree() -> Tree:
+    root = kustomization_in(BASE)
+    assert root is not None, f"{rel(BASE)} has no kustomization.yaml"
+    return walk(root)
+
+
+@pytest.fixture(scope="module")
+def base_resources(base_tree: Tree) -> list[Resource]:
+    return resources_of(base_tree)
+
+
+@pytest.fixture(scope="module")
+def overlay() -> dict[str, Any]:
+    path = kustomization_in(PRODUCTION)
+    assert path is not None, f"{rel(PRODUCTION)} has no kustomization.yaml"
+    return load_yaml(path)
+
+
+# --------------------------------------------------------------------------- (a) structure
+
+
+def test_base_lists_only_existing_files(base_tree: Tree) -> None:
+    assert not base_tree.errors, "\n".join(base_tree.errors)
+    assert base_tree.resource_files, "base lists no resources"
+
+
+def test_base_references_stay_inside_base(base_tree: Tree) -> None:
+    outside = [rel(p) for p in base_tree.listed() if not p.is_relative_to(BASE.resolve())]
+    assert not outside, f"base must be self-contained, but references: {outside}"
+
+
+def test_no_orphan_manifests_under_base(base_tree: Tree) -> None:
+    on_disk = {
+        p.resolve() for p in BASE.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml"}
+    }
+    orphans = sorted(rel(p) for p in on_disk - base_tree.listed())
+    assert not orphans, f"manifests not reachable from base/kustomization.yaml: {orphans}"
+
+
+def test_each_service_has_its_own_folder(base_tree: Tree, base_resources: list[Resource]) -> None:
+    for res in base_resources:
+        if res.kind in WORKLOAD_KINDS or res.kind == "Service":
+            folder = res.path.parent
+            assert folder.parent == BASE.resolve(), f"{res} should live in base/{res.name}/"
+            assert folder.name == res.name, f"{res} should live in base/{res.name}/"
+            assert kustomization_in(folder) in base_tree.kustomizations, (
+                f"{rel(folder)} needs its own kustomization"
+            )
+
+
+def test_every_resource_is_well_formed(base_resources: list[Resource]) -> None:
+    seen: dict[tuple[str, str], Resource] = {}
+    for res in base_resources:
+        assert res.doc.get("apiVersion"), f"{res}: apiVersion missing"
+        assert res.kind, f"{rel(res.path)}: kind missing"
+        assert res.name, f"{rel(res.path)}: metadata.name missing"
+        key = (res.kind, res.name)
+        assert key not in seen, f"{res} duplicates {seen[key]}"
+        seen[key] = res
+
+
+def test_namespace(base_tree: Tree, base_resources: list[Resource]) -> None:
+    root = load_yaml(base_tree.kustomizations[0])
+    assert root.get("namespace") == NAMESPACE, (
+        f"base/kustomization.yaml must set namespace: {NAMESPACE}"
+    )
+    assert any(r.kind == "Namespace" and r.name == NAMESPACE for r in base_resources), (
+        f"base must define Namespace/{NAMESPACE}"
+    )
+    for res in base_resources:
+        ns = (res.doc.get("metadata") or {}).get("namespace")
+        assert ns in (None, NAMESPACE), f"{res}: namespace {ns!r} (leave it to kustomize)"
+
+
+# --------------------------------------------------------------------------- (b) schema
+
+
+@pytest.mark.parametrize("version", ["pinned", "latest"])
+def test_base_resources_match_kubernetes_schema(
+    base_resources: list[Resource], version: str
+) -> None:
+    kv = kubernetes_validate_module()
+    if version == "pinned":
+        version = PINNED_KUBERNETES_VERSION
+    elif version == "latest":
+        version = kv.latest_version()
+    supported = {".".join(v.split(".")[:2]) for v in kv.utils.all_versions()}
+    minor = ".".join(version.split(".")[:2])
+    assert minor in supported, (
+        f"kubernetes-validate {kv.__version__} has no schema for {minor}: {sorted(supported)}"
+    )
+    problems = schema_problems(base_resources, version)
+    assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- (c) hardening
+
+
+def test_base_has_workloads(base_resources: list[Resource]) -> None:
+    names = {r.name for r in base_resources if r.kind == "Deployment"}
+    assert {"codes", "gateway"} <= names, (
+        f"expected Deployments codes and gateway, got {sorted(names)}"
+    )
+
+
+def test_workloads_are_hardened(base_resources: list[Resource]) -> None:
+    problems = [p for res in base_resources for p in workload_problems(res.doc)]
+    assert not problems, "\n".join(problems)
+
+
+def test_codes_uses_grpc_probes(base_resources: list[Resource]) -> None:
+    container = container_named(base_resources, "Deployment", "codes")
+    ports = {p.get("containerPort") for p in container.get("ports") or []}
+    assert CODES_GRPC_PORT in ports, f"codes must expose containerPort {CODES_GRPC_PORT}"
+    for probe_name in ("readinessProbe", "livenessProbe", "startupProbe"):
+        probe = container.get(probe_name)
+        if probe is None and probe_name == "startupProbe":
+            continue
+        assert probe is not None, f"codes: {probe_name} missing"
+        assert probe_handlers(probe) == ["grpc"], (
+            f"codes: {probe_name} must be a built-in grpc probe"
+        )
+        assert probe["grpc"].get("port") == CODES_GRPC_PORT, (
+            f"codes: {probe_name} must probe port {CODES_GRPC_PORT}"
+        )
+
+
+def test_gateway_uses_http_probes_and_reaches_codes(base_resources: list[Resource]) -> None:
+    container = container_named(base_resources, "Deployment", "gateway")
+    ports = {p.get("name"): p.get("containerPort") for p in container.get("ports") or []}
+    expected = {"livenessProbe": "/healthz", "readinessProbe": "/readyz"}
+    for probe_name, path in expected.items():
+        probe = container.get(probe_name) or {}
+        http = probe.get("httpGet")
+        assert http, f"gateway: {probe_name} must be an httpGet probe"
+        assert http.get("path") == path, f"gateway: {probe_name} must GET {path}"
+        port = http.get("port")
+        assert port in ports or port in ports.values(), (
+            f"gateway: {probe_name} port {port!r} is not a container port"
+        )
+    env = {e.get("name"): e.get("value") for e in container.get("env") or []}
+    assert env.get("MEDCODE_GATEWAY_CODES_ADDR") == f"codes:{CODES_GRPC_PORT}"
+
+
+def test_services_select_pods_and_target_declared_ports(base_resources: list[Resource]) -> None:
+    workloads = [r for r in base_resources if r.kind in WORKLOAD_KINDS]
+    for svc in (r for r in base_resources if r.kind == "Service"):
+        selector = (svc.doc.get("spec") or {}).get("selector") or {}
+        assert selector, f"{svc}: selector is empty"
+        targets = [w for w in workloads if selector.items() <= pod_labels(w.doc).items()]
+        assert targets, f"{svc}: selector {selector} matches no workload in base"
+        for port in (svc.doc.get("spec") or {}).get("ports") or []:
+            target = port.get("targetPort", port.get("port"))
+            for workload in targets:
+                declared = [
+                    p
+                    for c in (pod_spec(workload.doc) or {}).get("containers") or []
+                    for p in c.get("ports") or []
+                ]
+                assert any(target in (p.get("name"), p.get("containerPort")) for p in declared), (
+                    f"{svc}: targetPort {target!r} is not a port of {workload}"
+                )
+
+
+def test_quantity_parser() -> None:
+    assert quantity("250m") == pytest.approx(0.25)
+    assert quantity("2") == 2
+    assert quantity("512Mi") == 512 * 2**20
+    assert quantity("1G") == 1e9
+    assert quantity("1Gi") > quantity("1000Mi")
+
+
+def test_hardening_rules_can_fail(base_resources: list[Resource]) -> None:
+    """Guard against a vacuous check: breaking a copy of codes must be reported."""
+    codes = next(r for r in base_resources if r.kind == "Deployment" and r.name == "codes")
+    broken = yaml.safe_load(yaml.safe_dump(codes.doc))
+    container = broken["spec"]["template"]["spec"]["containers"][0]
+    container.pop("livenessProbe", None)
+    container.setdefault("securityContext", {})["readOnlyRootFilesystem"] = False
+    container.setdefault("resources", {}).setdefault("limits", {}).pop("memory", None)
+    problems = "\n".join(workload_problems(broken))
+    assert "livenessProbe is missing" in problems
+    assert "readOnlyRootFilesystem must be true" in problems
+    assert "resources.limits.memory is missing" in problems
+
+
+# --------------------------------------------------------------------------- (d) overlay
+
+
+def patch_references(overlay_dir: Path, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(kind, name, origin) for every patch of a kustomization."""
+    refs: list[tuple[str, str, str]] = []
+    entries = [*(data.get("patches") or []), *(data.get("patchesJson6902") or [])]
+    entries += [
+        {"path": p} if "\n" not in p else {"patch": p}
+        for p in data.get("patchesStrategicMerge") or []
+    ]
+    for i, entry in enumerate(entries):
+        origin = f"patch #{i + 1} ({entry.get('path', 'inline')})"
+        body: Any = None
+        if "path" in entry:
+            path = overlay_dir / entry["path"]
+            assert path.is_file(), f"{origin}: file does not exist"
+            body = yaml.safe_load(path.read_text(encoding="utf-8"))
+        elif "patch" in entry:
+            body = yaml.safe_load(entry["patch"])
+        target = entry.get("target") or {}
+        if isinstance(body, dict) and body.get("kind"):
+            # Strategic-merge patch: the document names what it patches.
+            kind, name = body["kind"], (body.get("metadata") or {}).get("name", "")
+            if target:
+                mismatch = f"{origin}: target {target} disagrees with the patch body {kind}/{name}"
+                assert target.get("kind") in (None, kind), mismatch
+                assert target.get("name") in (None, name), mismatch
+            refs.append((kind, name, origin))
+        else:
+            assert target.get("kind"), f"{origin}: needs a target kind"
+            assert target.get("name"), f"{origin}: needs a target name"
+            refs.append((target["kind"], target["name"], origin))
+    return refs
+
+
+def test_overlay_builds_on_base(overlay: dict[str, Any]) -> None:
+    tree = walk(PRODUCTION / "kustomization.yaml")
+    assert not tree.errors, "\n".join(tree.errors)
+    assert kustomization_in(BASE).resolve() in tree.kustomizations, (
+        "production must include ../../base"
+    )
+
+
+def test_overlay_patches_refer_to_base_deployments(
+    overlay: dict[str, Any], base_resources: list[Resource]
+) -> None:
+    existing = {(r.kind, r.name) for r in base_resources}
+    deployments = {r.name for r in base_resources if r.kind == "Deployment"}
+    refs = patch_references(PRODUCTION, overlay)
+    assert refs, "the production overlay is expected to patch something"
+    for kind, name, origin in refs:
+        assert (kind, name) in existing, (
+            f"production {origin}: {kind}/{name} does not exist in base"
+        )
+        assert kind != "Deployment" or name in deployments
+    for entry in overlay.get("replicas") or []:
+        assert entry["name"] in deployments, (
+            f"production replicas: Deployment/{entry['name']} is not in base"
+        )
+
+
+def test_overlay_replicas_and_images(
+    overlay: dict[str, Any], base_resources: list[Resource]
+) -> None:
+    replicas = {e["name"]: e["count"] for e in overlay.get("replicas") or []}
+    assert replicas == EXPECTED_PRODUCTION_REPLICAS
+    base_images = {
+        str(c.get("image", "")).rsplit(":", 1)[0]
+        for r in base_resources
+        for c in (pod_spec(r.doc) or {}).get("containers") or []
+    }
+    for image in overlay.get("images") or []:
+        assert image["name"] in base_images, (
+            f"production images: {image['name']} is not used in base"
+        )
+        assert image.get("newTag") not in (None, "latest") or image.get("digest"), (
+            f"production images: pin {image['name']} to a tag or digest, not latest"
+        )
+
+
+def test_overlay_own_resources(overlay: dict[str, Any], base_resources: list[Resource]) -> None:
+    tree = walk(PRODUCTION / "kustomization.yaml")
+    own = [r for r in resources_of(tree) if not r.path.is_relative_to(BASE.resolve())]
+    problems = schema_problems(own, PINNED_KUBERNETES_VERSION)
+    assert not problems, "\n".join(problems)
+    workloads = [r for r in base_resources if r.kind in WORKLOAD_KINDS]
+    for res in own:
+        problems = list(workload_problems(res.doc))
+        assert not problems, "\n".join(problems)
+        if res.kind == "PodDisruptionBudget":
+            selector = ((res.doc.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+            assert any(selector.items() <= pod_labels(w.doc).items() for w in workloads), (
+                f"{res}: selector {selector} matches no workload in base"
+            )
+
+
+# --------------------------------------------------------------------------- rendered output
+
+
+def kustomize_command() -> list[str] | None:
+    if shutil.which("kustomize"):
+        return ["kustomize", "build"]
+    if shutil.which("kubectl"):
+        return ["kubectl", "kustomize"]
+    return None
+
+
+@pytest.mark.parametrize("directory", [BASE, PRODUCTION], ids=["base", "production"])
+def test_rendered_output_is_valid_and_hardened(directory: Path) -> None:
+    command = kustomize_command()
+    if command is None:
+        pytest.skip("neither kustomize nor kubectl is on PATH; rendered output not checked")
+    run = subprocess.run(
+        [*command, str(directory)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, f"{' '.join(command)} {rel(directory)} failed:\n{run.stderr}"
+    docs = [d for d in yaml.safe_load_all(run.stdout) if d]
+    rendered = [Resource(directory, d) for d in docs]
+    problems = schema_problems(rendered, PINNED_KUBERNETES_VERSION)
+    problems += [p for r in rendered for p in workload_problems(r.doc)]
+    for res in rendered:
+        ns = (res.doc.get("metadata") or {}).get("namespace")
+        if res.kind != "Namespace" and ns != NAMESPACE:
+            problems.append(
+                f"{res.kind}/{res.name}: rendered namespace {ns!r}, expected {NAMESPACE}"
+            )
+    assert not problems, "\n".join(problems)
+    if directory == PRODUCTION:
+        replicas = {
+            r.name: (r.doc.get("spec") or {}).get("replicas")
+            for r in rendered
+            if r.kind == "Deployment"
+        }
+        for name, count in EXPECTED_PRODUCTION_REPLICAS.items():
+            assert replicas.get(name) == count, (
+                f"rendered production Deployment/{name} replicas={replicas.get(name)}"
+            )
+        images = [
+            c["image"] for r in rendered for c in (pod_spec(r.doc) or {}).get("containers") or []
+        ]
+        assert not [i for i in images if i.endswith(":latest")], (
+            f"production renders :latest images: {images}"
+        )
