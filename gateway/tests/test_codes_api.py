@@ -113,3 +113,12 @@ def test_openapi_and_docs(api: httpx.Client) -> None:
     assert "/v1/codes/{system}/{code}" in spec["paths"]
     assert "CodeOut" in spec["components"]["schemas"]
     assert api.get("/docs").status_code == 200
+
+
+def test_repeat_lookups_answer_the_same(api: httpx.Client) -> None:
+    first = api.get("/v1/codes/icd10cm/I10")
+    second = api.get("/v1/codes/icd10cm/I10")
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() and first.json()["billable"]
+    for _ in range(2):  # errors are never cached as successes
+        assert_problem(api.get("/v1/codes/icd10cm/I10.9"), 404, "I10.9")

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from medcode_gateway.cache import ResponseCache
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.problems import install_problem_handlers
 from medcode_gateway.routers import codes, health
@@ -24,6 +25,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = ServiceClients.connect(chosen)
+        app.state.cache = ResponseCache(
+            max_entries=chosen.cache_max_entries, ttl_seconds=chosen.cache_ttl_seconds
+        )
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
+from medcode_gateway.cache import ResponseCache
 from medcode_gateway.settings import GatewaySettings
 
 _CHANNEL_OPTIONS = [
@@ -61,10 +62,17 @@ class ServiceClients:
         return failing
 
 
-def get_clients(request: Request) -> ServiceClients:
+async def get_clients(request: Request) -> ServiceClients:
     """FastAPI dependency: the process-wide clients stored on app.state at start-up."""
     clients: ServiceClients = request.app.state.clients
     return clients
 
 
+async def get_cache(request: Request) -> ResponseCache:
+    """FastAPI dependency: the process-wide lookup cache."""
+    cache: ResponseCache = request.app.state.cache
+    return cache
+
+
 Clients = Annotated[ServiceClients, Depends(get_clients)]
+Cache = Annotated[ResponseCache, Depends(get_cache)]

@@ -22,4 +22,8 @@ class GatewaySettings(BaseSettings):
         default=2.0, gt=0, description="Deadline of every gRPC call."
     )
     readiness_timeout_seconds: float = Field(default=1.0, gt=0)
+    cache_ttl_seconds: float = Field(
+        default=300.0, ge=0, description="How long a rendered lookup is reused; 0 turns it off."
+    )
+    cache_max_entries: int = Field(default=50_000, ge=0, description="Lookup cache bound.")
     workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")

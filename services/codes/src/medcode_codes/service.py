@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import lru_cache
 
 import grpc
 
@@ -38,9 +39,13 @@ def _system(value: int) -> System:
 class CodesServicer(pb_grpc.CodesServiceServicer):
     """Answers code questions from the loaded snapshots; never writes anything."""
 
-    def __init__(self, *, catalog: ReleaseCatalog, max_batch: int = 1000) -> None:
+    def __init__(
+        self, *, catalog: ReleaseCatalog, max_batch: int = 1000, cache_size: int = 8192
+    ) -> None:
         self._catalog = catalog
         self._max_batch = max_batch
+        # Snapshots are immutable, so a rendered message is valid for the process lifetime.
+        self._message = lru_cache(maxsize=cache_size)(self._build_message)
 
     def _snapshot(self, system: System, selector: pb.ReleaseSelector) -> Snapshot:
         return self._catalog.select(system, release=selector.release, as_of=selector.as_of)
@@ -53,11 +58,18 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
 
     def _record(self, system: System, snapshot: Snapshot, raw: str) -> pb.Code:
         code = normalize_code(system, raw)
-        record = snapshot.record(code)
-        if record is None:
+        message = self._message(system, snapshot, code)
+        if message is None:
             raise CodeNotFound(
                 f"{code} is not a {system.label} code in release {snapshot.meta.release}"
             )
+        return message
+
+    @staticmethod
+    def _build_message(system: System, snapshot: Snapshot, code: str) -> pb.Code | None:
+        record = snapshot.record(code)
+        if record is None:
+            return None
         return full_code(record, system=system, release=snapshot.meta.release)
 
     @unary

@@ -111,13 +111,20 @@ class Snapshot:
             billable_count=int(meta["billable_count"]),
             source_digest=meta.get("source_digest", ""),
         )
+        # Ancestors (chapters, sections, categories) are shared by thousands of codes, so
+        # caching nodes and notes makes a cold code page a handful of queries, not dozens.
         self.record = lru_cache(maxsize=cache_size)(self._record)
+        self.node = lru_cache(maxsize=cache_size * 4)(self._node)
+        self.own_notes = lru_cache(maxsize=cache_size * 4)(self._own_notes)
+        self.own_seventh_characters = lru_cache(maxsize=cache_size * 4)(
+            self._own_seventh_characters
+        )
 
     def close(self) -> None:
         """Release the file handle."""
         self._db.close()
 
-    def node(self, code: str) -> NodeRow | None:
+    def _node(self, code: str) -> NodeRow | None:
         """The node with canonical `code`, if present."""
         found = self._db.execute(
             f"SELECT {_NODE_COLUMNS} FROM node WHERE code = ?", (code,)
@@ -144,15 +151,15 @@ class Snapshot:
         chain.reverse()
         return chain
 
-    def own_notes(self, code: str) -> list[tuple[str, str]]:
+    def _own_notes(self, code: str) -> tuple[tuple[str, str], ...]:
         """(type, text) of the notes written at `code`, in order."""
         query = "SELECT type, text FROM note WHERE code = ? ORDER BY seq"
-        return list(self._db.execute(query, (code,)))
+        return tuple(self._db.execute(query, (code,)))
 
-    def own_seventh_characters(self, code: str) -> list[tuple[str, str]]:
+    def _own_seventh_characters(self, code: str) -> tuple[tuple[str, str], ...]:
         """(character, description) defined at `code`, in order."""
         query = "SELECT character, description FROM seventh_character WHERE code = ? ORDER BY seq"
-        return list(self._db.execute(query, (code,)))
+        return tuple(self._db.execute(query, (code,)))
 
     def billable_descendants(self, code: str, *, limit: int) -> list[NodeRow]:
         """Up to `limit` billable nodes below `code`, in tabular order."""
