@@ -73,7 +73,7 @@ def test_release_query_parameters(api: httpx.Client) -> None:
     ("path", "status", "words"),
     [
         ("/v1/codes/icd9/250.00", 404, "unknown code system"),
-        ("/v1/codes/icd10cm/E11.99", 404, "not a ICD-10-CM code"),
+        ("/v1/codes/icd10cm/E11.99", 404, "not an ICD-10-CM code"),
         ("/v1/codes/icd10cm/11.9", 400, "E11.9"),
         ("/v1/codes/icd10pcs/0016O70", 400, "7 characters"),
         ("/v1/codes/hcpcs/J1100", 404, "no HCPCS Level II release"),

@@ -138,7 +138,7 @@ def test_release_selection(stub: pb_grpc.CodesServiceStub) -> None:
 @pytest.mark.parametrize(
     ("system", "code", "status", "words"),
     [
-        (CM, "E11.99", grpc.StatusCode.NOT_FOUND, "not a ICD-10-CM code"),
+        (CM, "E11.99", grpc.StatusCode.NOT_FOUND, "not an ICD-10-CM code"),
         (CM, "11.9", grpc.StatusCode.INVALID_ARGUMENT, "e.g. E11.9"),
         (PCS, "0016O70", grpc.StatusCode.INVALID_ARGUMENT, "7 characters"),
         (

@@ -55,7 +55,7 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     record = snapshot.record(code)
     if record is None:
         sys.stderr.write(
-            f"{code} is not a {system.label} code in release {snapshot.meta.release}\n"
+            f"{code} is not {system.a_label} code in release {snapshot.meta.release}\n"
         )
         return 1
     out: dict[str, Any] = {

@@ -61,7 +61,7 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         message = self._message(system, snapshot, code)
         if message is None:
             raise CodeNotFound(
-                f"{code} is not a {system.label} code in release {snapshot.meta.release}"
+                f"{code} is not {system.a_label} code in release {snapshot.meta.release}"
             )
         return message
 
@@ -104,7 +104,7 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         parent = normalize_code(system, request.code) if request.code.strip() else None
         if parent is not None and snapshot.node(parent) is None:
             raise CodeNotFound(
-                f"{parent} is not a {system.label} code in release {snapshot.meta.release}"
+                f"{parent} is not {system.a_label} code in release {snapshot.meta.release}"
             )
         children = [summary(node) for node in snapshot.children(parent)]
         return pb.ListChildrenResponse(children=children, release=snapshot.meta.release)

@@ -18,6 +18,11 @@ class System(StrEnum):
         """How coders write the system's name."""
         return _LABELS[self]
 
+    @property
+    def a_label(self) -> str:
+        """The label with its article, for messages: "an ICD-10-CM", "a CPT"."""
+        return ("an " if self.label.startswith("I") else "a ") + self.label
+
 
 _LABELS = {
     System.ICD10CM: "ICD-10-CM",

@@ -48,7 +48,7 @@ def validate_one(snapshot: Snapshot, system: System, raw: str) -> Verdict:
         if nearest is not None:
             options = [nearest] if nearest.billable else _billable_below(snapshot, nearest)
             hint = f"; the nearest existing code is {nearest.code} ({nearest.title})"
-        message = f"{code} is not a {system.label} code in release {release}{hint}"
+        message = f"{code} is not {system.a_label} code in release {release}{hint}"
         return Verdict(raw, code, "not_found", "", message, tuple(options))
     if node.billable:
         message = f"{code} is a billable {system.label} code"
