@@ -1,9 +1,15 @@
 """Benchmark: gateway code lookup vs a bare FastAPI JSON endpoint, measured in one run.
 
 Both are served the same way (uvicorn, one worker, uvloop/httptools when installed) and
-loaded by `loadgen.py` in a process of its own. The gateway calls a real codes service.
-Scenarios: a warm set of 1,000 codes (served from the codes service's record cache) and
-every billable ICD-10-CM code once in random order (mostly cache misses).
+loaded by `loadgen.py` in a process of its own; the gateway calls a real codes service.
+Every gateway scenario starts fresh processes, so caches hold only what it warms itself:
+
+- gateway_no_http_cache: the gateway's lookup cache off, 1,000 codes the codes service has
+  seen (every request is a full REST -> gRPC -> render round trip);
+- gateway_repeat_1000: 1,000 codes looked up again (served by the gateway's lookup cache);
+- gateway_zipf_cold_start: codes drawn by Zipf's law (s=1.1) over every billable code, from
+  empty caches (the realistic mix of popular and rare codes);
+- gateway_unique_cold_start: every request a code never seen before (worst case).
 
     python bench/gateway_lookup.py [--requests 20000] [--connections 32]
 Writes bench/results/gateway_lookup.json and prints a summary table.
@@ -20,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -77,6 +85,70 @@ def load(port: int, paths: list[str], *, requests: int, connections: int) -> dic
     return dict(json.loads(out))
 
 
+@contextmanager
+def platform(data_dir: Path, **gateway_env: str) -> Iterator[int]:
+    """A fresh codes service and gateway (empty caches); yields the gateway port."""
+    codes_port, gateway_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "MEDCODE_CODES_DATA_DIR": str(data_dir),
+        "MEDCODE_CODES_PORT": str(codes_port),
+        "MEDCODE_GATEWAY_PORT": str(gateway_port),
+        "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{codes_port}",
+        "MEDCODE_LOG_LEVEL": "WARNING",
+        **gateway_env,
+    }
+    processes = [
+        start([sys.executable, "-m", "medcode_codes", "serve"], env),
+        start([sys.executable, "-m", "medcode_gateway"], env),
+    ]
+    try:
+        wait_http(f"http://127.0.0.1:{gateway_port}/readyz")
+        yield gateway_port
+    finally:
+        stop(processes)
+
+
+@contextmanager
+def bare_endpoint() -> Iterator[int]:
+    """The baseline app under uvicorn, started the way the gateway is."""
+    port = free_port()
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(HERE),
+        "bare_app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    processes = [start(argv, dict(os.environ))]
+    try:
+        wait_http(f"http://127.0.0.1:{port}/v1/codes/icd10cm/E11.9")
+        yield port
+    finally:
+        stop(processes)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=15)
+
+
+def zipf_paths(codes: list[str], count: int, rng: random.Random, s: float = 1.1) -> list[str]:
+    """`count` lookups whose popularity follows Zipf's law over `codes` (a realistic mix)."""
+    weights = [1 / (rank**s) for rank in range(1, len(codes) + 1)]
+    return [f"/v1/codes/icd10cm/{code}" for code in rng.choices(codes, weights, k=count)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=20000)
@@ -88,64 +160,37 @@ def main() -> None:
     snapshot = ReleaseCatalog.open_dir(data_dir).select(System.ICD10CM)
     billable = [n.code for n in snapshot.iter_nodes() if n.billable]
     rng = random.Random(7)
-    warm = [f"/v1/codes/icd10cm/{code}" for code in rng.sample(billable, 1000)]
-    cold = [f"/v1/codes/icd10cm/{code}" for code in rng.sample(billable, len(billable))]
+    rng.shuffle(billable)
+    repeat = [f"/v1/codes/icd10cm/{code}" for code in billable[:1000]]
+    unique = [f"/v1/codes/icd10cm/{code}" for code in billable]
+    zipf = zipf_paths(billable, args.requests, rng)
+    shape = {"requests": args.requests, "connections": args.connections}
 
-    codes_port, gateway_port, bare_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "MEDCODE_CODES_DATA_DIR": str(data_dir),
-        "MEDCODE_CODES_PORT": str(codes_port),
-        "MEDCODE_GATEWAY_PORT": str(gateway_port),
-        "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{codes_port}",
-        "MEDCODE_LOG_LEVEL": "WARNING",
-    }
-    uvicorn_args = ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
-    processes = [
-        start([sys.executable, "-m", "medcode_codes", "serve"], env),
-        start([sys.executable, "-m", "medcode_gateway"], env),
-        start(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--app-dir",
-                str(HERE),
-                "bare_app:app",
-                "--port",
-                str(bare_port),
-                *uvicorn_args,
-            ],
-            env,
-        ),
-    ]
-    try:
-        wait_http(f"http://127.0.0.1:{gateway_port}/readyz")
-        wait_http(f"http://127.0.0.1:{bare_port}/v1/codes/icd10cm/E11.9")
-        shape = {"requests": args.requests, "connections": args.connections}
-        load(gateway_port, warm, **shape)  # warm-up: imports, caches, connections
-        load(bare_port, warm, **shape)
-        results = {
-            "bare_fastapi": load(bare_port, warm, **shape),
-            "gateway_warm_1000_codes": load(gateway_port, warm, **shape),
-            "gateway_cold_all_billable": load(gateway_port, cold, **shape),
-        }
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=15)
+    results: dict[str, dict[str, float]] = {}
+    with bare_endpoint() as port:
+        load(port, repeat, **shape)  # warm-up
+        results["bare_fastapi"] = load(port, repeat, **shape)
+    with platform(data_dir, MEDCODE_GATEWAY_CACHE_TTL_SECONDS="0") as port:
+        load(port, repeat, **shape)  # warms the codes service's record cache only
+        results["gateway_no_http_cache"] = load(port, repeat, **shape)
+    with platform(data_dir) as port:
+        load(port, repeat, **shape)
+        results["gateway_repeat_1000"] = load(port, repeat, **shape)
+    with platform(data_dir) as port:
+        results["gateway_zipf_cold_start"] = load(port, zipf, **shape)
+        results["gateway_zipf_cold_start"]["distinct_codes"] = len(set(zipf))
+    with platform(data_dir) as port:
+        results["gateway_unique_cold_start"] = load(port, unique, **shape)
+
     bare_rps = results["bare_fastapi"]["rps"]
     for row in results.values():
         row["ratio_vs_bare"] = row["rps"] / bare_rps
     out_dir = HERE / "results"
     out_dir.mkdir(exist_ok=True)
-    (out_dir / "gateway_lookup.json").write_text(
-        json.dumps({"config": shape, "results": results}, indent=2)
-    )
-    sys.stdout.write(
-        f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}{'errors':>8}\n"
-    )
+    report = {"config": shape, "results": results}
+    (out_dir / "gateway_lookup.json").write_text(json.dumps(report, indent=2))
+    header = f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs bare':>9}{'errors':>8}\n"
+    sys.stdout.write(header)
     for name, row in results.items():
         sys.stdout.write(
             f"{name:<28}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"

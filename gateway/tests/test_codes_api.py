@@ -122,3 +122,14 @@ def test_repeat_lookups_answer_the_same(api: httpx.Client) -> None:
     assert first.json() == second.json() and first.json()["billable"]
     for _ in range(2):  # errors are never cached as successes
         assert_problem(api.get("/v1/codes/icd10cm/I10.9"), 404, "I10.9")
+
+
+def test_lookup_cache_marks_hits_and_skips_errors(api: httpx.Client) -> None:
+    path = "/v1/codes/icd10cm/K35.80?release=2026-04-01"
+    first, second = api.get(path), api.get(path)
+    assert first.headers["x-cache"] == "miss" and second.headers["x-cache"] == "hit"
+    assert first.content == second.content
+    assert second.headers["content-type"] == "application/json"
+    missing = api.get("/v1/codes/icd10cm/K35.899")
+    assert missing.status_code == 404 and missing.headers.get("x-cache") == "miss"
+    assert api.get("/v1/codes/icd10cm/K35.899").headers.get("x-cache") == "miss"

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from medcode_gateway.cache import ResponseCache
+from medcode_gateway.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.problems import install_problem_handlers
 from medcode_gateway.routers import codes, health
@@ -25,9 +26,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = ServiceClients.connect(chosen)
-        app.state.cache = ResponseCache(
-            max_entries=chosen.cache_max_entries, ttl_seconds=chosen.cache_ttl_seconds
-        )
         try:
             yield
         finally:
@@ -35,6 +33,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app = FastAPI(title="MedCode API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     install_problem_handlers(app)
+    cache = ResponseCache(
+        max_entries=chosen.cache_max_entries, ttl_seconds=chosen.cache_ttl_seconds
+    )
+    app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"])
     app.include_router(health.router)
     app.include_router(codes.router)
     return app

@@ -10,7 +10,6 @@ from fastapi import Depends, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
-from medcode_gateway.cache import ResponseCache
 from medcode_gateway.settings import GatewaySettings
 
 _CHANNEL_OPTIONS = [
@@ -68,11 +67,4 @@ async def get_clients(request: Request) -> ServiceClients:
     return clients
 
 
-async def get_cache(request: Request) -> ResponseCache:
-    """FastAPI dependency: the process-wide lookup cache."""
-    cache: ResponseCache = request.app.state.cache
-    return cache
-
-
 Clients = Annotated[ServiceClients, Depends(get_clients)]
-Cache = Annotated[ResponseCache, Depends(get_cache)]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_gateway import render
-from medcode_gateway.cache import ResponseCache
-from medcode_gateway.clients import Cache, Clients
+from medcode_gateway.clients import Clients
 from medcode_gateway.problems import Problem
 from medcode_gateway.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
 
@@ -64,26 +63,11 @@ async def _code_request(
 CodeRequest = Annotated[pb.GetCodeRequest, Depends(_code_request)]
 
 
-def _cached(cache: ResponseCache, key: tuple[object, ...]) -> Response | None:
-    body = cache.get(key)
-    return None if body is None else Response(body, media_type="application/json")
-
-
-def _remember(
-    cache: ResponseCache, key: tuple[object, ...], response: JSONResponse
-) -> JSONResponse:
-    cache.put(key, bytes(response.body))
-    return response
-
-
 @router.get("/codes/{system}/{code}", response_model=CodeOut, responses=_ERRORS, summary="One code")
-async def get_code(request: CodeRequest, clients: Clients, cache: Cache) -> Response:
+async def get_code(request: CodeRequest, clients: Clients) -> JSONResponse:
     """The full record: title, billable flag, hierarchy, notes with their source, PCS axes."""
-    key = ("code", request.SerializeToString())
-    if (hit := _cached(cache, key)) is not None:
-        return hit
     reply = await clients.codes.GetCode(request, timeout=clients.timeout)
-    return _remember(cache, key, JSONResponse(render.code(reply.code)))
+    return JSONResponse(render.code(reply.code))
 
 
 @router.get(
@@ -92,13 +76,10 @@ async def get_code(request: CodeRequest, clients: Clients, cache: Cache) -> Resp
     responses=_ERRORS,
     summary="Direct children of a code",
 )
-async def get_children(request: CodeRequest, clients: Clients, cache: Cache) -> Response:
+async def get_children(request: CodeRequest, clients: Clients) -> JSONResponse:
     """Children in tabular order (e.g. the subcategories of a category)."""
-    key = ("children", request.SerializeToString())
-    if (hit := _cached(cache, key)) is not None:
-        return hit
     reply = await clients.codes.GetCode(request, timeout=clients.timeout)
-    response = JSONResponse(
+    return JSONResponse(
         {
             "system": render.SYSTEM_BY_ENUM[reply.code.system],
             "code": reply.code.code,
@@ -106,7 +87,6 @@ async def get_children(request: CodeRequest, clients: Clients, cache: Cache) -> 
             "children": [render.summary(c) for c in reply.code.children],
         }
     )
-    return _remember(cache, key, response)
 
 
 @router.post(
