@@ -10,6 +10,7 @@ import ctypes
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -28,6 +29,21 @@ def _die_with_parent() -> None:
     """Runs in the child before exec: ask Linux to SIGTERM it when the runner dies."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _require_free(address: str, launch: ServiceLaunch) -> None:
+    """Fail fast when the port is taken, instead of mistaking another server for ours."""
+    host, _, port = address.rpartition(":")
+    with socket.socket() as probe:
+        # As servers bind (SO_REUSEADDR): only a live listener makes this fail.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, int(port)))
+        except OSError:
+            raise RuntimeError(
+                f"{launch.name}: {address} is already in use (is MedCode already running?); "
+                f"set {launch.port_env} to use another port"
+            ) from None
 
 
 @dataclass
@@ -56,6 +72,11 @@ class PlatformRunner:
         """Address of the last service started (the gateway, when everything is up)."""
         return self._running[-1].address if self._running else None
 
+    @property
+    def processes(self) -> list[subprocess.Popen[bytes]]:
+        """The child processes started so far, in start order."""
+        return [item.process for item in self._running]
+
     def request_stop(self) -> None:
         """Ask `supervise` (or the start loop) to return; safe to call from a signal handler."""
         self._stopping = True
@@ -75,6 +96,7 @@ class PlatformRunner:
         if launch.prepare is not None:
             launch.prepare(self._env)
         address = self._address_of(launch)
+        _require_free(address, launch)
         by_name = {item.launch.name: item.address for item in self._running}
         for variable, peer in launch.peers.items():
             if peer in by_name:
@@ -84,12 +106,12 @@ class PlatformRunner:
         item = _Running(launch, address, process)
         self._running.append(item)
         deadline = time.monotonic() + self._start_timeout
-        while not self._ready(item):
-            if process.poll() is not None:
-                raise RuntimeError(f"{launch.name} exited with code {process.returncode}")
+        while process.poll() is None and not self._ready(item):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{launch.name} not ready after {self._start_timeout:.0f}s")
             time.sleep(0.1)
+        if process.poll() is not None:
+            raise RuntimeError(f"{launch.name} exited with code {process.returncode}")
         log.info("%s ready on %s", launch.name, address)
 
     def stop(self, *, grace: float = 10.0) -> None:
