@@ -68,3 +68,16 @@ class ReleaseInfo:
     release: str
     effective_date: dt.date
     source: str
+
+
+class ImportFormatError(ValueError):
+    """A source file does not follow its official layout; says where and why.
+
+    Importers raise it before anything is written, so the current release stays in place.
+    """
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}:{line}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
