@@ -133,3 +133,43 @@ def test_lookup_cache_marks_hits_and_skips_errors(api: httpx.Client) -> None:
     missing = api.get("/v1/codes/icd10cm/K35.899")
     assert missing.status_code == 404 and missing.headers.get("x-cache") == "miss"
     assert api.get("/v1/codes/icd10cm/K35.899").headers.get("x-cache") == "miss"
+
+
+def test_missing_data_sets_are_said_not_silent(api: httpx.Client) -> None:
+    """The default install (ICD-10 only) answers 404 naming the missing data set."""
+    assert_problem(api.get("/v1/edits/ptp", params={"codes": "64490,64493"}), 404, "no NCCI PTP")
+    assert_problem(api.get("/v1/edits/mue/64490"), 404, "no MUE tables")
+
+
+def test_cc_status_and_gems_on_a_diagnosis(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/icd10cm/J96.01").json()
+    assert body["cc_status"]["level"] == "MCC" and body["cc_status"]["release"] == "FY2026-v43"
+    assert body["cc_status"]["excluded_by_count"] > 0
+    assert {"icd9cm"} == {g["target_system"] for g in body["gems"] if g["source"] == "J96.01"}
+    assert api.get("/v1/codes/icd10cm/E11.9").json()["cc_status"] is None
+
+
+def test_gems_crosswalk_with_target_titles(api: httpx.Client) -> None:
+    body = api.get("/v1/crosswalk/gems", params={"from": "icd9cm", "code": "25000"}).json()
+    assert body["code"] == "250.00"
+    assert [(m["target"], m["target_title"]) for m in body["mappings"]] == [
+        ("E11.9", "Type 2 diabetes mellitus without complications")
+    ]
+    pcs = api.get("/v1/crosswalk/gems", params={"from": "icd9pcs", "code": "81.54"}).json()
+    assert pcs["mappings"] and all(len(m["target"]) == 7 for m in pcs["mappings"])
+    assert_problem(
+        api.get("/v1/crosswalk/gems", params={"from": "icd9cm", "code": "25x.0"}), 400, ""
+    )
+
+
+def test_cpt_starter_page_says_the_official_descriptor_needs_a_licence(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/cpt/64491").json()
+    assert body["add_on"]["is_add_on"] and body["plain_description"]
+    assert "licence" in body["attributes"]["official_descriptor_notice"]
+    pfs = {d["kind"]: d for d in body["datasets"]}["pfs-rvu"]
+    assert not pfs["loaded"] and "medcode import pfs-rvu" in pfs["message"]
+
+
+def test_datasets_list(api: httpx.Client) -> None:
+    kinds = {d["kind"] for d in api.get("/v1/datasets").json()}
+    assert {"msdrg-cc", "gems"} <= kinds

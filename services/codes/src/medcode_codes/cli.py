@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from medcode_codes.importers import operator
 from medcode_codes.importers.defaults import import_defaults
+from medcode_codes.importers.records import ImportFormatError
 from medcode_codes.normalize import MalformedCode, normalize_code, parse_system
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.releases import ReleaseCatalog, ReleaseNotFound
@@ -23,11 +25,41 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else CodesSettings().data_dir
 
 
+IMPORT_KINDS = ("defaults", "hcpcs", "pfs-rvu", "ncci-ptp", "mue", "cpt")
+
+
+def _run_import(args: argparse.Namespace, data_dir: Path) -> list[Path]:
+    if args.kind == "defaults":
+        return import_defaults(data_dir, force=args.force)
+    if args.file is None:
+        raise ValueError(f"`medcode import {args.kind}` needs the FILE to import")
+    path = Path(args.file)
+    if not path.is_file():
+        raise ValueError(f"{path} is not a file")
+    if args.kind == "hcpcs":
+        return [operator.import_hcpcs(data_dir, path, release=args.release)]
+    if args.kind == "pfs-rvu":
+        return [operator.import_pfs_rvu(data_dir, path, release=args.release)]
+    if args.kind == "ncci-ptp":
+        return [
+            operator.import_ncci_ptp(data_dir, path, setting=args.setting, release=args.release)
+        ]
+    if args.kind == "cpt":
+        if not args.release:
+            raise ValueError("`medcode import cpt` needs --release (e.g. 2026) for a licensed file")
+        return [operator.import_cpt(data_dir, [path], release=args.release)]
+    if not args.release:
+        raise ValueError("`medcode import mue` needs --release (the table's effective date)")
+    return [operator.import_mue(data_dir, path, release=args.release)]
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
-    if args.kind != "defaults":
-        sys.stderr.write(f"unknown import kind {args.kind!r}; available: defaults\n")
+    try:
+        written = _run_import(args, _data_dir(args))
+    except (ImportFormatError, ValueError) as error:
+        sys.stderr.write(f"import failed, nothing changed: {error}\n")
         return 2
-    for path in import_defaults(_data_dir(args), force=args.force):
+    for path in written:
         sys.stdout.write(f"{path}\n")
     return 0
 
@@ -79,7 +111,17 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
 def register(commands: Any) -> None:
     """Add the codes commands to an argparse sub-parsers object."""
     importer = commands.add_parser("import", help="build code-set snapshots")
-    importer.add_argument("kind", help="what to import: defaults (ICD-10-CM and ICD-10-PCS)")
+    importer.add_argument("kind", choices=IMPORT_KINDS, help="what to import")
+    importer.add_argument("file", nargs="?", help="the official file (not for defaults)")
+    importer.add_argument(
+        "--release", help="release name, e.g. 2026-01-01 (default: from the file)"
+    )
+    importer.add_argument(
+        "--setting",
+        choices=("practitioner", "hospital"),
+        default="practitioner",
+        help="NCCI PTP table (ncci-ptp only)",
+    )
     importer.add_argument("--force", action="store_true", help="rebuild even if up to date")
     _add_data_dir(importer)
     importer.set_defaults(handler=_cmd_import)

@@ -77,6 +77,8 @@ def full_code(record: CodeRecord, *, system: System, release: str) -> pb.Code:
             source_code=seventh.source_code,
         )
     _pcs_fields(message, node)
+    if system in (System.HCPCS, System.CPT):
+        _procedure_attributes(message, node)
     if not message.HasField("root_operation"):
         for above in reversed(record.ancestors):
             if above.extra.get("root_operation"):
@@ -117,3 +119,16 @@ def export_code(snapshot: Snapshot, node: NodeRow, *, system: System) -> pb.Code
         )
     _pcs_fields(message, node)
     return message
+
+
+def _procedure_attributes(message: pb.Code, node: NodeRow) -> None:
+    """HCPCS/CPT extras: our plain description, add-on flag, scalar attributes as text."""
+    extra = node.extra
+    message.plain_description = extra.get("plain_description") or ""
+    if extra.get("add_on"):
+        message.add_on.CopyFrom(pb.AddOnStatus(is_add_on=True, basis="MedCode CPT starter set"))
+    for key, value in extra.items():
+        if key in {"plain_description", "add_on"} or value in (None, "", [], {}):
+            continue
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        message.attributes[key] = text

@@ -18,10 +18,17 @@ class CodeNotFound(LookupError):
     """The code is well formed but not in the selected release."""
 
 
+class DatasetNotLoaded(LookupError):
+    """The question needs a data set this installation has not imported."""
+
+
+DOMAIN_ERRORS = (MalformedCode, ValueError, CodeNotFound, ReleaseNotFound, DatasetNotLoaded)
+
+
 def _status_for(error: Exception) -> grpc.StatusCode | None:
     if isinstance(error, MalformedCode | ValueError):
         return grpc.StatusCode.INVALID_ARGUMENT
-    if isinstance(error, CodeNotFound | ReleaseNotFound):
+    if isinstance(error, CodeNotFound | ReleaseNotFound | DatasetNotLoaded):
         return grpc.StatusCode.NOT_FOUND
     return None
 
@@ -35,7 +42,7 @@ def unary(
     async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Response:
         try:
             return await method(self, request, context)
-        except (MalformedCode, ValueError, CodeNotFound, ReleaseNotFound) as error:
+        except DOMAIN_ERRORS as error:
             await context.abort(_status_for(error) or grpc.StatusCode.UNKNOWN, str(error))
             raise  # unreachable: abort raises
 
@@ -54,7 +61,7 @@ def streaming(
         try:
             async for item in method(self, request, context):
                 yield item
-        except (MalformedCode, ValueError, CodeNotFound, ReleaseNotFound) as error:
+        except DOMAIN_ERRORS as error:
             await context.abort(_status_for(error) or grpc.StatusCode.UNKNOWN, str(error))
 
     return wrapper

@@ -21,8 +21,9 @@ _ICD10CM_CODE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z](?:[0-9A-Z]{1,4})?")
 _ICD10CM_RANGE = re.compile(r"[A-Z][0-9A-Z][0-9A-Z]-[A-Z][0-9A-Z][0-9A-Z]")
 _ICD10CM_CHAPTER = re.compile(r"[1-9]|1[0-9]|2[0-2]")
 _ICD10PCS = re.compile(r"[0-9A-HJ-NP-Z]{1,7}")
-_HCPCS = re.compile(r"[A-V][0-9]{4}")
-_CPT = re.compile(r"[0-9]{4}[0-9FTU]")
+# A Level II code, a 2-character modifier, a letter section, or the modifiers section.
+_HCPCS = re.compile(r"[A-V][0-9]{4}|[0-9A-Z]{2}|[A-V]|MODIFIERS")
+_CPT = re.compile(r"[0-9]{4}[0-9FTU]|SECTION-[A-Z0-9]+")
 
 HINTS = {
     System.ICD10CM: (
@@ -34,7 +35,10 @@ HINTS = {
         "an ICD-10-PCS code is 7 characters from 0-9 and A-Z except I and O (e.g. 0016070); "
         "1 to 3 characters name a section, body system or table"
     ),
-    System.HCPCS: "a HCPCS Level II code is a letter A-V and 4 digits (e.g. J1100)",
+    System.HCPCS: (
+        "a HCPCS Level II code is a letter A-V and 4 digits (e.g. J1100); "
+        "modifiers are 2 letters or digits (e.g. LT)"
+    ),
     System.CPT: "a CPT code is 4 digits and a digit, F, T or U (e.g. 99213, 0001U)",
 }
 

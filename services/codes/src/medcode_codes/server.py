@@ -9,6 +9,7 @@ import grpc
 from grpc_health.v1 import health
 
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.service import SERVICE_NAME, CodesServicer
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.releases import ReleaseCatalog
@@ -24,7 +25,8 @@ def create_codes_server(
     catalog = ReleaseCatalog.open_dir(settings.data_dir)
     if not catalog.all():
         log.warning("no snapshots under %s; run `medcode import defaults` first", settings.data_dir)
-    servicer = CodesServicer(catalog=catalog, max_batch=settings.max_batch)
+    datasets = DatasetCatalog.open_dir(settings.data_dir)
+    servicer = CodesServicer(catalog=catalog, datasets=datasets, max_batch=settings.max_batch)
     return create_server(
         settings=settings,
         register=lambda server: pb_grpc.add_CodesServiceServicer_to_server(servicer, server),

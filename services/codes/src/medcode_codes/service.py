@@ -10,6 +10,7 @@ import grpc
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_codes import edits
 from medcode_codes.convert import (
     PB_TO_SYSTEM,
     STATUS_TO_PB,
@@ -18,6 +19,8 @@ from medcode_codes.convert import (
     full_code,
     summary,
 )
+from medcode_codes.datasets.store import DatasetCatalog
+from medcode_codes.enrich import add_reference_data
 from medcode_codes.errors import CodeNotFound, streaming, unary
 from medcode_codes.normalize import normalize_code
 from medcode_codes.snapshot.reader import Snapshot
@@ -40,9 +43,15 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
     """Answers code questions from the loaded snapshots; never writes anything."""
 
     def __init__(
-        self, *, catalog: ReleaseCatalog, max_batch: int = 1000, cache_size: int = 8192
+        self,
+        *,
+        catalog: ReleaseCatalog,
+        datasets: DatasetCatalog | None = None,
+        max_batch: int = 1000,
+        cache_size: int = 8192,
     ) -> None:
         self._catalog = catalog
+        self._datasets = datasets or DatasetCatalog([])
         self._max_batch = max_batch
         # Snapshots are immutable, so a rendered message is valid for the process lifetime.
         self._message = lru_cache(maxsize=cache_size)(self._build_message)
@@ -65,12 +74,13 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
             )
         return message
 
-    @staticmethod
-    def _build_message(system: System, snapshot: Snapshot, code: str) -> pb.Code | None:
+    def _build_message(self, system: System, snapshot: Snapshot, code: str) -> pb.Code | None:
         record = snapshot.record(code)
         if record is None:
             return None
-        return full_code(record, system=system, release=snapshot.meta.release)
+        message = full_code(record, system=system, release=snapshot.meta.release)
+        add_reference_data(message, system=system, datasets=self._datasets)
+        return message
 
     @unary
     async def GetCode(
@@ -154,6 +164,40 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 effective_date=meta.effective_date.isoformat(),
                 code_count=meta.code_count,
                 billable_count=meta.billable_count,
+                source=meta.source,
+            )
+        return response
+
+    @unary
+    async def CheckPtpEdits(
+        self, request: pb.CheckPtpEditsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CheckPtpEditsResponse:
+        return edits.check_ptp(self._datasets, request)
+
+    @unary
+    async def GetMue(
+        self, request: pb.GetMueRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetMueResponse:
+        return edits.get_mue(self._datasets, request)
+
+    @unary
+    async def CrosswalkGems(
+        self, request: pb.CrosswalkGemsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CrosswalkGemsResponse:
+        return edits.crosswalk(self._datasets, self._catalog, request)
+
+    @unary
+    async def ListDatasets(
+        self, request: pb.ListDatasetsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListDatasetsResponse:
+        response = pb.ListDatasetsResponse()
+        for dataset in self._datasets.all():
+            meta = dataset.meta
+            response.datasets.add(
+                kind=meta.kind,
+                release=meta.release,
+                effective_date=meta.effective_date.isoformat(),
+                row_count=meta.row_count,
                 source=meta.source,
             )
         return response

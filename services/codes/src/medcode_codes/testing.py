@@ -22,6 +22,20 @@ from medcode_common.grpc_server import mark_serving
 
 
 @pytest.fixture(scope="session")
+def cms_data(pytestconfig: pytest.Config) -> Path:
+    """`../shared/data/cms` beside the repository: real official files for tests only.
+
+    Missing outside CI skips the test; missing in CI (CI=true) fails it.
+    """
+    path = Path(pytestconfig.rootpath).resolve().parent / "shared" / "data" / "cms"
+    if not path.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing; CI must provide shared/ beside the clone")
+        pytest.skip(f"{path} not found (real CMS files live in ../shared/data beside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
 def codes_data_dir() -> Path:
     """A data dir with the default snapshots, built on first use and reused after.
 

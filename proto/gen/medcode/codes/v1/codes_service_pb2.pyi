@@ -7,6 +7,12 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class PtpSetting(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PTP_SETTING_UNSPECIFIED: _ClassVar[PtpSetting]
+    PTP_SETTING_PRACTITIONER: _ClassVar[PtpSetting]
+    PTP_SETTING_HOSPITAL: _ClassVar[PtpSetting]
+
 class CodeSystem(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     CODE_SYSTEM_UNSPECIFIED: _ClassVar[CodeSystem]
@@ -35,6 +41,9 @@ class ValidationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VALIDATION_STATUS_NOT_BILLABLE: _ClassVar[ValidationStatus]
     VALIDATION_STATUS_NOT_FOUND: _ClassVar[ValidationStatus]
     VALIDATION_STATUS_MALFORMED: _ClassVar[ValidationStatus]
+PTP_SETTING_UNSPECIFIED: PtpSetting
+PTP_SETTING_PRACTITIONER: PtpSetting
+PTP_SETTING_HOSPITAL: PtpSetting
 CODE_SYSTEM_UNSPECIFIED: CodeSystem
 CODE_SYSTEM_ICD10CM: CodeSystem
 CODE_SYSTEM_ICD10PCS: CodeSystem
@@ -123,7 +132,14 @@ class RootOperation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., definition: _Optional[str] = ..., explanation: _Optional[str] = ..., examples: _Optional[str] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation")
+    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation", "fee_schedule", "mues", "cc_status", "gems", "datasets", "attributes", "plain_description", "add_on")
+    class AttributesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -137,6 +153,14 @@ class Code(_message.Message):
     SEVENTH_CHARACTERS_FIELD_NUMBER: _ClassVar[int]
     PCS_AXES_FIELD_NUMBER: _ClassVar[int]
     ROOT_OPERATION_FIELD_NUMBER: _ClassVar[int]
+    FEE_SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    MUES_FIELD_NUMBER: _ClassVar[int]
+    CC_STATUS_FIELD_NUMBER: _ClassVar[int]
+    GEMS_FIELD_NUMBER: _ClassVar[int]
+    DATASETS_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    PLAIN_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    ADD_ON_FIELD_NUMBER: _ClassVar[int]
     system: CodeSystem
     code: str
     title: str
@@ -150,7 +174,129 @@ class Code(_message.Message):
     seventh_characters: _containers.RepeatedCompositeFieldContainer[SeventhCharacter]
     pcs_axes: _containers.RepeatedCompositeFieldContainer[PcsAxis]
     root_operation: RootOperation
-    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ...) -> None: ...
+    fee_schedule: _containers.RepeatedCompositeFieldContainer[FeeScheduleEntry]
+    mues: _containers.RepeatedCompositeFieldContainer[MueValue]
+    cc_status: CcStatus
+    gems: _containers.RepeatedCompositeFieldContainer[GemMapping]
+    datasets: _containers.RepeatedCompositeFieldContainer[DatasetStatus]
+    attributes: _containers.ScalarMap[str, str]
+    plain_description: str
+    add_on: AddOnStatus
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ..., fee_schedule: _Optional[_Iterable[_Union[FeeScheduleEntry, _Mapping]]] = ..., mues: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., cc_status: _Optional[_Union[CcStatus, _Mapping]] = ..., gems: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., plain_description: _Optional[str] = ..., add_on: _Optional[_Union[AddOnStatus, _Mapping]] = ...) -> None: ...
+
+class FeeScheduleEntry(_message.Message):
+    __slots__ = ("modifier", "status_code", "work_rvu", "nonfacility_pe_rvu", "facility_pe_rvu", "mp_rvu", "nonfacility_total", "facility_total", "global_days", "pctc_indicator", "multiple_procedure", "bilateral_surgery", "assistant_surgery", "co_surgeons", "team_surgery", "conversion_factor", "nonfacility_payment", "facility_payment", "release")
+    MODIFIER_FIELD_NUMBER: _ClassVar[int]
+    STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    WORK_RVU_FIELD_NUMBER: _ClassVar[int]
+    NONFACILITY_PE_RVU_FIELD_NUMBER: _ClassVar[int]
+    FACILITY_PE_RVU_FIELD_NUMBER: _ClassVar[int]
+    MP_RVU_FIELD_NUMBER: _ClassVar[int]
+    NONFACILITY_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    FACILITY_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    GLOBAL_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PCTC_INDICATOR_FIELD_NUMBER: _ClassVar[int]
+    MULTIPLE_PROCEDURE_FIELD_NUMBER: _ClassVar[int]
+    BILATERAL_SURGERY_FIELD_NUMBER: _ClassVar[int]
+    ASSISTANT_SURGERY_FIELD_NUMBER: _ClassVar[int]
+    CO_SURGEONS_FIELD_NUMBER: _ClassVar[int]
+    TEAM_SURGERY_FIELD_NUMBER: _ClassVar[int]
+    CONVERSION_FACTOR_FIELD_NUMBER: _ClassVar[int]
+    NONFACILITY_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    FACILITY_PAYMENT_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    modifier: str
+    status_code: str
+    work_rvu: str
+    nonfacility_pe_rvu: str
+    facility_pe_rvu: str
+    mp_rvu: str
+    nonfacility_total: str
+    facility_total: str
+    global_days: str
+    pctc_indicator: str
+    multiple_procedure: str
+    bilateral_surgery: str
+    assistant_surgery: str
+    co_surgeons: str
+    team_surgery: str
+    conversion_factor: str
+    nonfacility_payment: str
+    facility_payment: str
+    release: str
+    def __init__(self, modifier: _Optional[str] = ..., status_code: _Optional[str] = ..., work_rvu: _Optional[str] = ..., nonfacility_pe_rvu: _Optional[str] = ..., facility_pe_rvu: _Optional[str] = ..., mp_rvu: _Optional[str] = ..., nonfacility_total: _Optional[str] = ..., facility_total: _Optional[str] = ..., global_days: _Optional[str] = ..., pctc_indicator: _Optional[str] = ..., multiple_procedure: _Optional[str] = ..., bilateral_surgery: _Optional[str] = ..., assistant_surgery: _Optional[str] = ..., co_surgeons: _Optional[str] = ..., team_surgery: _Optional[str] = ..., conversion_factor: _Optional[str] = ..., nonfacility_payment: _Optional[str] = ..., facility_payment: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
+
+class MueValue(_message.Message):
+    __slots__ = ("setting", "value", "adjudication_indicator", "adjudication_description", "rationale", "release")
+    SETTING_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    ADJUDICATION_INDICATOR_FIELD_NUMBER: _ClassVar[int]
+    ADJUDICATION_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    RATIONALE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    setting: str
+    value: int
+    adjudication_indicator: str
+    adjudication_description: str
+    rationale: str
+    release: str
+    def __init__(self, setting: _Optional[str] = ..., value: _Optional[int] = ..., adjudication_indicator: _Optional[str] = ..., adjudication_description: _Optional[str] = ..., rationale: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
+
+class CcStatus(_message.Message):
+    __slots__ = ("level", "pdx_collection", "excluded_by_count", "release")
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    PDX_COLLECTION_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_BY_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    level: str
+    pdx_collection: str
+    excluded_by_count: int
+    release: str
+    def __init__(self, level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., excluded_by_count: _Optional[int] = ..., release: _Optional[str] = ...) -> None: ...
+
+class GemMapping(_message.Message):
+    __slots__ = ("source_system", "source", "target_system", "target", "approximate", "no_map", "combination", "scenario", "choice_list", "target_title")
+    SOURCE_SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TARGET_SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    APPROXIMATE_FIELD_NUMBER: _ClassVar[int]
+    NO_MAP_FIELD_NUMBER: _ClassVar[int]
+    COMBINATION_FIELD_NUMBER: _ClassVar[int]
+    SCENARIO_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_LIST_FIELD_NUMBER: _ClassVar[int]
+    TARGET_TITLE_FIELD_NUMBER: _ClassVar[int]
+    source_system: str
+    source: str
+    target_system: str
+    target: str
+    approximate: bool
+    no_map: bool
+    combination: bool
+    scenario: int
+    choice_list: int
+    target_title: str
+    def __init__(self, source_system: _Optional[str] = ..., source: _Optional[str] = ..., target_system: _Optional[str] = ..., target: _Optional[str] = ..., approximate: _Optional[bool] = ..., no_map: _Optional[bool] = ..., combination: _Optional[bool] = ..., scenario: _Optional[int] = ..., choice_list: _Optional[int] = ..., target_title: _Optional[str] = ...) -> None: ...
+
+class DatasetStatus(_message.Message):
+    __slots__ = ("kind", "loaded", "release", "message")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    LOADED_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    loaded: bool
+    release: str
+    message: str
+    def __init__(self, kind: _Optional[str] = ..., loaded: _Optional[bool] = ..., release: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class AddOnStatus(_message.Message):
+    __slots__ = ("is_add_on", "basis")
+    IS_ADD_ON_FIELD_NUMBER: _ClassVar[int]
+    BASIS_FIELD_NUMBER: _ClassVar[int]
+    is_add_on: bool
+    basis: str
+    def __init__(self, is_add_on: _Optional[bool] = ..., basis: _Optional[str] = ...) -> None: ...
 
 class GetCodeRequest(_message.Message):
     __slots__ = ("system", "code", "release")
@@ -295,6 +441,106 @@ class ExportCodesRequest(_message.Message):
     system: CodeSystem
     release: ReleaseSelector
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ...) -> None: ...
+
+class CheckPtpEditsRequest(_message.Message):
+    __slots__ = ("codes", "setting", "date")
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    SETTING_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedScalarFieldContainer[str]
+    setting: PtpSetting
+    date: str
+    def __init__(self, codes: _Optional[_Iterable[str]] = ..., setting: _Optional[_Union[PtpSetting, str]] = ..., date: _Optional[str] = ...) -> None: ...
+
+class PtpPair(_message.Message):
+    __slots__ = ("column1", "column2", "modifier_indicator", "modifier_meaning", "effective_date", "deletion_date", "rationale", "existed_before_1996")
+    COLUMN1_FIELD_NUMBER: _ClassVar[int]
+    COLUMN2_FIELD_NUMBER: _ClassVar[int]
+    MODIFIER_INDICATOR_FIELD_NUMBER: _ClassVar[int]
+    MODIFIER_MEANING_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    DELETION_DATE_FIELD_NUMBER: _ClassVar[int]
+    RATIONALE_FIELD_NUMBER: _ClassVar[int]
+    EXISTED_BEFORE_1996_FIELD_NUMBER: _ClassVar[int]
+    column1: str
+    column2: str
+    modifier_indicator: str
+    modifier_meaning: str
+    effective_date: str
+    deletion_date: str
+    rationale: str
+    existed_before_1996: bool
+    def __init__(self, column1: _Optional[str] = ..., column2: _Optional[str] = ..., modifier_indicator: _Optional[str] = ..., modifier_meaning: _Optional[str] = ..., effective_date: _Optional[str] = ..., deletion_date: _Optional[str] = ..., rationale: _Optional[str] = ..., existed_before_1996: _Optional[bool] = ...) -> None: ...
+
+class CheckPtpEditsResponse(_message.Message):
+    __slots__ = ("pairs", "release", "setting", "date")
+    PAIRS_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    SETTING_FIELD_NUMBER: _ClassVar[int]
+    DATE_FIELD_NUMBER: _ClassVar[int]
+    pairs: _containers.RepeatedCompositeFieldContainer[PtpPair]
+    release: str
+    setting: str
+    date: str
+    def __init__(self, pairs: _Optional[_Iterable[_Union[PtpPair, _Mapping]]] = ..., release: _Optional[str] = ..., setting: _Optional[str] = ..., date: _Optional[str] = ...) -> None: ...
+
+class GetMueRequest(_message.Message):
+    __slots__ = ("code",)
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    def __init__(self, code: _Optional[str] = ...) -> None: ...
+
+class GetMueResponse(_message.Message):
+    __slots__ = ("code", "values", "datasets")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    DATASETS_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    values: _containers.RepeatedCompositeFieldContainer[MueValue]
+    datasets: _containers.RepeatedCompositeFieldContainer[DatasetStatus]
+    def __init__(self, code: _Optional[str] = ..., values: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ...) -> None: ...
+
+class CrosswalkGemsRequest(_message.Message):
+    __slots__ = ("from_system", "code")
+    FROM_SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    from_system: str
+    code: str
+    def __init__(self, from_system: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class CrosswalkGemsResponse(_message.Message):
+    __slots__ = ("code", "mappings", "release")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MAPPINGS_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    mappings: _containers.RepeatedCompositeFieldContainer[GemMapping]
+    release: str
+    def __init__(self, code: _Optional[str] = ..., mappings: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., release: _Optional[str] = ...) -> None: ...
+
+class ListDatasetsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Dataset(_message.Message):
+    __slots__ = ("kind", "release", "effective_date", "row_count", "source")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    release: str
+    effective_date: str
+    row_count: int
+    source: str
+    def __init__(self, kind: _Optional[str] = ..., release: _Optional[str] = ..., effective_date: _Optional[str] = ..., row_count: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
+
+class ListDatasetsResponse(_message.Message):
+    __slots__ = ("datasets",)
+    DATASETS_FIELD_NUMBER: _ClassVar[int]
+    datasets: _containers.RepeatedCompositeFieldContainer[Dataset]
+    def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ...) -> None: ...
 
 class ExportCodesResponse(_message.Message):
     __slots__ = ("code",)

@@ -72,6 +72,26 @@ class CodesServiceStub:
                 request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesRequest.SerializeToString,
                 response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesResponse.FromString,
                 _registered_method=True)
+        self.CheckPtpEdits = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/CheckPtpEdits',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsResponse.FromString,
+                _registered_method=True)
+        self.GetMue = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/GetMue',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueResponse.FromString,
+                _registered_method=True)
+        self.CrosswalkGems = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/CrosswalkGems',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.FromString,
+                _registered_method=True)
+        self.ListDatasets = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/ListDatasets',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
+                _registered_method=True)
 
 
 class CodesServiceServicer:
@@ -129,6 +149,34 @@ class CodesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckPtpEdits(self, request, context):
+        """CheckPtpEdits returns every NCCI procedure-to-procedure edit among a claim's codes.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMue(self, request, context):
+        """GetMue returns the medically unlikely edit values of one code, per setting.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CrosswalkGems(self, request, context):
+        """CrosswalkGems maps a code between ICD-9 and ICD-10 with the CMS GEMs.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDatasets(self, request, context):
+        """ListDatasets lists the loaded reference data sets (fee schedule, edits, GEMs, ...).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -166,6 +214,26 @@ def add_CodesServiceServicer_to_server(servicer, server):
                     servicer.ExportCodes,
                     request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesRequest.FromString,
                     response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesResponse.SerializeToString,
+            ),
+            'CheckPtpEdits': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckPtpEdits,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsResponse.SerializeToString,
+            ),
+            'GetMue': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMue,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueResponse.SerializeToString,
+            ),
+            'CrosswalkGems': grpc.unary_unary_rpc_method_handler(
+                    servicer.CrosswalkGems,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.SerializeToString,
+            ),
+            'ListDatasets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDatasets,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -360,6 +428,114 @@ class CodesService:
             '/medcode.codes.v1.CodesService/ExportCodes',
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesRequest.SerializeToString,
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ExportCodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckPtpEdits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/CheckPtpEdits',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.CheckPtpEditsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/GetMue',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetMueResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CrosswalkGems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/CrosswalkGems',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDatasets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/ListDatasets',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
             options,
             channel_credentials,
             insecure,

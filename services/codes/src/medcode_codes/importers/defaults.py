@@ -6,16 +6,15 @@ after the first time is ready in seconds.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-from medcode_codes.importers import icd10cm, icd10pcs
+from medcode_codes.importers import bundled, cpt, icd10cm, icd10pcs
+from medcode_codes.importers.provenance import digest, snapshot_up_to_date
 from medcode_codes.importers.records import NodeRecord, ReleaseInfo
-from medcode_codes.snapshot.reader import Snapshot, SnapshotFormatError
 from medcode_codes.snapshot.writer import snapshot_path, write_snapshot
 
 log = logging.getLogger(__name__)
@@ -30,19 +29,19 @@ class DefaultSource:
     parse: Callable[[], Iterable[NodeRecord]]
 
 
-def digest(paths: Iterable[Path]) -> str:
-    """SHA-256 over the contents of `paths`, to tell whether a source changed."""
-    hasher = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                hasher.update(block)
-    return hasher.hexdigest()
+def _starter_path() -> Path:
+    """The shipped CPT starter file (MedCode's own descriptions), as a real path."""
+    return Path(str(resources.files("medcode_codes.data").joinpath("cpt_starter.tsv")))
 
 
 def default_sources() -> list[DefaultSource]:
     """The code sets that install with MedCode."""
     tabular = icd10cm.default_tabular_path()
+    starter_info = cpt.release_info()
+
+    def starter_nodes() -> Iterable[NodeRecord]:
+        return cpt.to_nodes(cpt.starter_set(), None, release=starter_info.release)
+
     pcs = icd10pcs.default_sources()
     return [
         DefaultSource(
@@ -51,27 +50,17 @@ def default_sources() -> list[DefaultSource]:
         DefaultSource(
             [pcs.csv_path, pcs.db_path], icd10pcs.release_info(pcs), lambda: icd10pcs.parse_pcs(pcs)
         ),
+        DefaultSource([_starter_path()], starter_info, starter_nodes),
     ]
 
 
-def _up_to_date(path: Path, source_digest: str) -> bool:
-    if not path.exists():
-        return False
-    try:
-        snapshot = Snapshot(path)
-    except (SnapshotFormatError, sqlite3.DatabaseError, KeyError):  # unreadable: rebuild
-        return False
-    snapshot.close()
-    return snapshot.meta.source_digest == source_digest
-
-
 def import_defaults(data_dir: Path, *, force: bool = False) -> list[Path]:
-    """Build every default snapshot that is missing or stale; return all their paths."""
+    """Build every default snapshot and data set that is missing or stale; return their paths."""
     built = []
     for source in default_sources():
         path = snapshot_path(data_dir, system=source.info.system, release=source.info.release)
         source_digest = digest(source.files)
-        if not force and _up_to_date(path, source_digest):
+        if not force and snapshot_up_to_date(path, source_digest):
             log.info("%s %s is up to date", source.info.system, source.info.release)
         else:
             path = write_snapshot(
@@ -81,4 +70,5 @@ def import_defaults(data_dir: Path, *, force: bool = False) -> list[Path]:
                 source_digest=source_digest,
             )
         built.append(path)
+    built.extend(bundled.import_bundled_datasets(data_dir, force=force))
     return built

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from medcode_codes.atomic import atomic_sqlite
 from medcode_codes.importers.records import NodeRecord, ReleaseInfo
 from medcode_codes.snapshot.schema import DDL, SCHEMA_VERSION
 
@@ -36,13 +36,9 @@ def write_snapshot(
 ) -> Path:
     """Write `nodes` as the snapshot of `info`; return the final path."""
     final = snapshot_path(data_dir, system=info.system, release=info.release)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(f".{final.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
     started = time.perf_counter()
-    db = sqlite3.connect(partial)
-    try:
-        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + DDL)
+    with atomic_sqlite(final) as db:
+        db.executescript(DDL)
         counts = _insert_nodes(db, nodes)
         meta = {
             "schema_version": SCHEMA_VERSION,
@@ -55,14 +51,6 @@ def write_snapshot(
             "billable_count": str(counts[1]),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        db.commit()
-        db.execute("VACUUM")
-    except BaseException:
-        db.close()
-        partial.unlink(missing_ok=True)
-        raise
-    db.close()
-    os.replace(partial, final)
     log.info(
         "wrote %s: %d nodes, %d billable in %.1fs",
         final,

@@ -1,0 +1,157 @@
+"""Add what applies to a code from the reference data sets: fees, MUEs, CC/MCC, GEMs.
+
+Every section also reports whether its data set is loaded, so "nothing here" is never
+mistaken for "no edit" when the data simply is not installed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from medcode.codes.v1 import codes_service_pb2 as pb
+from medcode_codes.datasets import kinds
+from medcode_codes.datasets.store import Dataset, DatasetCatalog
+from medcode_codes.systems import System
+
+ADD_ON_GLOBAL_DAYS = "ZZZ"
+
+
+def status(kind: str, dataset: Dataset | None) -> pb.DatasetStatus:
+    """Loaded-or-not for one data-set kind, with a sentence when missing."""
+    if dataset is None:
+        return pb.DatasetStatus(kind=kind, loaded=False, message=kinds.MISSING[kind])
+    return pb.DatasetStatus(kind=kind, loaded=True, release=dataset.meta.release)
+
+
+def _money(rvus: str, factor: str) -> str:
+    try:
+        return str((Decimal(rvus) * Decimal(factor)).quantize(Decimal("0.01")))
+    except (InvalidOperation, ValueError):
+        return ""
+
+
+def fee_entry(modifier: str, row: dict[str, Any], release: str) -> pb.FeeScheduleEntry:
+    """One PFS row as a message, with the national payment it implies."""
+    factor = str(row.get("conversion_factor", ""))
+    nonfacility = "" if row.get("nonfacility_na") else str(row.get("nonfacility_pe_rvu", ""))
+    facility = "" if row.get("facility_na") else str(row.get("facility_pe_rvu", ""))
+    return pb.FeeScheduleEntry(
+        modifier=modifier,
+        status_code=row.get("status_code", ""),
+        work_rvu=str(row.get("work_rvu", "")),
+        nonfacility_pe_rvu=nonfacility,
+        facility_pe_rvu=facility,
+        mp_rvu=str(row.get("mp_rvu", "")),
+        nonfacility_total=str(row.get("nonfacility_total", "")),
+        facility_total=str(row.get("facility_total", "")),
+        global_days=row.get("global_days", ""),
+        pctc_indicator=row.get("pctc_indicator", ""),
+        multiple_procedure=row.get("multiple_procedure", ""),
+        bilateral_surgery=row.get("bilateral_surgery", ""),
+        assistant_surgery=row.get("assistant_surgery", ""),
+        co_surgeons=row.get("co_surgeons", ""),
+        team_surgery=row.get("team_surgery", ""),
+        conversion_factor=factor,
+        nonfacility_payment=_money(str(row.get("nonfacility_total", "")), factor)
+        if nonfacility
+        else "",
+        facility_payment=_money(str(row.get("facility_total", "")), factor),
+        release=release,
+    )
+
+
+def mue_values(
+    datasets: DatasetCatalog, code: str
+) -> tuple[list[pb.MueValue], list[pb.DatasetStatus]]:
+    """The code's MUE in each setting whose table is loaded, and a status per setting."""
+    values: list[pb.MueValue] = []
+    statuses: list[pb.DatasetStatus] = []
+    for setting, kind in kinds.MUE_SETTINGS.items():
+        dataset = datasets.select(kind)
+        statuses.append(status(kind, dataset))
+        if dataset is None:
+            continue
+        for row in dataset.rows(code):
+            values.append(
+                pb.MueValue(
+                    setting=setting,
+                    value=int(row["value"]),
+                    adjudication_indicator=row.get("adjudication_indicator", ""),
+                    adjudication_description=row.get("adjudication_description", ""),
+                    rationale=row.get("rationale", ""),
+                    release=dataset.meta.release,
+                )
+            )
+    return values, statuses
+
+
+def gem_message(row: dict[str, Any]) -> pb.GemMapping:
+    """One stored GEM row as a message."""
+    return pb.GemMapping(
+        source_system=row["source_system"],
+        source=row["source"],
+        target_system=row["target_system"],
+        target=row.get("target", ""),
+        approximate=bool(row.get("approximate")),
+        no_map=bool(row.get("no_map")),
+        combination=bool(row.get("combination")),
+        scenario=int(row.get("scenario") or 0),
+        choice_list=int(row.get("choice_list") or 0),
+    )
+
+
+def _procedure_fields(message: pb.Code, datasets: DatasetCatalog) -> None:
+    pfs = datasets.select(kinds.PFS_RVU)
+    message.datasets.append(status(kinds.PFS_RVU, pfs))
+    if pfs is not None:
+        for row in pfs.rows(message.code):
+            modifier = row.get("modifier", "")
+            message.fee_schedule.append(fee_entry(modifier, row, pfs.meta.release))
+    global_rows = [e for e in message.fee_schedule if e.modifier == ""] or list(
+        message.fee_schedule
+    )
+    if any(e.global_days == ADD_ON_GLOBAL_DAYS for e in global_rows):
+        message.add_on.CopyFrom(pb.AddOnStatus(is_add_on=True, basis="PFS global days ZZZ"))
+    values, statuses = mue_values(datasets, message.code)
+    message.mues.extend(values)
+    message.datasets.extend(statuses)
+
+
+def _diagnosis_fields(message: pb.Code, datasets: DatasetCatalog) -> None:
+    cc = datasets.select(kinds.MSDRG_CC)
+    message.datasets.append(status(kinds.MSDRG_CC, cc))
+    if cc is not None:
+        for row in cc.rows(message.code, "level"):
+            excluded_by = len(cc.rows(f"pdx:{row['pdx_collection']}"))
+            message.cc_status.CopyFrom(
+                pb.CcStatus(
+                    level=row["level"],
+                    pdx_collection=str(row["pdx_collection"]),
+                    excluded_by_count=excluded_by,
+                    release=cc.meta.release,
+                )
+            )
+
+
+def _gem_fields(message: pb.Code, system: str, datasets: DatasetCatalog) -> None:
+    gems = datasets.select(kinds.GEMS)
+    message.datasets.append(status(kinds.GEMS, gems))
+    if gems is None:
+        return
+    own = f"{system}:{message.code}"
+    message.gems.extend(gem_message(row) for row in gems.rows(own))
+    message.gems.extend(gem_message(row) for _key, row in gems.rows_by_key2(own))
+
+
+def add_reference_data(message: pb.Code, *, system: System, datasets: DatasetCatalog) -> None:
+    """Fill the data-set sections of `message` that apply to its system and kind."""
+    if not message.billable and message.kind not in {"code", "category", "subcategory"}:
+        return
+    if system in (System.HCPCS, System.CPT):
+        _procedure_fields(message, datasets)
+    elif system is System.ICD10CM:
+        _diagnosis_fields(message, datasets)
+        _gem_fields(message, "icd10cm", datasets)
+    elif system is System.ICD10PCS:
+        _gem_fields(message, "icd10pcs", datasets)

@@ -1,0 +1,129 @@
+"""Imported CMS data through the real codes service and gateway: HCPCS, PFS, NCCI PTP, MUE."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from medcode_codes.importers import operator
+from medcode_codes.settings import CodesSettings
+from medcode_codes.testing import ServerThread
+from medcode_gateway.app import create_app
+from medcode_gateway.settings import GatewaySettings
+from medcode_gateway.testing import UvicornThread
+
+FIXTURES = Path(__file__).resolve().parents[1] / "services/codes/tests/fixtures/ncci"
+
+
+@pytest.fixture(scope="module")
+def reference_dir(
+    tmp_path_factory: pytest.TempPathFactory, codes_data_dir: Path, cms_data: Path
+) -> Path:
+    """ICD-10 snapshots (linked, read-only) plus every importable CMS data set."""
+    data_dir = tmp_path_factory.mktemp("reference")
+    for snapshot in (codes_data_dir / "snapshots").glob("*/*.sqlite"):
+        target = data_dir / "snapshots" / snapshot.parent.name / snapshot.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(snapshot)
+    operator.import_hcpcs(data_dir, cms_data / "hcpcs/HCPC2020_ANWEB_w_disclaimer.txt")
+    operator.import_pfs_rvu(data_dir, cms_data / "pfs_rvu/PPRRVU2025_Oct.txt")
+    operator.import_ncci_ptp(
+        data_dir, FIXTURES / "ccipra-v321r0-f1.txt", setting="practitioner", release="2026-04-01"
+    )
+    operator.import_ncci_ptp(
+        data_dir, FIXTURES / "ccioph-v321r0-f1.txt", setting="hospital", release="2026-04-01"
+    )
+    for table in FIXTURES.glob("MCR_MUE_*.csv"):
+        operator.import_mue(data_dir, table, release="2026-04-01")
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def api(reference_dir: Path) -> Iterator[httpx.Client]:
+    codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
+    codes.start()
+    gateway = UvicornThread(create_app(GatewaySettings(codes_addr=f"127.0.0.1:{codes.port}")))
+    gateway.start()
+    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+        yield client
+    gateway.stop()
+    codes.stop()
+
+
+def test_hcpcs_code_page(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/hcpcs/j1100").json()
+    assert body["code"] == "J1100" and body["billable"] and body["release"] == "2020-01-01"
+    assert body["parent"]["code"] == "J"
+    assert body["title"].lower().startswith("injection, dexamethasone sodium phosphate")
+
+
+def test_hcpcs_modifier_page(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/hcpcs/lt").json()
+    assert body["kind"] == "modifier" and body["parent"]["code"] == "MODIFIERS"
+    assert "left side" in body["title"].lower()
+
+
+def test_fee_schedule_on_a_hcpcs_code(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/hcpcs/G0008").json()
+    rows = {row["modifier"]: row for row in body["fee_schedule"]}
+    assert rows[""]["conversion_factor"] == "32.3465" and rows[""]["release"] == "RVU25D"
+    loaded = {d["kind"]: d["loaded"] for d in body["datasets"]}
+    assert loaded["pfs-rvu"] and loaded["mue-practitioner"]
+
+
+def test_ptp_pairs_in_claim_order_with_plain_words(api: httpx.Client) -> None:
+    body = api.get("/v1/edits/ptp", params={"codes": "64490,64493,77003", "date": "2026-05-01"})
+    assert body.status_code == 200, body.text
+    pairs = [(p["column1"], p["column2"], p["modifier_indicator"]) for p in body.json()["pairs"]]
+    assert pairs == [("64490", "64493", "1"), ("64490", "77003", "0"), ("64493", "77003", "0")]
+    first = body.json()["pairs"][0]
+    assert "bypassable" in first["modifier_meaning"] and first["rationale"]
+    assert body.json()["setting"] == "practitioner"
+
+
+def test_ptp_respects_dates_and_deleted_edits(api: httpx.Client) -> None:
+    before = api.get("/v1/edits/ptp", params={"codes": "64490,64493", "date": "2009-12-31"})
+    assert before.json()["pairs"] == []
+    deleted = api.get("/v1/edits/ptp", params={"codes": "64493,76942", "date": "2026-05-01"})
+    assert deleted.json()["pairs"] == []
+
+
+def test_ptp_bad_input_is_400(api: httpx.Client) -> None:
+    for params in (
+        {"codes": "64490"},
+        {"codes": "64490,6449"},
+        {"codes": "64490,64493", "date": "May"},
+    ):
+        response = api.get("/v1/edits/ptp", params=params)
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_mue_per_setting(api: httpx.Client) -> None:
+    body = api.get("/v1/edits/mue/64490").json()
+    values = {v["setting"]: v for v in body["values"]}
+    assert values["practitioner"]["value"] == 1
+    assert values["practitioner"]["adjudication_indicator"] == "2"
+
+
+def test_a_malformed_file_changes_nothing(reference_dir: Path, tmp_path: Path) -> None:
+    before = sorted(p.stat().st_mtime_ns for p in reference_dir.rglob("*.sqlite"))
+    broken = tmp_path / "broken.txt"
+    text = (FIXTURES / "ccipra-v321r0-f1.txt").read_bytes().replace(b"20150101", b"2015O101", 1)
+    broken.write_bytes(text)
+    with pytest.raises(ValueError, match=r"broken.txt:\d+"):
+        operator.import_ncci_ptp(
+            reference_dir, broken, setting="practitioner", release="2026-04-01"
+        )
+    assert sorted(p.stat().st_mtime_ns for p in reference_dir.rglob("*.sqlite")) == before
+
+
+def test_reimporting_the_same_file_changes_nothing(reference_dir: Path, cms_data: Path) -> None:
+    files = sorted(reference_dir.rglob("*.sqlite"))
+    before = [p.stat().st_mtime_ns for p in files]
+    operator.import_pfs_rvu(reference_dir, cms_data / "pfs_rvu/PPRRVU2025_Oct.txt")
+    operator.import_hcpcs(reference_dir, cms_data / "hcpcs/HCPC2020_ANWEB_w_disclaimer.txt")
+    assert [p.stat().st_mtime_ns for p in files] == before
