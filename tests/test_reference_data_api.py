@@ -36,6 +36,7 @@ def reference_dir(
     operator.import_ncci_ptp(
         data_dir, FIXTURES / "ccioph-v321r0-f1.txt", setting="hospital", release="2026-04-01"
     )
+    operator.import_aoc(data_dir, FIXTURES / "aoc-edits-2026q2.txt")
     for table in FIXTURES.glob("MCR_MUE_*.csv"):
         operator.import_mue(data_dir, table, release="2026-04-01")
     return data_dir
@@ -127,3 +128,13 @@ def test_reimporting_the_same_file_changes_nothing(reference_dir: Path, cms_data
     operator.import_pfs_rvu(reference_dir, cms_data / "pfs_rvu/PPRRVU2025_Oct.txt")
     operator.import_hcpcs(reference_dir, cms_data / "hcpcs/HCPC2020_ANWEB_w_disclaimer.txt")
     assert [p.stat().st_mtime_ns for p in files] == before
+
+
+def test_add_on_code_lists_its_primary_codes(api: httpx.Client) -> None:
+    body = api.get("/v1/codes/cpt/64492").json()
+    add_on = body["add_on"]
+    assert add_on["is_add_on"] and add_on["primary_codes"] == ["64490", "64491"]
+    assert add_on["edit_type"] == "1" and "only the listed" in add_on["edit_type_meaning"]
+    fees = {row["modifier"]: row for row in body["fee_schedule"]}
+    assert fees[""]["global_days"] == "ZZZ"
+    assert api.get("/v1/codes/cpt/64490").json()["add_on"]["is_add_on"] is False

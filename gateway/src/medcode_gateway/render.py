@@ -133,7 +133,14 @@ def reference_data(message: pb.Code) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if message.system in (pb.CODE_SYSTEM_HCPCS, pb.CODE_SYSTEM_CPT):
         out["fee_schedule"] = [_fields(e) for e in message.fee_schedule]
-        out["add_on"] = {"is_add_on": message.add_on.is_add_on, "basis": message.add_on.basis}
+        add_on = message.add_on
+        out["add_on"] = {
+            "is_add_on": add_on.is_add_on,
+            "basis": add_on.basis,
+            "primary_codes": list(add_on.primary_codes),
+            "edit_type": add_on.edit_type or None,
+            "edit_type_meaning": add_on.edit_type_meaning or None,
+        }
         out["mues"] = [mue(m) for m in message.mues]
         out["plain_description"] = message.plain_description or None
         out["attributes"] = dict(message.attributes)

@@ -6,12 +6,14 @@ mistaken for "no edit" when the data simply is not installed.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, DatasetCatalog
+from medcode_codes.importers.aoc import EDIT_TYPES
 from medcode_codes.systems import System
 
 ADD_ON_GLOBAL_DAYS = "ZZZ"
@@ -113,9 +115,36 @@ def _procedure_fields(message: pb.Code, datasets: DatasetCatalog) -> None:
     )
     if any(e.global_days == ADD_ON_GLOBAL_DAYS for e in global_rows):
         message.add_on.CopyFrom(pb.AddOnStatus(is_add_on=True, basis="PFS global days ZZZ"))
+    _add_on_edits(message, datasets)
     values, statuses = mue_values(datasets, message.code)
     message.mues.extend(values)
     message.datasets.extend(statuses)
+
+
+def _add_on_edits(message: pb.Code, datasets: DatasetCatalog) -> None:
+    """Primary codes from the NCCI add-on code edits active today (they win over other bases)."""
+    aoc = datasets.select(kinds.NCCI_AOC)
+    message.datasets.append(status(kinds.NCCI_AOC, aoc))
+    if aoc is None:
+        return
+    today = dt.date.today().isoformat()
+    active = [
+        r
+        for r in aoc.rows(message.code)
+        if not r.get("deletion_date") or r["deletion_date"] > today
+    ]
+    if not active:
+        return
+    edit_type = str(active[0]["edit_type"])
+    message.add_on.CopyFrom(
+        pb.AddOnStatus(
+            is_add_on=True,
+            basis=f"NCCI add-on code edits {aoc.meta.release}",
+            primary_codes=[str(r["primary"]) for r in active if r["primary"]],
+            edit_type=edit_type,
+            edit_type_meaning=EDIT_TYPES.get(edit_type, ""),
+        )
+    )
 
 
 def _diagnosis_fields(message: pb.Code, datasets: DatasetCatalog) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from medcode_codes.datasets.store import Row
 
 PFS_RVU = "pfs-rvu"
+NCCI_AOC = "ncci-aoc"
 MSDRG_CC = "msdrg-cc"
 GEMS = "gems"
 PTP_SETTINGS = {"practitioner": "ncci-ptp-practitioner", "hospital": "ncci-ptp-hospital"}
@@ -30,6 +31,8 @@ MISSING = {
     "an operator imports one with `medcode import pfs-rvu FILE`",
     MSDRG_CC: "no MS-DRG CC/MCC tables are loaded in this installation",
     GEMS: "no GEMs crosswalk is loaded in this installation",
+    NCCI_AOC: "no NCCI add-on code edits are loaded in this installation; an operator "
+    "imports them with `medcode import ncci-aoc FILE`",
     **{
         kind: f"no NCCI PTP edits ({setting}) are loaded in this installation; an operator "
         f"imports them with `medcode import ncci-ptp FILE --setting {setting}`"
@@ -85,3 +88,9 @@ def gem_rows(mappings: Iterable[Any]) -> Iterator[Row]:
         key = f"{mapping.source_system}:{mapping.source}"
         key2 = f"{mapping.target_system}:{mapping.target}" if mapping.target else ""
         yield key, key2, payload(mapping)
+
+
+def aoc_rows(edits: Iterable[Any]) -> Iterator[Row]:
+    """Add-on code edits keyed by add-on code and primary code."""
+    for edit in edits:
+        yield edit.add_on, edit.primary, payload(edit, drop=("add_on",))

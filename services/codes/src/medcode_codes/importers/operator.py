@@ -13,7 +13,7 @@ from pathlib import Path
 
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, Row, dataset_path, write_dataset
-from medcode_codes.importers import cpt, hcpcs, mue, ncci_ptp, pfs_rvu
+from medcode_codes.importers import aoc, cpt, hcpcs, mue, ncci_ptp, pfs_rvu
 from medcode_codes.importers.provenance import digest, snapshot_up_to_date
 from medcode_codes.snapshot.writer import snapshot_path, write_snapshot
 
@@ -96,6 +96,24 @@ def import_ncci_ptp(
         source=f"CMS NCCI PTP edits ({setting}), {path.name}",
         files=[path],
         rows=kinds.ptp_rows(edits),
+    )
+
+
+def import_aoc(data_dir: Path, path: Path, *, release: str | None = None) -> Path:
+    """A CMS NCCI add-on code edit table; the release defaults to its newest effective date."""
+    edits = list(aoc.parse_aoc(path))
+    if not edits:
+        raise ValueError(f"{path}: no add-on code edits found")
+    newest = max(edit.effective_date for edit in edits)
+    name = release or newest.isoformat()
+    return store(
+        data_dir=data_dir,
+        kind=kinds.NCCI_AOC,
+        release=name,
+        effective_date=_release_date(name, newest),
+        source=f"CMS NCCI add-on code edits, {path.name}",
+        files=[path],
+        rows=kinds.aoc_rows(edits),
     )
 
 
