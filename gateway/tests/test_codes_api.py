@@ -173,3 +173,17 @@ def test_cpt_starter_page_says_the_official_descriptor_needs_a_licence(api: http
 def test_datasets_list(api: httpx.Client) -> None:
     kinds = {d["kind"] for d in api.get("/v1/datasets").json()}
     assert {"msdrg-cc", "gems"} <= kinds
+
+
+def test_cc_exclusions_list_and_check(api: httpx.Client) -> None:
+    listing = api.get("/v1/codes/icd10cm/j9601/cc-exclusions").json()
+    assert listing["level"] == "MCC" and "J96.02" in listing["principal_codes"]
+    body = api.get("/v1/codes/icd10cm/J96.01").json()
+    assert body["cc_status"]["excluded_by_count"] == len(listing["principal_codes"])
+    check = api.get("/v1/codes/icd10cm/J96.01/cc-exclusions", params={"principal": "J96.02"})
+    assert check.json()["excluded"] is True
+    other = api.get("/v1/codes/icd10cm/J96.01/cc-exclusions", params={"principal": "I21.4"})
+    assert other.json()["excluded"] is False
+    plain = api.get("/v1/codes/icd10cm/E11.9/cc-exclusions").json()
+    assert plain["level"] is None and plain["principal_codes"] == []
+    assert_problem(api.get("/v1/codes/icd10cm/J96/cc-exclusions?principal=11.9"), 400, "E11.9")

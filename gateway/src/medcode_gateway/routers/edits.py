@@ -75,6 +75,35 @@ async def gems(
     )
 
 
+@router.get(
+    "/codes/icd10cm/{code}/cc-exclusions",
+    responses=_ERRORS,
+    summary="Principal diagnoses that cancel a CC/MCC (MS-DRG table 6K)",
+)
+async def cc_exclusions(
+    clients: Clients,
+    code: Annotated[str, Path(examples=["J96.01"])],
+    principal: Annotated[
+        str | None, Query(description="Check one principal diagnosis instead of listing all")
+    ] = None,
+) -> JSONResponse:
+    """The code's CC/MCC level and exclusion collection, with its principal diagnoses or a
+    yes/no for one principal diagnosis."""
+    request = pb.GetCcExclusionsRequest(code=code, principal=principal or "")
+    reply = await clients.codes.GetCcExclusions(request, timeout=clients.timeout)
+    body: dict[str, Any] = {
+        "code": reply.code,
+        "level": reply.level or None,
+        "pdx_collection": reply.pdx_collection or None,
+        "release": reply.release,
+    }
+    if principal:
+        body |= {"principal": reply.principal, "excluded": reply.excluded}
+    else:
+        body["principal_codes"] = list(reply.principal_codes)
+    return JSONResponse(body)
+
+
 @router.get("/datasets", summary="Loaded reference data sets")
 async def datasets(clients: Clients) -> JSONResponse:
     """Fee schedule, NCCI, MUE, MS-DRG and GEMs releases loaded in this installation."""

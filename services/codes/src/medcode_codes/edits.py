@@ -143,3 +143,26 @@ def _title(releases: ReleaseCatalog, system: str, code: str) -> str:
     except ReleaseNotFound:
         return ""
     return node.title if node else ""
+
+
+def cc_exclusions(
+    datasets: DatasetCatalog, request: pb.GetCcExclusionsRequest
+) -> pb.GetCcExclusionsResponse:
+    """The principal diagnoses that cancel a CC/MCC (MS-DRG table 6K), or one such check."""
+    code = normalize_code(System.ICD10CM, request.code)
+    principal = normalize_code(System.ICD10CM, request.principal) if request.principal else ""
+    cc = datasets.select(kinds.MSDRG_CC)
+    if cc is None:
+        raise DatasetNotLoaded(kinds.MISSING[kinds.MSDRG_CC])
+    response = pb.GetCcExclusionsResponse(code=code, principal=principal, release=cc.meta.release)
+    for row in cc.rows(code, "level"):
+        response.level = row["level"]
+        response.pdx_collection = str(row["pdx_collection"])
+    if not response.pdx_collection:
+        return response
+    collection = f"pdx:{response.pdx_collection}"
+    if principal:
+        response.excluded = bool(cc.rows(collection, principal))
+    else:
+        response.principal_codes.extend(cc.key2s(collection))
+    return response

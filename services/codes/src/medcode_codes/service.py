@@ -187,6 +187,12 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         return edits.crosswalk(self._datasets, self._catalog, request)
 
     @unary
+    async def GetCcExclusions(
+        self, request: pb.GetCcExclusionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetCcExclusionsResponse:
+        return edits.cc_exclusions(self._datasets, request)
+
+    @unary
     async def ListDatasets(
         self, request: pb.ListDatasetsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListDatasetsResponse:

@@ -524,6 +524,32 @@ class CrosswalkGemsResponse(_message.Message):
     release: str
     def __init__(self, code: _Optional[str] = ..., mappings: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., release: _Optional[str] = ...) -> None: ...
 
+class GetCcExclusionsRequest(_message.Message):
+    __slots__ = ("code", "principal")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    principal: str
+    def __init__(self, code: _Optional[str] = ..., principal: _Optional[str] = ...) -> None: ...
+
+class GetCcExclusionsResponse(_message.Message):
+    __slots__ = ("code", "level", "pdx_collection", "principal_codes", "principal", "excluded", "release")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    LEVEL_FIELD_NUMBER: _ClassVar[int]
+    PDX_COLLECTION_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_CODES_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    level: str
+    pdx_collection: str
+    principal_codes: _containers.RepeatedScalarFieldContainer[str]
+    principal: str
+    excluded: bool
+    release: str
+    def __init__(self, code: _Optional[str] = ..., level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., principal_codes: _Optional[_Iterable[str]] = ..., principal: _Optional[str] = ..., excluded: _Optional[bool] = ..., release: _Optional[str] = ...) -> None: ...
+
 class ListDatasetsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -87,6 +87,11 @@ class CodesServiceStub:
                 request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.SerializeToString,
                 response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.FromString,
                 _registered_method=True)
+        self.GetCcExclusions = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/GetCcExclusions',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsResponse.FromString,
+                _registered_method=True)
         self.ListDatasets = channel.unary_unary(
                 '/medcode.codes.v1.CodesService/ListDatasets',
                 request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
@@ -170,6 +175,13 @@ class CodesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCcExclusions(self, request, context):
+        """GetCcExclusions lists the principal diagnoses that cancel a CC/MCC, or checks one.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListDatasets(self, request, context):
         """ListDatasets lists the loaded reference data sets (fee schedule, edits, GEMs, ...).
         """
@@ -229,6 +241,11 @@ def add_CodesServiceServicer_to_server(servicer, server):
                     servicer.CrosswalkGems,
                     request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.FromString,
                     response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.SerializeToString,
+            ),
+            'GetCcExclusions': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCcExclusions,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsResponse.SerializeToString,
             ),
             'ListDatasets': grpc.unary_unary_rpc_method_handler(
                     servicer.ListDatasets,
@@ -509,6 +526,33 @@ class CodesService:
             '/medcode.codes.v1.CodesService/CrosswalkGems',
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsRequest.SerializeToString,
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.CrosswalkGemsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCcExclusions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/GetCcExclusions',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCcExclusionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -125,6 +125,11 @@ class Dataset:
             params = (key, key2)
         return [json.loads(p) for (p,) in self._db.execute(query, params)]
 
+    def key2s(self, key: str) -> list[str]:
+        """The second keys stored under `key`, in import order (e.g. a collection's members)."""
+        query = "SELECT key2 FROM row WHERE key = ? ORDER BY seq"
+        return [key2 for (key2,) in self._db.execute(query, (key,))]
+
     def rows_by_key2(self, key2: str) -> list[tuple[str, dict[str, Any]]]:
         """(key, payload) of the rows whose second key is `key2` (reverse lookups)."""
         query = "SELECT key, payload FROM row WHERE key2 = ? ORDER BY seq"
