@@ -44,6 +44,7 @@ proto: install
 bench: install
 	$(BIN)/python bench/gateway_lookup.py
 	$(BIN)/python bench/import_icd10cm.py
+	$(BIN)/python bench/reference_data.py
 
 clean:
 	rm -rf $(VENV) .tools var
