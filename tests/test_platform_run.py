@@ -61,6 +61,8 @@ def platform(codes_data_dir: Path) -> Iterator[Platform]:
         "MEDCODE_CODES_DATA_DIR": str(codes_data_dir),
         "MEDCODE_CODES_PORT": str(free_port()),
         "MEDCODE_GATEWAY_PORT": str(gateway_port),
+        "MEDCODE_SEARCH_PORT": str(free_port()),
+        "MEDCODE_SEARCH_INDEX_DIR": str(codes_data_dir / "search"),
     }
     process = subprocess.Popen([medcode, "run"], env=env)
     url = f"http://127.0.0.1:{gateway_port}"
@@ -84,7 +86,7 @@ def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
     body = httpx.get(f"{platform.url}/v1/codes/icd10cm/e119", timeout=10).json()
     assert body["code"] == "E11.9" and body["billable"]
     services = children_of(platform.process.pid)
-    assert len(services) == 2  # codes and gateway
+    assert len(services) == 3  # codes, search and gateway
     platform.process.send_signal(signal.SIGTERM)
     assert platform.process.wait(timeout=30) == 0
     time.sleep(0.2)

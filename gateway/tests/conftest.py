@@ -13,9 +13,10 @@ from medcode_gateway.testing import UvicornThread
 
 
 @pytest.fixture(scope="session")
-def gateway_url(codes_address: str) -> Iterator[str]:
-    """Base URL of a gateway wired to the codes service from the medcode_codes plugin."""
-    server = UvicornThread(create_app(GatewaySettings(codes_addr=codes_address)))
+def gateway_url(codes_address: str, search_address: str) -> Iterator[str]:
+    """Base URL of a gateway wired to the real codes and search services (pytest plugins)."""
+    settings = GatewaySettings(codes_addr=codes_address, search_addr=search_address)
+    server = UvicornThread(create_app(settings))
     server.start()
     yield server.url
     server.stop()

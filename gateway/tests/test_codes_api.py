@@ -105,7 +105,10 @@ def test_bad_validate_bodies(api: httpx.Client, body: dict[str, object]) -> None
 def test_health_and_readiness(api: httpx.Client) -> None:
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["services"] == {"codes": "SERVING"}
+    assert ready.status_code == 200 and ready.json()["services"] == {
+        "codes": "SERVING",
+        "search": "SERVING",
+    }
 
 
 def test_openapi_and_docs(api: httpx.Client) -> None:

@@ -11,7 +11,7 @@ from medcode_gateway.cache import ResponseCache
 from medcode_gateway.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.problems import install_problem_handlers
-from medcode_gateway.routers import codes, edits, health
+from medcode_gateway.routers import codes, edits, health, search
 from medcode_gateway.settings import GatewaySettings
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
@@ -40,4 +40,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(codes.router)
     app.include_router(edits.router)
+    app.include_router(search.router)
     return app

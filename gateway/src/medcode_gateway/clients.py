@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
+from medcode.search.v1 import search_service_pb2_grpc as search_grpc
 from medcode_gateway.settings import GatewaySettings
 
 _CHANNEL_OPTIONS = [
@@ -23,6 +24,7 @@ class ServiceClients:
     """Stubs for every service the gateway calls, and the deadline to use."""
 
     codes: codes_grpc.CodesServiceStub
+    search: search_grpc.SearchServiceStub
     health: dict[str, tuple[str, health_pb2_grpc.HealthStub]]
     timeout: float
     readiness_timeout: float
@@ -32,12 +34,17 @@ class ServiceClients:
     def connect(cls, settings: GatewaySettings) -> ServiceClients:
         """Open channels lazily (gRPC connects on first call), so start-up never blocks."""
         codes_channel = grpc.aio.insecure_channel(settings.codes_addr, options=_CHANNEL_OPTIONS)
+        search_channel = grpc.aio.insecure_channel(settings.search_addr, options=_CHANNEL_OPTIONS)
         return cls(
             codes=codes_grpc.CodesServiceStub(codes_channel),
-            health={"codes": (settings.codes_addr, health_pb2_grpc.HealthStub(codes_channel))},
+            search=search_grpc.SearchServiceStub(search_channel),
+            health={
+                "codes": (settings.codes_addr, health_pb2_grpc.HealthStub(codes_channel)),
+                "search": (settings.search_addr, health_pb2_grpc.HealthStub(search_channel)),
+            },
             timeout=settings.rpc_timeout_seconds,
             readiness_timeout=settings.readiness_timeout_seconds,
-            channels=[codes_channel],
+            channels=[codes_channel, search_channel],
         )
 
     async def close(self) -> None:

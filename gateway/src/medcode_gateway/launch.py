@@ -15,5 +15,5 @@ LAUNCH = ServiceLaunch(
     default_port=DEFAULT_PORT,
     health="http",
     health_path="/readyz",
-    peers={"MEDCODE_GATEWAY_CODES_ADDR": "codes"},
+    peers={"MEDCODE_GATEWAY_CODES_ADDR": "codes", "MEDCODE_GATEWAY_SEARCH_ADDR": "search"},
 )

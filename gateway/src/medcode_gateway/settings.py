@@ -18,6 +18,9 @@ class GatewaySettings(BaseSettings):
     codes_addr: str = Field(
         default="127.0.0.1:50051", description="host:port of the codes service."
     )
+    search_addr: str = Field(
+        default="127.0.0.1:50052", description="host:port of the search service."
+    )
     rpc_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Deadline of every gRPC call."
     )

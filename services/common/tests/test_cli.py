@@ -22,6 +22,9 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 def test_services_start_in_dependency_order() -> None:
     names = [launch.name for launch in installed_launches()]
-    assert names.index("codes") < names.index("gateway")
+    assert names.index("codes") < names.index("search") < names.index("gateway")
     gateway = next(launch for launch in installed_launches() if launch.name == "gateway")
-    assert gateway.peers == {"MEDCODE_GATEWAY_CODES_ADDR": "codes"}
+    assert gateway.peers == {
+        "MEDCODE_GATEWAY_CODES_ADDR": "codes",
+        "MEDCODE_GATEWAY_SEARCH_ADDR": "search",
+    }

@@ -29,7 +29,7 @@ from medcode_codes.systems import System
 from medcode_codes.validation import validate_one
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["CodesService"].full_name
-_EXPORT_YIELD_EVERY = 500
+_EXPORT_BATCH = 500
 
 
 def _system(value: int) -> System:
@@ -214,7 +214,12 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
     ) -> AsyncIterator[pb.ExportCodesResponse]:
         system = _system(request.system)
         snapshot = self._snapshot(system, request.release)
-        for count, node in enumerate(snapshot.iter_nodes(), start=1):
-            yield pb.ExportCodesResponse(code=export_code(snapshot, node, system=system))
-            if count % _EXPORT_YIELD_EVERY == 0:
+        batch = pb.ExportCodesResponse()
+        for node in snapshot.iter_nodes():
+            batch.codes.append(export_code(snapshot, node, system=system))
+            if len(batch.codes) == _EXPORT_BATCH:
+                yield batch
+                batch = pb.ExportCodesResponse()
                 await asyncio.sleep(0)  # let other RPCs run during a long export
+        if batch.codes:
+            yield batch

@@ -575,7 +575,7 @@ class ListDatasetsResponse(_message.Message):
     def __init__(self, datasets: _Optional[_Iterable[_Union[Dataset, _Mapping]]] = ...) -> None: ...
 
 class ExportCodesResponse(_message.Message):
-    __slots__ = ("code",)
-    CODE_FIELD_NUMBER: _ClassVar[int]
-    code: Code
-    def __init__(self, code: _Optional[_Union[Code, _Mapping]] = ...) -> None: ...
+    __slots__ = ("codes",)
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedCompositeFieldContainer[Code]
+    def __init__(self, codes: _Optional[_Iterable[_Union[Code, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,222 @@
+"""Benchmark: relevance of Case2Code search against a BM25 baseline on the development set.
+
+Each system is a Searcher: a function of (query, k) returning up to k ICD-10-CM codes, best
+first. The baseline is BM25 (bm25s, default parameters, English stop words, lower-case word
+tokens) over the title of every 2026 category, subcategory and code, one document per code.
+MedCode search comes from ``bench/search_adapter.py`` (``make_searcher()``): the real search
+engine over an index built from a real codes service.
+
+Reported per system: Recall@10 and MRR@10 on the index, lay and typo sets, and the median
+time of one query.
+
+    python bench/search_relevance.py [--index CSV] [--limit 2000] [--seed 2025]
+Writes bench/results/search_relevance.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_devset import (  # noqa: E402
+    DEFAULT_INDEX,
+    DEFAULT_LIMIT,
+    DEFAULT_SEED,
+    DevCase,
+    build_devset,
+    invalid_cases,
+    lay_cases,
+    load_valid_codes,
+    typo_cases,
+)
+
+Searcher = Callable[[str, int], list[str]]
+K = 10
+OUT = Path(__file__).resolve().parent / "results" / "search_relevance.json"
+
+
+def _check_lengths(ranked: Sequence[Sequence[str]], expected: Sequence[str]) -> None:
+    if len(ranked) != len(expected):
+        raise ValueError(f"{len(ranked)} result lists for {len(expected)} expected codes")
+
+
+def recall_at_k(ranked: Sequence[Sequence[str]], expected: Sequence[str], k: int = K) -> float:
+    """Share of queries whose expected code is among their top k results (0.0 for none)."""
+    _check_lengths(ranked, expected)
+    if not expected:
+        return 0.0
+    hits = sum(code in results[:k] for results, code in zip(ranked, expected, strict=True))
+    return hits / len(expected)
+
+
+def mrr(ranked: Sequence[Sequence[str]], expected: Sequence[str], k: int = K) -> float:
+    """Mean reciprocal rank of the expected code within the top k (a miss counts 0)."""
+    _check_lengths(ranked, expected)
+    if not expected:
+        return 0.0
+    total = 0.0
+    for results, code in zip(ranked, expected, strict=True):
+        top = list(results[:k])
+        if code in top:
+            total += 1.0 / (top.index(code) + 1)
+    return total / len(expected)
+
+
+class BM25Baseline:
+    """BM25 over code titles; documents that match no query word are not returned."""
+
+    def __init__(self, titles: Mapping[str, str]) -> None:
+        import bm25s  # imported here so that the metrics need no bm25s
+
+        self.bm25s = bm25s
+        self.codes = list(titles)
+        tokens = bm25s.tokenize(list(titles.values()), stopwords="en", show_progress=False)
+        self.retriever = bm25s.BM25()
+        self.retriever.index(tokens, show_progress=False)
+
+    def __call__(self, query: str, k: int) -> list[str]:
+        words = self.bm25s.tokenize(query, stopwords="en", return_ids=False, show_progress=False)
+        if not words[0] or k < 1:
+            return []
+        k = min(k, len(self.codes))
+        docs, scores = self.retriever.retrieve(words, k=k, show_progress=False)
+        return [self.codes[doc] for doc, score in zip(docs[0], scores[0], strict=True) if score > 0]
+
+
+def run(
+    searcher: Searcher, cases: Sequence[DevCase], k: int
+) -> tuple[list[list[str]], list[float]]:
+    """Results and seconds per query, one query at a time."""
+    ranked: list[list[str]] = []
+    seconds: list[float] = []
+    for case in cases:
+        started = time.perf_counter()
+        results = list(searcher(case.query, k))
+        seconds.append(time.perf_counter() - started)
+        ranked.append(results)
+    return ranked, seconds
+
+
+def evaluate(searcher: Searcher, sets: Mapping[str, Sequence[DevCase]], k: int) -> dict[str, Any]:
+    """Recall@k and MRR@k per set, and the median query time over all sets."""
+    report: dict[str, Any] = {}
+    seconds: list[float] = []
+    for name, cases in sets.items():
+        ranked, times = run(searcher, cases, k)
+        seconds += times
+        expected = [case.expected for case in cases]
+        report[name] = {
+            "n": len(cases),
+            f"recall@{k}": round(recall_at_k(ranked, expected, k), 4),
+            f"mrr@{k}": round(mrr(ranked, expected, k), 4),
+        }
+    report["p50_ms"] = round(statistics.median(seconds) * 1000, 3) if seconds else None
+    return report
+
+
+def load_medcode() -> Searcher | None:
+    """MedCode's searcher from its bench adapter, or None when the adapter does not exist.
+
+    An adapter that exists but fails to import (a missing dependency of its own) raises.
+    """
+    try:
+        from search_adapter import make_searcher
+    except ModuleNotFoundError as error:
+        if error.name in {"medcode_search", "search_adapter"}:
+            return None
+        raise
+    searcher: Searcher = make_searcher()
+    return searcher
+
+
+def format_table(systems: Mapping[str, Mapping[str, Any]], sets: Sequence[str], k: int) -> str:
+    """A plain-text table: one row per system, Recall@k / MRR@k per set, then p50."""
+    header = ["system"] + [f"{name} R@{k} / MRR" for name in sets] + ["p50 ms"]
+    rows = [header]
+    for system, report in systems.items():
+        cells = [
+            f"{report[name][f'recall@{k}']:.3f} / {report[name][f'mrr@{k}']:.3f}" for name in sets
+        ]
+        rows.append([system, *cells, f"{report['p50_ms']}"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
+    )
+
+
+def mrr_ratio(
+    systems: Mapping[str, Mapping[str, Any]], sets: Sequence[str], k: int
+) -> dict[str, float | None]:
+    """MedCode MRR@k over baseline MRR@k per set (None when a side is missing or zero)."""
+    if "medcode" not in systems:
+        return {name: None for name in sets}
+    ratios: dict[str, float | None] = {}
+    for name in sets:
+        base = systems["bm25"][name][f"mrr@{k}"]
+        ratios[name] = round(systems["medcode"][name][f"mrr@{k}"] / base, 3) if base else None
+    return ratios
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the development set, evaluate BM25 and (if present) MedCode, write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+
+    titles = load_valid_codes()
+    sets = {
+        "index": build_devset(args.index, titles, limit=args.limit, seed=args.seed),
+        "lay": lay_cases(),
+        "typo": typo_cases(),
+    }
+    bad = invalid_cases(sets["lay"] + sets["typo"], titles)
+    if bad:
+        raise SystemExit(f"expected codes missing from the release: {bad}")
+
+    started = time.perf_counter()
+    baseline = BM25Baseline(titles)
+    build_s = time.perf_counter() - started
+    systems: dict[str, dict[str, Any]] = {"bm25": evaluate(baseline, sets, K)}
+    systems["bm25"]["build_s"] = round(build_s, 2)
+
+    medcode = load_medcode()
+    if medcode is None:
+        print("MedCode search not available; baseline only")
+    else:
+        systems["medcode"] = evaluate(medcode, sets, K)
+
+    ratios = mrr_ratio(systems, list(sets), K)
+    result = {
+        "k": K,
+        "devset": {
+            "index_csv": args.index.name,
+            "limit": args.limit,
+            "seed": args.seed,
+            "sizes": {name: len(cases) for name, cases in sets.items()},
+            "documents": len(titles),
+        },
+        "systems": systems,
+        "medcode_over_bm25_mrr": ratios,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(format_table(systems, list(sets), K))
+    if "medcode" in systems:
+        print("MedCode MRR / baseline MRR: " + ", ".join(f"{n} {r}" for n, r in ratios.items()))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

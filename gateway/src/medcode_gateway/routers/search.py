@@ -1,0 +1,119 @@
+"""REST search: /v1/search and /v1/suggest, plus NLM Clinical Tables compatible endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from medcode.search.v1 import search_service_pb2 as pb
+from medcode_gateway.clients import Clients
+from medcode_gateway.problems import Problem
+
+router = APIRouter(tags=["search"])
+
+_REASONS = {
+    pb.MATCH_REASON_CODE: "code",
+    pb.MATCH_REASON_CODE_PREFIX: "code_prefix",
+    pb.MATCH_REASON_TITLE: "title",
+    pb.MATCH_REASON_INCLUSION_TERM: "inclusion_term",
+    pb.MATCH_REASON_SYNONYM: "synonym",
+    pb.MATCH_REASON_FUZZY: "fuzzy",
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},
+    503: {"description": "The search service is unavailable or still indexing."},
+}
+QueryText = Annotated[str, Query(description="A code, code prefix or words (1-256 characters)")]
+Systems = Annotated[str | None, Query(description="Comma-separated: icd10cm, icd10pcs, hcpcs, cpt")]
+
+
+def _query(text: str) -> str:
+    if not text.strip():
+        raise Problem(400, "the query is empty; type a code or some words")
+    if len(text.strip()) > 256:
+        raise Problem(400, f"the query is {len(text.strip())} characters; at most 256")
+    return text
+
+
+def _systems(text: str | None) -> list[str]:
+    return [s for s in (text or "").split(",") if s.strip()]
+
+
+def hit(message: pb.Hit) -> dict[str, Any]:
+    """One search hit as JSON."""
+    return {
+        "code": message.code,
+        "title": message.title,
+        "system": message.system,
+        "billable": message.billable,
+        "kind": message.kind,
+        "score": message.score,
+        "highlight": message.highlight,
+        "matched": [_REASONS.get(r, "title") for r in message.reasons],
+        "matched_text": message.matched_text or None,
+        "release": message.release,
+    }
+
+
+@router.get("/v1/search", responses=_ERRORS, summary="Search codes (Case2Code)")
+async def search(
+    clients: Clients,
+    q: QueryText,
+    system: Systems = None,
+    billable: Annotated[bool, Query(description="Only billable codes")] = False,
+    within: Annotated[str | None, Query(description="A chapter or section code")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """Hits ranked: exact code, code prefix (subtree in code order), then words, synonyms
+    and typos; each hit says why it matched."""
+    request = pb.SearchRequest(
+        query=_query(q),
+        systems=_systems(system),
+        billable_only=billable,
+        limit=limit,
+        offset=offset,
+        within=within or "",
+    )
+    reply = await clients.search.Search(request, timeout=clients.timeout)
+    return JSONResponse({"total": reply.total, "hits": [hit(h) for h in reply.hits]})
+
+
+@router.get("/v1/suggest", responses=_ERRORS, summary="Type-ahead suggestions")
+async def suggest(
+    clients: Clients,
+    q: QueryText,
+    system: Systems = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> JSONResponse:
+    """Completions from the first character: codes that start so, then titles."""
+    request = pb.SuggestRequest(query=_query(q), systems=_systems(system), limit=limit)
+    reply = await clients.search.Suggest(request, timeout=clients.timeout)
+    return JSONResponse({"suggestions": [hit(h) for h in reply.suggestions]})
+
+
+@router.get(
+    "/api/{table}/v3/search",
+    responses=_ERRORS,
+    summary="NLM Clinical Table Search Service compatible search",
+)
+async def clinical_tables(
+    clients: Clients,
+    table: Literal["icd10cm", "hcpcs"],
+    terms: Annotated[str, Query(description="What the user typed")],
+    max_list: Annotated[int, Query(alias="maxList", ge=1, le=500)] = 7,
+    sf: Annotated[str | None, Query(description="Search fields (accepted, not needed)")] = None,
+    df: Annotated[str | None, Query(description="Display fields: code,name (default)")] = None,
+) -> JSONResponse:
+    """`[total, codes, extra, [[code, name], ...]]`, as clinicaltables.nlm.nih.gov answers,
+    so an existing autocompleter switches to MedCode by changing its URL."""
+    request = pb.SearchRequest(query=_query(terms), systems=[table], limit=max_list)
+    reply = await clients.search.Search(request, timeout=clients.timeout)
+    fields = [f.strip() for f in (df or "code,name").split(",") if f.strip()]
+    display = [
+        [h.code if f == "code" else h.title for f in fields if f in ("code", "name")]
+        for h in reply.hits
+    ]
+    return JSONResponse([reply.total, [h.code for h in reply.hits], None, display])

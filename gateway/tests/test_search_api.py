@@ -1,0 +1,57 @@
+"""REST search through the real gateway, search and codes services."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def test_search_returns_ranked_hits_with_reasons(api: httpx.Client) -> None:
+    body = api.get("/v1/search", params={"q": "e119"}).json()
+    first = body["hits"][0]
+    assert first["code"] == "E11.9" and first["matched"] == ["code"] and body["total"] >= 1
+
+
+def test_search_filters_and_paging(api: httpx.Client) -> None:
+    page1 = api.get("/v1/search", params={"q": "fracture femur", "billable": "true", "limit": 5})
+    page2 = api.get(
+        "/v1/search", params={"q": "fracture femur", "billable": "true", "limit": 5, "offset": 5}
+    )
+    first, second = page1.json()["hits"], page2.json()["hits"]
+    assert len(first) == len(second) == 5 and all(h["billable"] for h in first + second)
+    assert not {h["code"] for h in first} & {h["code"] for h in second}
+
+
+def test_suggest(api: httpx.Client) -> None:
+    body = api.get("/v1/suggest", params={"q": "E11.6", "system": "icd10cm", "limit": 5}).json()
+    assert [s["code"] for s in body["suggestions"]][0] == "E11.6"
+
+
+def test_clinical_tables_shape(api: httpx.Client) -> None:
+    body = api.get("/api/icd10cm/v3/search", params={"terms": "essential hypertension"}).json()
+    total, codes, extra, display = body
+    assert total >= 1 and codes[0] == "I10" and extra is None
+    assert display[0] == ["I10", "Essential (primary) hypertension"] and len(codes) <= 7
+    wide = api.get("/api/icd10cm/v3/search", params={"terms": "diabetes", "maxList": 20}).json()
+    assert len(wide[1]) == 20
+    assert (
+        api.get("/api/icd10cm/v3/search", params={"terms": "x", "maxList": 501}).status_code == 422
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [({"q": "   "}, 400), ({"q": "x" * 300}, 400), ({"q": "flu", "system": "icd9"}, 400)],
+)
+def test_bad_queries_are_problems(api: httpx.Client, params: dict[str, str], status: int) -> None:
+    response = api.get("/v1/search", params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith(PROBLEM)
+
+
+@pytest.mark.parametrize("q", ['"quoted', "title:diabetes", "(E11", "*", "ü", "+-!"])
+def test_query_syntax_never_500s(api: httpx.Client, q: str) -> None:
+    assert api.get("/v1/search", params={"q": q}).status_code == 200
+    assert api.get("/v1/suggest", params={"q": q}).status_code == 200

@@ -1,0 +1,39 @@
+"""What the search index holds per code, and how it is saved beside the tantivy index."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedCode:
+    """One searchable node: enough to rank, filter and render a hit without another call."""
+
+    system: str
+    code: str
+    title: str
+    kind: str
+    billable: bool
+    release: str
+    terms: tuple[str, ...]  # inclusion terms and includes notes
+    ancestors: tuple[str, ...]  # chapter, section, ... codes above it
+
+
+def save(path: Path, documents: Iterable[IndexedCode]) -> None:
+    """Write documents as JSON lines (the index's sidecar, reloaded instead of re-exported)."""
+    with path.open("w", encoding="utf-8") as out:
+        for document in documents:
+            out.write(json.dumps(asdict(document), separators=(",", ":")) + "\n")
+
+
+def load(path: Path) -> Iterator[IndexedCode]:
+    """Read documents written by `save`."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            raw = json.loads(line)
+            raw["terms"] = tuple(raw["terms"])
+            raw["ancestors"] = tuple(raw["ancestors"])
+            yield IndexedCode(**raw)

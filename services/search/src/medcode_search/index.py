@@ -1,0 +1,71 @@
+"""The tantivy index: schema, building from documents, and opening a saved one."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+
+from medcode_search.documents import IndexedCode
+
+STEMMED = "en_stem"
+
+
+def schema() -> tantivy.Schema:
+    """Fields: raw keys for filters, stemmed text for BM25, unstemmed title for typos."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("doc", stored=True, indexed=False)
+    builder.add_text_field("code", stored=False, tokenizer_name="raw")
+    builder.add_text_field("system", stored=False, tokenizer_name="raw")
+    builder.add_text_field("ancestors", stored=False, tokenizer_name="raw")
+    builder.add_unsigned_field("billable", indexed=True)
+    builder.add_text_field("title", stored=False, tokenizer_name=STEMMED)
+    builder.add_text_field("title_raw", stored=False, tokenizer_name="default")
+    builder.add_text_field("terms", stored=False, tokenizer_name=STEMMED)
+    return builder.build()
+
+
+def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.Index:
+    """Index `documents` (their position is the stored `doc` number) into `directory`.
+
+    The index is written to a temporary folder and renamed, so a crash never leaves a
+    half-built index where the service would open it.
+    """
+    if directory is None:
+        index = tantivy.Index(schema())
+    else:
+        partial = directory.with_name(directory.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        index = tantivy.Index(schema(), path=str(partial))
+    writer = index.writer(heap_size=128_000_000, num_threads=1)
+    for number, document in enumerate(documents):
+        entry = tantivy.Document()
+        entry.add_unsigned("doc", number)
+        entry.add_text("code", document.code)
+        entry.add_text("system", document.system)
+        for ancestor in document.ancestors:
+            entry.add_text("ancestors", ancestor)
+        entry.add_unsigned("billable", int(document.billable))
+        entry.add_text("title", document.title)
+        entry.add_text("title_raw", document.title)
+        for term in document.terms:
+            entry.add_text("terms", term)
+        writer.add_document(entry)
+    writer.commit()
+    writer.wait_merging_threads()
+    if directory is not None:
+        shutil.rmtree(directory, ignore_errors=True)
+        partial.rename(directory)
+        index = tantivy.Index.open(str(directory))
+    index.reload()
+    return index
+
+
+def open_saved(directory: Path) -> tantivy.Index:
+    """Open an index written by `build`."""
+    index = tantivy.Index.open(str(directory))
+    index.reload()
+    return index
