@@ -23,17 +23,17 @@ def make_searcher() -> Callable[[str, int], list[str]]:
     import_defaults(data_dir)
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
     codes.start()
-    holder = IndexHolder(
-        index_dir=data_dir / "search", codes_addr=f"127.0.0.1:{codes.port}", export_timeout=600
-    )
 
-    async def build() -> None:
+    async def build() -> IndexHolder:
+        holder = IndexHolder(
+            index_dir=data_dir / "search", codes_addr=f"127.0.0.1:{codes.port}", export_timeout=600
+        )
         await holder.refresh()
         await holder.close()
+        return holder
 
-    asyncio.run(build())
+    engine = asyncio.run(build()).engine
     codes.stop()
-    engine = holder.engine
     assert engine is not None
 
     def search(query: str, k: int) -> list[str]:

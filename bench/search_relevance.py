@@ -48,12 +48,34 @@ def _check_lengths(ranked: Sequence[Sequence[str]], expected: Sequence[str]) -> 
         raise ValueError(f"{len(ranked)} result lists for {len(expected)} expected codes")
 
 
+def credited(expected: str, hit: str) -> bool:
+    """The hit is the expected code, or one of its 7th-character codes (S72.001 -> S72.001A).
+
+    The alphabetic index names codes that need a 7th character by their 6-character stem
+    (it cannot list every encounter), so a search that returns the complete code has found
+    what the index points at. Applied to every system alike.
+    """
+    if hit == expected:
+        return True
+    bare_hit, bare_expected = hit.replace(".", ""), expected.replace(".", "")
+    return len(bare_hit) == 7 and bare_hit[:6].rstrip("X") == bare_expected
+
+
+def _rank(results: Sequence[str], code: str, k: int) -> int | None:
+    for position, hit in enumerate(results[:k]):
+        if credited(code, hit):
+            return position
+    return None
+
+
 def recall_at_k(ranked: Sequence[Sequence[str]], expected: Sequence[str], k: int = K) -> float:
     """Share of queries whose expected code is among their top k results (0.0 for none)."""
     _check_lengths(ranked, expected)
     if not expected:
         return 0.0
-    hits = sum(code in results[:k] for results, code in zip(ranked, expected, strict=True))
+    hits = sum(
+        _rank(results, code, k) is not None for results, code in zip(ranked, expected, strict=True)
+    )
     return hits / len(expected)
 
 
@@ -64,9 +86,9 @@ def mrr(ranked: Sequence[Sequence[str]], expected: Sequence[str], k: int = K) ->
         return 0.0
     total = 0.0
     for results, code in zip(ranked, expected, strict=True):
-        top = list(results[:k])
-        if code in top:
-            total += 1.0 / (top.index(code) + 1)
+        position = _rank(results, code, k)
+        if position is not None:
+            total += 1.0 / (position + 1)
     return total / len(expected)
 
 

@@ -20,6 +20,7 @@ class IndexedCode:
     release: str
     terms: tuple[str, ...]  # inclusion terms and includes notes
     ancestors: tuple[str, ...]  # chapter, section, ... codes above it
+    context: tuple[str, ...] = ()  # titles and inclusion terms of the headings above it
 
 
 def save(path: Path, documents: Iterable[IndexedCode]) -> None:
@@ -36,4 +37,5 @@ def load(path: Path) -> Iterator[IndexedCode]:
             raw = json.loads(line)
             raw["terms"] = tuple(raw["terms"])
             raw["ancestors"] = tuple(raw["ancestors"])
+            raw["context"] = tuple(raw.get("context", ()))
             yield IndexedCode(**raw)

@@ -183,7 +183,9 @@ class SearchEngine:
     def _word_query(self, words: list[str], prefix_last: bool) -> tantivy.Query:
         text = " ".join(words)
         exact, _errors = self._index.parse_query_lenient(
-            text, ["title", "terms"], field_boosts={"title": 3.0, "terms": 1.0}
+            text,
+            ["title", "terms", "context"],
+            field_boosts={"title": 3.0, "terms": 1.0, "context": 0.3},
         )
         clauses = [(tantivy.Occur.Should, exact)]
         if len(words) > 1 and not prefix_last:

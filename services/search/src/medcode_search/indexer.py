@@ -24,7 +24,7 @@ from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 _SYSTEMS = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
@@ -55,18 +55,20 @@ async def export(
     found: list[IndexedCode] = []
     for system, release in sorted(releases.items()):
         ancestors: dict[str, tuple[str, ...]] = {}
+        words: dict[str, tuple[str, ...]] = {}
         request = codes_pb.ExportCodesRequest(
             system=system, release=codes_pb.ReleaseSelector(release=release)
         )
         async for batch in stub.ExportCodes(request, timeout=timeout):
             for code in batch.codes:
-                _add(found, ancestors, code, _SYSTEMS[system], release)
+                _add(found, ancestors, words, code, _SYSTEMS[system], release)
     return found
 
 
 def _add(
     found: list[IndexedCode],
     ancestors: dict[str, tuple[str, ...]],
+    words: dict[str, tuple[str, ...]],
     code: codes_pb.Code,
     system: str,
     release: str,
@@ -76,8 +78,13 @@ def _add(
     above = (*ancestors.get(parent, ()), parent) if parent else ()
     ancestors[code.code] = above
     terms = tuple(n.text for n in code.notes if n.type in _TERM_NOTES)
+    # Headings below the chapter lend their words: "asthma" reaches J45.901 through J45.
+    context = words.get(parent, ()) if code.kind not in ("chapter", "section") else ()
+    words[code.code] = (*context, code.title, *terms) if code.kind != "chapter" else ()
     found.append(
-        IndexedCode(system, code.code, code.title, code.kind, code.billable, release, terms, above)
+        IndexedCode(
+            system, code.code, code.title, code.kind, code.billable, release, terms, above, context
+        )
     )
 
 
