@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/gateway_lookup.py
 	$(BIN)/python bench/import_icd10cm.py
 	$(BIN)/python bench/reference_data.py
+	$(BIN)/python bench/search_relevance.py
 
 clean:
 	rm -rf $(VENV) .tools var
