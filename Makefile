@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/import_icd10cm.py
 	$(BIN)/python bench/reference_data.py
 	$(BIN)/python bench/search_relevance.py
+	$(BIN)/python bench/search_latency.py
 
 clean:
 	rm -rf $(VENV) .tools var

@@ -14,11 +14,23 @@ from pathlib import Path
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
+from medcode_search.engine import SearchEngine
 from medcode_search.indexer import IndexHolder
 
 
 def make_searcher() -> Callable[[str, int], list[str]]:
     """A function (query, k) -> the top-k ICD-10-CM codes MedCode returns."""
+    engine = make_engine()
+
+    def search(query: str, k: int) -> list[str]:
+        hits, _total = engine.search(query, systems=["icd10cm"], limit=k)
+        return [hit.document.code for hit in hits]
+
+    return search
+
+
+def make_engine() -> SearchEngine:
+    """The search engine over the default data, built exactly as the search service builds it."""
     data_dir = Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
     import_defaults(data_dir)
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
@@ -35,9 +47,4 @@ def make_searcher() -> Callable[[str, int], list[str]]:
     engine = asyncio.run(build()).engine
     codes.stop()
     assert engine is not None
-
-    def search(query: str, k: int) -> list[str]:
-        hits, _total = engine.search(query, systems=["icd10cm"], limit=k)
-        return [hit.document.code for hit in hits]
-
-    return search
+    return engine

@@ -1,0 +1,111 @@
+"""Benchmark: search and suggest latency inside the engine and through the gateway.
+
+Inside: the engine in this process over the development-set queries (p50/p99).
+Gateway: codes, search and gateway as separate processes (as `make run` starts them) and
+`loadgen.py` in a process of its own with 1 and 4 keep-alive connections sending back to
+back (search answers are not cached), reporting throughput and p50/p99.
+
+    python bench/search_latency.py
+Writes bench/results/search_latency.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gateway_lookup import free_port, load, start, stop, wait_http  # noqa: E402
+from search_adapter import make_engine  # noqa: E402
+from search_devset import DEFAULT_INDEX, build_devset, load_valid_codes  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
+        "n": len(ordered),
+    }
+
+
+def inside(queries: list[str]) -> dict[str, dict[str, float]]:
+    engine = make_engine()
+    results = {}
+    for name, call in (
+        ("engine_search", lambda q: engine.search(q, limit=20)),
+        ("engine_suggest", lambda q: engine.suggest(q[: max(1, len(q) // 2)], limit=10)),
+    ):
+        times = []
+        for query in queries:
+            started = time.perf_counter()
+            call(query)
+            times.append(time.perf_counter() - started)
+        results[name] = percentiles(times)
+    return results
+
+
+def closed_loop(
+    port: int, paths: list[str], *, connections: int, requests: int
+) -> dict[str, float]:
+    """`loadgen.py` in its own process: keep-alive connections, each sending back to back."""
+    return load(port, paths, requests=requests, connections=connections)
+
+
+def main() -> None:
+    valid = load_valid_codes()
+    queries = [case.query for case in build_devset(DEFAULT_INDEX, valid, limit=1000)]
+    results: dict[str, dict[str, float]] = inside(queries)
+    data_dir = Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
+    codes_port, search_port, gateway_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "MEDCODE_LOG_LEVEL": "WARNING",
+        "MEDCODE_CODES_DATA_DIR": str(data_dir),
+        "MEDCODE_CODES_PORT": str(codes_port),
+        "MEDCODE_SEARCH_PORT": str(search_port),
+        "MEDCODE_SEARCH_CODES_ADDR": f"127.0.0.1:{codes_port}",
+        "MEDCODE_SEARCH_INDEX_DIR": str(data_dir / "search"),
+        "MEDCODE_GATEWAY_PORT": str(gateway_port),
+        "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{codes_port}",
+        "MEDCODE_GATEWAY_SEARCH_ADDR": f"127.0.0.1:{search_port}",
+    }
+    processes = [
+        start([sys.executable, "-m", "medcode_codes", "serve"], env),
+        start([sys.executable, "-m", "medcode_search"], env),
+        start([sys.executable, "-m", "medcode_gateway"], env),
+    ]
+    try:
+        wait_http(f"http://127.0.0.1:{gateway_port}/readyz", timeout=300)
+        search_paths = [f"/v1/search?{urlencode({'q': q})}" for q in queries]
+        suggest_paths = [
+            f"/v1/suggest?{urlencode({'q': q[: max(1, len(q) // 2)]})}" for q in queries
+        ]
+        for connections in (1, 4):
+            results[f"gateway_search_{connections}conn"] = closed_loop(
+                gateway_port, search_paths, connections=connections, requests=3000
+            )
+            results[f"gateway_suggest_{connections}conn"] = closed_loop(
+                gateway_port, suggest_paths, connections=connections, requests=3000
+            )
+    finally:
+        stop(processes)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "search_latency.json").write_text(json.dumps(results, indent=2))
+    for name, row in results.items():
+        rate = f"  {row['rps']:7.0f} req/s" if "rps" in row else ""
+        sys.stdout.write(
+            f"{name:<26} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms{rate}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
