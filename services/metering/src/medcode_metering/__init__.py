@@ -1,0 +1,9 @@
+"""MedCode metering: view allowances and partner quotas kept in Valkey/Redis.
+
+Every allow/deny decision is one Lua script so concurrent requests from many gateway replicas
+can never grant more than the allowance.
+"""
+
+from medcode_metering.allowance import Decision, QuotaLimiter, ViewMeter
+
+__all__ = ["Decision", "QuotaLimiter", "ViewMeter"]
