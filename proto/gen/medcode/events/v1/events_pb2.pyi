@@ -1,0 +1,57 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class EventEnvelope(_message.Message):
+    __slots__ = ("id", "type", "time", "schema_version", "payload")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_VERSION_FIELD_NUMBER: _ClassVar[int]
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    type: str
+    time: _timestamp_pb2.Timestamp
+    schema_version: int
+    payload: bytes
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., schema_version: _Optional[int] = ..., payload: _Optional[bytes] = ...) -> None: ...
+
+class UserRegistered(_message.Message):
+    __slots__ = ("user_id", "email_hash", "guest_id", "plan")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    EMAIL_HASH_FIELD_NUMBER: _ClassVar[int]
+    GUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    email_hash: str
+    guest_id: str
+    plan: str
+    def __init__(self, user_id: _Optional[str] = ..., email_hash: _Optional[str] = ..., guest_id: _Optional[str] = ..., plan: _Optional[str] = ...) -> None: ...
+
+class ViewConsumed(_message.Message):
+    __slots__ = ("subject_type", "subject_id", "system", "code", "remaining")
+    SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_FIELD_NUMBER: _ClassVar[int]
+    subject_type: str
+    subject_id: str
+    system: str
+    code: str
+    remaining: int
+    def __init__(self, subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., system: _Optional[str] = ..., code: _Optional[str] = ..., remaining: _Optional[int] = ...) -> None: ...
+
+class ReleasePublished(_message.Message):
+    __slots__ = ("system", "release")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    system: str
+    release: str
+    def __init__(self, system: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
