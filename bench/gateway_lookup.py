@@ -35,6 +35,7 @@ import httpx
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_codes.systems import System
+from medcode_common.runner import die_with_parent
 
 HERE = Path(__file__).resolve().parent
 
@@ -58,7 +59,13 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        argv,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=die_with_parent,  # no orphan servers if the benchmark is killed
+    )
 
 
 def load(port: int, paths: list[str], *, requests: int, connections: int) -> dict[str, float]:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Runs in the child before exec: ask Linux to SIGTERM it when the runner dies."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -102,7 +102,7 @@ class PlatformRunner:
             if peer in by_name:
                 self._env[variable] = by_name[peer]
         log.info("starting %s on %s", launch.name, address)
-        process = subprocess.Popen(list(launch.argv), env=self._env, preexec_fn=_die_with_parent)
+        process = subprocess.Popen(list(launch.argv), env=self._env, preexec_fn=die_with_parent)
         item = _Running(launch, address, process)
         self._running.append(item)
         deadline = time.monotonic() + self._start_timeout

@@ -217,6 +217,9 @@ class SearchEngine:
         found: dict[int, Ranked] = {}
         variants = self._synonyms.rewrite(text) if not prefix_last else [text]
         typed = _WORD.findall(normalise_phrase(text))
+        expansions = self._synonyms.expand(text) if not prefix_last else []
+        covered = sum(len(lay.split()) for lay, _clinical in expansions)
+        whole_lay_phrase = bool(expansions) and covered >= len(typed)
         keep_last = typed[-1:] if prefix_last else []
         corrected = [self._correct(w) for w in typed[: len(typed) - len(keep_last)]] + keep_last
         if corrected != typed:
@@ -241,8 +244,10 @@ class SearchEngine:
                 weight = 100.0  # the typed words did not exist; the correction is the query
             elif index == 0:
                 weight = _TYPO_WEIGHT if corrected != typed else 100.0
+                if whole_lay_phrase:
+                    weight = _REWRITE_WEIGHT  # "heart attack" means the clinical rewrite
             else:
-                weight = _REWRITE_WEIGHT
+                weight = 100.0 if whole_lay_phrase else _REWRITE_WEIGHT
             for score, address in scored:
                 number = self._doc(address)
                 document = self.documents[number]
