@@ -6,6 +6,7 @@ helper that is being written concurrently in services/common.
 
 from __future__ import annotations
 
+import logging
 import socket
 import subprocess
 import threading
@@ -24,6 +25,8 @@ from medcode_metering import Decision, QuotaLimiter, ViewMeter
 pytestmark = pytest.mark.timeout(60)
 
 T0 = datetime(2026, 3, 10, 12, 0, tzinfo=UTC).timestamp()
+
+log = logging.getLogger(__name__)
 
 
 def _binary() -> Path:
@@ -204,7 +207,7 @@ def test_concurrent_views_grant_exactly_the_allowance(server: Server) -> None:
         100,
         lambda i: meter.consume(subject_type="user", subject_id="u1", plan="free", code=f"K{i}"),
     )
-    print(f"100 concurrent view consumes: {elapsed * 1000:.1f} ms")
+    log.info("100 concurrent view consumes: %.1f ms", elapsed * 1000)
     assert sum(r.allowed for r in results) == 5
     assert sum(r.reason == "limit_reached" for r in results) == 95
     assert meter.remaining(subject_type="user", subject_id="u1", plan="free") == 0
@@ -217,7 +220,7 @@ def test_concurrent_partner_takes_grant_exactly_the_quota(server: Server) -> Non
     results, elapsed = _run_concurrently(
         100, lambda i: limiter.take(key_id="p1", monthly_quota=7, rate_per_second=10_000)
     )
-    print(f"100 concurrent quota takes: {elapsed * 1000:.1f} ms")
+    log.info("100 concurrent quota takes: %.1f ms", elapsed * 1000)
     assert sum(r.allowed for r in results) == 7
     assert {r.reason for r in results if not r.allowed} == {"quota_exhausted"}
     pool.disconnect()

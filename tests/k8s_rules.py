@@ -1,0 +1,324 @@
+"""Rules and loaders for the offline Kubernetes manifest checks (see test_k8s_manifests.py).
+
+Kept apart from the tests so the tests read as a list of checks; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+K8S = REPO / "deploy" / "k8s"
+BASE = K8S / "base"
+PRODUCTION = K8S / "overlays" / "production"
+
+NAMESPACE = "medcode"
+PART_OF = "medcode"
+RUN_AS_USER = 10001
+IMAGE_REGISTRY = "ghcr.io/medcode/"
+CODES_GRPC_PORT = 50051
+
+# Kubernetes versions to validate against. 1.30 is the oldest we support
+# (built-in gRPC probes are GA since 1.27); "latest" is the newest schema the
+# installed kubernetes-validate ships.
+PINNED_KUBERNETES_VERSION = "1.30"
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
+EXPECTED_PRODUCTION_REPLICAS = {"gateway": 3, "codes": 2}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class Resource:
+    path: Path
+    doc: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.doc.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str((self.doc.get("metadata") or {}).get("name", ""))
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.name} ({rel(self.path)})"
+
+
+@dataclass
+class Tree:
+    """What a kustomization references, recursively."""
+
+    kustomizations: list[Path] = field(default_factory=list)
+    resource_files: list[Path] = field(default_factory=list)
+    patch_files: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def listed(self) -> set[Path]:
+        return {
+            p.resolve() for p in [*self.kustomizations, *self.resource_files, *self.patch_files]
+        }
+
+
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def kustomization_in(directory: Path) -> Path | None:
+    for name in KUSTOMIZATION_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_yaml(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict), f"{rel(path)}: expected a YAML mapping"
+    return data
+
+
+def load_docs(path: Path) -> list[dict[str, Any]]:
+    docs = [d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d is not None]
+    for doc in docs:
+        assert isinstance(doc, dict), f"{rel(path)}: every YAML document must be a mapping"
+    return docs
+
+
+def is_remote(ref: str) -> bool:
+    return "://" in ref or ref.startswith(("github.com/", "git@"))
+
+
+def walk(kustomization: Path, tree: Tree | None = None) -> Tree:
+    """Follow resources/components (files and directories) and patch files."""
+    tree = tree if tree is not None else Tree()
+    kustomization = kustomization.resolve()
+    if kustomization in tree.kustomizations:
+        tree.errors.append(f"{rel(kustomization)}: reached twice (cycle or duplicate)")
+        return tree
+    tree.kustomizations.append(kustomization)
+    here = kustomization.parent
+    data = load_yaml(kustomization)
+
+    for key in ("resources", "components", "bases"):
+        for ref in data.get(key) or []:
+            if is_remote(ref):
+                tree.errors.append(
+                    f"{rel(kustomization)}: remote {key} entry {ref!r} (must be offline)"
+                )
+                continue
+            target = (here / ref).resolve()
+            if target.is_dir():
+                nested = kustomization_in(target)
+                if nested is None:
+                    tree.errors.append(
+                        f"{rel(kustomization)}: {key} entry {ref!r} is a directory"
+                        " without a kustomization.yaml"
+                    )
+                else:
+                    walk(nested, tree)
+            elif target.is_file():
+                tree.resource_files.append(target)
+            else:
+                tree.errors.append(f"{rel(kustomization)}: {key} entry {ref!r} does not exist")
+
+    patch_refs: list[str] = [
+        p["path"] for p in data.get("patches") or [] if isinstance(p, dict) and "path" in p
+    ]
+    patch_refs += [
+        p for p in data.get("patchesStrategicMerge") or [] if isinstance(p, str) and "\n" not in p
+    ]
+    patch_refs += [
+        p["path"] for p in data.get("patchesJson6902") or [] if isinstance(p, dict) and "path" in p
+    ]
+    for ref in patch_refs:
+        target = (here / ref).resolve()
+        if target.is_file():
+            tree.patch_files.append(target)
+        else:
+            tree.errors.append(f"{rel(kustomization)}: patch file {ref!r} does not exist")
+    return tree
+
+
+def resources_of(tree: Tree) -> list[Resource]:
+    return [Resource(path, doc) for path in tree.resource_files for doc in load_docs(path)]
+
+
+def pod_spec(resource: dict[str, Any]) -> dict[str, Any] | None:
+    kind = resource.get("kind")
+    spec = resource.get("spec") or {}
+    if kind == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    if kind in WORKLOAD_KINDS:
+        return ((spec.get("template") or {}).get("spec")) or {}
+    return None
+
+
+def pod_labels(resource: dict[str, Any]) -> dict[str, str]:
+    spec = resource.get("spec") or {}
+    if resource.get("kind") == "CronJob":
+        spec = ((spec.get("jobTemplate") or {}).get("spec")) or {}
+    return dict((((spec.get("template") or {}).get("metadata") or {}).get("labels")) or {})
+
+
+_QUANTITY_SUFFIXES = {
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+    "n": 1e-9, "u": 1e-6, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+}  # fmt: skip
+
+
+def quantity(value: object) -> float:
+    """Parse a Kubernetes resource quantity ("250m", "1", "512Mi")."""
+    text = str(value).strip()
+    for suffix in sorted(_QUANTITY_SUFFIXES, key=len, reverse=True):
+        if text.endswith(suffix) and text[: -len(suffix)]:
+            return float(text[: -len(suffix)]) * _QUANTITY_SUFFIXES[suffix]
+    return float(text)
+
+
+def effective(container_sc: dict[str, Any], pod_sc: dict[str, Any], key: str) -> Any:
+    return container_sc[key] if key in container_sc else pod_sc.get(key)
+
+
+def probe_handlers(probe: dict[str, Any]) -> list[str]:
+    return [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if h in probe]
+
+
+def workload_problems(resource: dict[str, Any]) -> Iterator[str]:
+    """Hardening rules every workload must follow; yields human-readable problems."""
+    kind, name = resource.get("kind"), (resource.get("metadata") or {}).get("name")
+    spec = pod_spec(resource)
+    if spec is None:
+        return
+    where = f"{kind}/{name}"
+
+    labels = (resource.get("metadata") or {}).get("labels") or {}
+    template_labels = pod_labels(resource)
+    for scope, have in (("metadata.labels", labels), ("pod template labels", template_labels)):
+        if have.get("app.kubernetes.io/name") != name:
+            yield f"{where}: {scope} needs app.kubernetes.io/name={name}"
+        if have.get("app.kubernetes.io/part-of") != PART_OF:
+            yield f"{where}: {scope} needs app.kubernetes.io/part-of={PART_OF}"
+        if not have.get("app.kubernetes.io/component"):
+            yield f"{where}: {scope} needs app.kubernetes.io/component"
+    if kind not in {"Job", "CronJob"}:
+        selector = ((resource.get("spec") or {}).get("selector") or {}).get("matchLabels") or {}
+        if not selector:
+            yield f"{where}: spec.selector.matchLabels is empty"
+        for key, value in selector.items():
+            if template_labels.get(key) != value:
+                yield f"{where}: selector {key}={value} does not match the pod template labels"
+
+    for flag in ("hostNetwork", "hostPID", "hostIPC"):
+        if spec.get(flag):
+            yield f"{where}: {flag} must not be set"
+
+    pod_sc = spec.get("securityContext") or {}
+    volumes = {v.get("name"): v for v in spec.get("volumes") or []}
+    containers = spec.get("containers") or []
+    if not containers:
+        yield f"{where}: no containers"
+    init_containers = spec.get("initContainers") or []
+
+    for container in [*containers, *init_containers]:
+        cname = f"{where} container {container.get('name')}"
+        sc = container.get("securityContext") or {}
+
+        if effective(sc, pod_sc, "runAsNonRoot") is not True:
+            yield f"{cname}: runAsNonRoot must be true"
+        if effective(sc, pod_sc, "runAsUser") != RUN_AS_USER:
+            yield f"{cname}: runAsUser must be {RUN_AS_USER}"
+        if sc.get("readOnlyRootFilesystem") is not True:
+            yield f"{cname}: readOnlyRootFilesystem must be true"
+        if sc.get("allowPrivilegeEscalation") is not False:
+            yield f"{cname}: allowPrivilegeEscalation must be false"
+        if sc.get("privileged"):
+            yield f"{cname}: privileged must not be true"
+        caps = sc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            yield f"{cname}: capabilities.drop must contain ALL"
+        if caps.get("add"):
+            yield f"{cname}: capabilities.add must be empty, got {caps['add']}"
+        seccomp = effective(sc, pod_sc, "seccompProfile") or {}
+        if seccomp.get("type") != "RuntimeDefault":
+            yield f"{cname}: seccompProfile.type must be RuntimeDefault"
+
+        image = str(container.get("image", ""))
+        if not image.startswith(IMAGE_REGISTRY):
+            yield f"{cname}: image {image!r} must come from {IMAGE_REGISTRY}"
+
+        resources = container.get("resources") or {}
+        for bound in ("requests", "limits"):
+            for res in ("cpu", "memory"):
+                if res not in (resources.get(bound) or {}):
+                    yield f"{cname}: resources.{bound}.{res} is missing"
+        for res in ("cpu", "memory"):
+            req = (resources.get("requests") or {}).get(res)
+            lim = (resources.get("limits") or {}).get(res)
+            if req is not None and lim is not None and quantity(req) > quantity(lim):
+                yield f"{cname}: resources.requests.{res} ({req}) exceeds the limit ({lim})"
+
+        tmp_mounts = [
+            m for m in container.get("volumeMounts") or [] if m.get("mountPath") == "/tmp"
+        ]
+        if not tmp_mounts:
+            yield f"{cname}: needs a writable /tmp (emptyDir volume mount)"
+        for mount in tmp_mounts:
+            if "emptyDir" not in (volumes.get(mount.get("name")) or {}):
+                yield f"{cname}: /tmp must be mounted from an emptyDir volume"
+
+    for container in containers:
+        cname = f"{where} container {container.get('name')}"
+        for probe_name in ("readinessProbe", "livenessProbe"):
+            probe = container.get(probe_name)
+            if not probe:
+                yield f"{cname}: {probe_name} is missing"
+            elif len(probe_handlers(probe)) != 1:
+                handlers = probe_handlers(probe)
+                yield f"{cname}: {probe_name} needs exactly one handler, got {handlers}"
+
+
+def container_named(resources: list[Resource], kind: str, name: str) -> dict[str, Any]:
+    matches = [r for r in resources if r.kind == kind and r.name == name]
+    assert len(matches) == 1, f"expected exactly one {kind}/{name} in base, found {len(matches)}"
+    spec = pod_spec(matches[0].doc) or {}
+    containers = [c for c in spec.get("containers") or [] if c.get("name") == name]
+    assert containers, f"{kind}/{name} has no container named {name!r}"
+    return containers[0]
+
+
+def kubernetes_validate_module() -> Any:
+    try:
+        import kubernetes_validate
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("kubernetes-validate is not installed: pip install kubernetes-validate")
+    return kubernetes_validate
+
+
+def schema_problems(resources: list[Resource], version: str) -> list[str]:
+    kv = kubernetes_validate_module()
+    problems = []
+    for res in resources:
+        try:
+            kv.validate(res.doc, version, strict=True)
+        except kv.ValidationError as exc:
+            path = ".".join(str(p) for p in exc.path)
+            problems.append(f"{res}: {path}: {exc.message}")
+        except kv.SchemaNotFoundError as exc:
+            problems.append(f"{res}: {exc.message}")
+    return problems
