@@ -6,9 +6,7 @@ the real service over gRPC instead of a stand-in.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from medcode_codes.server import create_codes_server
 from medcode_codes.service import SERVICE_NAME
 from medcode_codes.settings import CodesSettings
 from medcode_common.grpc_server import mark_serving
+from medcode_common.loop_thread import LoopThread
 
 
 @pytest.fixture(scope="session")
@@ -46,36 +45,23 @@ def codes_data_dir() -> Path:
     return path
 
 
-class ServerThread:
-    """An asyncio gRPC server running on its own event loop in a daemon thread."""
+class ServerThread(LoopThread):
+    """The codes gRPC server on its own event loop in a daemon thread."""
+
+    name = "codes-server"
 
     def __init__(self, settings: CodesSettings) -> None:
+        super().__init__()
         self._settings = settings
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="codes-server", daemon=True)
         self.port = 0
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._start())
-        self._ready.set()
-        self._loop.run_forever()
-
-    async def _start(self) -> None:
+    async def startup(self) -> None:
         self._server, self.port, health = create_codes_server(self._settings)
         await self._server.start()
         await mark_serving(health, [SERVICE_NAME])
 
-    def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(timeout=60):
-            raise RuntimeError("codes server did not start")
-
-    def stop(self) -> None:
-        asyncio.run_coroutine_threadsafe(self._server.stop(0), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+    async def shutdown(self) -> None:
+        await self._server.stop(0)
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,35 +9,24 @@ import pytest
 
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.loop_thread import LoopThread
 from medcode_search.indexer import IndexHolder
 from medcode_search.service import SERVICE_NAME, SearchServicer
 from medcode_search.settings import SearchSettings
 
 
-class SearchThread:
+class SearchThread(LoopThread):
     """The search service on its own event loop; `start()` returns once the index is built."""
 
+    name = "search-server"
+
     def __init__(self, settings: SearchSettings) -> None:
+        super().__init__()
         self._settings = settings
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="search-server", daemon=True)
         self.port = 0
         self.holder: IndexHolder | None = None
-        self._error: BaseException | None = None
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._start())
-        except BaseException as error:  # reported by start(), in the test's thread
-            self._error = error
-            return
-        finally:
-            self._ready.set()
-        self._loop.run_forever()
-
-    async def _start(self) -> None:
+    async def startup(self) -> None:
         settings = self._settings
         self.holder = IndexHolder(
             index_dir=settings.index_dir,
@@ -55,22 +42,10 @@ class SearchThread:
         await self.holder.refresh()
         await mark_serving(health, [SERVICE_NAME])
 
-    def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(timeout=300):
-            raise RuntimeError("search service did not build its index")
-        if self._error is not None:
-            raise RuntimeError("search service failed to start") from self._error
-
-    def stop(self) -> None:
-        async def shutdown() -> None:
-            await self._server.stop(0)
-            if self.holder is not None:
-                await self.holder.close()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(timeout=10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+    async def shutdown(self) -> None:
+        await self._server.stop(0)
+        if self.holder is not None:
+            await self.holder.close()
 
 
 @pytest.fixture(scope="session")
