@@ -5,13 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUF    := .tools/node_modules/.bin/buf
 BUF_VERSION := 1.75.0
-PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e gateway
+PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e services/accounts -e gateway
 export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
 
 .PHONY: install run test lint proto bench tools clean
 
-$(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+$(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml services/accounts/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
@@ -35,7 +35,7 @@ tools:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src gateway/src
+	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src services/accounts/src gateway/src
 
 ## proto: regenerate the Python stubs in proto/gen from proto/**/*.proto
 proto: install

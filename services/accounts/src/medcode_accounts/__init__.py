@@ -1,0 +1,1 @@
+"""MedCode accounts service."""
