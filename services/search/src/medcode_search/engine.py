@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import tantivy
@@ -34,6 +34,10 @@ _TITLE_PRIORS = (
 _PREFIX_LIMIT = 500
 _REWRITE_WEIGHT = 98.0
 _TYPO_WEIGHT = 80.0
+#: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
+#: weak match over a clearly better one.
+POPULARITY_CAP = 1.1
+Popularity = Callable[[str], float]
 
 
 @dataclass(slots=True)
@@ -70,6 +74,14 @@ def _prior(document: IndexedCode) -> float:
     return boost
 
 
+def popularity_factor(popularity: Popularity | None, code: str) -> float:
+    """The popularity multiplier for `code`, clamped to [1.0, POPULARITY_CAP] whatever it says."""
+    if popularity is None:
+        return 1.0
+    factor = popularity(code)
+    return min(max(factor, 1.0), POPULARITY_CAP) if factor == factor else 1.0  # NaN -> 1.0
+
+
 def _edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance (adjacent swaps cost 1), stopping early past `limit`."""
     if abs(len(a) - len(b)) > limit:
@@ -97,9 +109,15 @@ class SearchEngine:
     """Ranks documents for queries; immutable once built, so it is safe to share."""
 
     def __init__(
-        self, documents: Sequence[IndexedCode], index: tantivy.Index, synonyms: SynonymExpander
+        self,
+        documents: Sequence[IndexedCode],
+        index: tantivy.Index,
+        synonyms: SynonymExpander,
+        *,
+        popularity: Popularity | None = None,
     ) -> None:
         self.documents = documents
+        self.popularity = popularity
         self._index = index
         self._searcher = index.searcher()
         self._schema = index.schema
@@ -292,8 +310,13 @@ class SearchEngine:
         limit: int = 20,
         offset: int = 0,
         within: str = "",
+        popularity: Popularity | None = None,
     ) -> tuple[list[Ranked], int]:
-        """Ranked hits for `query` (page `offset`..`offset+limit`) and the total found."""
+        """Ranked hits for `query` (page `offset`..`offset+limit`) and the total found.
+
+        `popularity` (code -> multiplier, clamped to [1.0, 1.1]; else the engine's own) boosts
+        word matches only: an exact code or a code prefix keeps its place.
+        """
         text = check_query(query)
         chosen = list(systems) or sorted(self._codes)
         ranked = [
@@ -314,10 +337,27 @@ class SearchEngine:
         ):
             if (hit.document.system, hit.document.code) not in seen:
                 ranked.append(hit)
+        self._boost_popular(ranked, popularity)
         ranked.sort(key=lambda hit: -hit.score)
         return ranked[offset : offset + limit], len(ranked)
 
-    def suggest(self, query: str, *, systems: Sequence[str] = (), limit: int = 10) -> list[Ranked]:
+    def _boost_popular(self, ranked: list[Ranked], popularity: Popularity | None) -> None:
+        """Multiply word-match scores by the bounded popularity factor (codes stay put)."""
+        chosen = popularity or self.popularity
+        if chosen is None:
+            return
+        for hit in ranked:
+            if CODE not in hit.reasons and PREFIX not in hit.reasons:
+                hit.score *= popularity_factor(chosen, hit.document.code)
+
+    def suggest(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str] = (),
+        limit: int = 10,
+        popularity: Popularity | None = None,
+    ) -> list[Ranked]:
         """Type-ahead: codes starting with what was typed, else titles whose words start so."""
         text = check_query(query)
         chosen = list(systems) or sorted(self._codes)
@@ -333,5 +373,6 @@ class SearchEngine:
                     prefix_last=True,
                 )
             )
+        self._boost_popular(hits, popularity)
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit]
