@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from medcode_common.health_probe import grpc_serving, http_ready
-from medcode_common.launch import installed_launches
+from medcode_common.health_probe import launch_ready
+from medcode_common.launch import wanted_launches
 from medcode_common.logs import configure_logging
 from medcode_common.runner import run_platform
 
@@ -25,12 +25,9 @@ def _cmd_run(_args: argparse.Namespace) -> int:
 def _cmd_status(_args: argparse.Namespace) -> int:
     """Print one line per installed service: its address and whether it answers."""
     all_up = True
-    for launch in installed_launches():
+    for launch in wanted_launches(os.environ):
         address = f"127.0.0.1:{os.environ.get(launch.port_env) or launch.default_port}"
-        if launch.health == "grpc":
-            up = grpc_serving(address)
-        else:
-            up = http_ready(f"http://{address}{launch.health_path}")
+        up = launch_ready(launch, address)
         all_up &= up
         sys.stdout.write(f"{launch.name:<10} {address:<21} {'ready' if up else 'DOWN'}\n")
     return 0 if all_up else 1

@@ -1,10 +1,13 @@
-"""Readiness probes the runner and `medcode status` use: gRPC health and HTTP."""
+"""Readiness probes the runner and `medcode status` use: gRPC health, HTTP and Redis PING."""
 
 from __future__ import annotations
 
 import grpc
 import httpx
+import redis
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from medcode_common.launch import ServiceLaunch
 
 
 def grpc_serving(address: str, *, timeout: float = 1.0) -> bool:
@@ -24,3 +27,26 @@ def http_ready(url: str, *, timeout: float = 1.0) -> bool:
         return httpx.get(url, timeout=timeout).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def redis_pong(address: str, *, timeout: float = 1.0) -> bool:
+    """True when a Redis/Valkey server at `address` answers PING (not while it loads its data)."""
+    host, _, port = address.rpartition(":")
+    client = redis.Redis(
+        host=host, port=int(port), socket_timeout=timeout, socket_connect_timeout=timeout
+    )
+    try:
+        return bool(client.ping())
+    except (redis.RedisError, OSError):
+        return False
+    finally:
+        client.close()
+
+
+def launch_ready(launch: ServiceLaunch, address: str) -> bool:
+    """Probe `address` the way `launch.health` says."""
+    if launch.health == "grpc":
+        return grpc_serving(address)
+    if launch.health == "redis":
+        return redis_pong(address)
+    return http_ready(f"http://{address}{launch.health_path}")

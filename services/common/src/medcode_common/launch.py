@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Literal
 
-HealthKind = Literal["grpc", "http"]
+HealthKind = Literal["grpc", "http", "redis"]
+"""gRPC health service, an HTTP 200 on `health_path`, or a Redis PING."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +22,10 @@ class ServiceLaunch:
     `argv` runs the service in the foreground. `port_env` names the variable that sets its
     port. `peers` maps an environment variable to another service's name; the runner sets
     it to that service's ``host:port``. `prepare` runs once before start (e.g. build data)
-    and gets the runner's environment.
+    and gets the runner's environment. `exports` are variables the runner sets for every
+    service started after this one (``{address}`` becomes its ``host:port``) unless the
+    operator set them already. `wanted` says, from the environment, whether to start it at
+    all (an embedded store is skipped when production points at an external one).
     """
 
     name: str
@@ -33,9 +37,20 @@ class ServiceLaunch:
     health_path: str = "/readyz"
     peers: Mapping[str, str] = field(default_factory=dict)
     prepare: Callable[[Mapping[str, str]], None] | None = None
+    exports: Mapping[str, str] = field(default_factory=dict)
+    wanted: Callable[[Mapping[str, str]], bool] | None = None
+
+    def is_wanted(self, env: Mapping[str, str]) -> bool:
+        """Whether the runner should start this service under `env`."""
+        return self.wanted is None or self.wanted(env)
 
 
 def installed_launches() -> list[ServiceLaunch]:
     """Every service installed in this environment, in start order."""
     launches = [ep.load() for ep in entry_points(group="medcode.services")]
     return sorted(launches, key=lambda launch: launch.order)
+
+
+def wanted_launches(env: Mapping[str, str]) -> list[ServiceLaunch]:
+    """The installed services to run under `env`, in start order."""
+    return [launch for launch in installed_launches() if launch.is_wanted(env)]

@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from medcode_common.health_probe import grpc_serving, http_ready
+from medcode_common.health_probe import launch_ready
 from medcode_common.launch import ServiceLaunch, installed_launches
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,17 @@ class PlatformRunner:
         self._env[launch.port_env] = port
         return f"127.0.0.1:{port}"
 
-    def _ready(self, item: _Running) -> bool:
-        if item.launch.health == "grpc":
-            return grpc_serving(item.address)
-        return http_ready(f"http://{item.address}{item.launch.health_path}")
+    def wants(self, launch: ServiceLaunch) -> bool:
+        """Whether `launch` should run under this runner's environment."""
+        return launch.is_wanted(self._env)
+
+    def _export(self, launch: ServiceLaunch, address: str) -> None:
+        """Hand this service's address to every later service, unless the operator chose one."""
+        for variable, template in launch.exports.items():
+            if variable in self._env:
+                log.info("%s: keeping %s from the environment", launch.name, variable)
+            else:
+                self._env[variable] = template.format(address=address)
 
     def start(self, launch: ServiceLaunch) -> None:
         """Prepare, start and wait for one service; raise RuntimeError if it never gets ready."""
@@ -106,12 +113,13 @@ class PlatformRunner:
         item = _Running(launch, address, process)
         self._running.append(item)
         deadline = time.monotonic() + self._start_timeout
-        while process.poll() is None and not self._ready(item):
+        while process.poll() is None and not launch_ready(launch, address):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{launch.name} not ready after {self._start_timeout:.0f}s")
             time.sleep(0.1)
         if process.poll() is not None:
             raise RuntimeError(f"{launch.name} exited with code {process.returncode}")
+        self._export(launch, address)
         log.info("%s ready on %s", launch.name, address)
 
     def stop(self, *, grace: float = 10.0) -> None:
@@ -157,6 +165,9 @@ def run_platform(env: Mapping[str, str] | None = None) -> int:
         for launch in installed_launches():
             if runner.stopping:
                 break
+            if not runner.wants(launch):
+                log.info("not starting %s: disabled by the environment", launch.name)
+                continue
             runner.start(launch)
         if not runner.stopping:
             log.info("MedCode is up: http://%s", runner.front_address)

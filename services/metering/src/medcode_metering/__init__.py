@@ -4,6 +4,7 @@ Every allow/deny decision is one Lua script so concurrent requests from many gat
 can never grant more than the allowance.
 """
 
-from medcode_metering.allowance import Decision, QuotaLimiter, ViewMeter
+from medcode_metering.allowance import Decision, ViewMeter
+from medcode_metering.quota import QuotaLimiter
 
 __all__ = ["Decision", "QuotaLimiter", "ViewMeter"]

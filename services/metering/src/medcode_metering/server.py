@@ -1,0 +1,162 @@
+"""Run the metering service: gRPC over the Lua decisions, with its event publisher and consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Callable
+
+from grpc_health.v1 import health_pb2
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
+from medcode_common.events import EventSettings, create_bus
+from medcode_common.grpc_server import create_server, mark_serving
+from medcode_metering.allowance import ViewMeter
+from medcode_metering.events import RegistrationConsumer, ViewEventPublisher
+from medcode_metering.quota import QuotaLimiter
+from medcode_metering.service import SERVICE_NAME, MeteringServicer
+from medcode_metering.settings import MeteringSettings
+
+log = logging.getLogger(__name__)
+
+HEALTH_EVERY_SECONDS = 2.0
+_NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+def connect(settings: MeteringSettings) -> Redis:
+    """A bounded pool with timeouts: a dead store fails a call quickly instead of hanging it.
+
+    A broken connection is retried once on a fresh one, so pooled connections left over from a
+    restarted server heal without the caller noticing. Timeouts are not retried: the script may
+    have run, and charging twice is worse than answering UNAVAILABLE once.
+    """
+    timeout = settings.redis_timeout_seconds
+    pool = BlockingConnectionPool.from_url(
+        settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        timeout=timeout,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+    )
+    return Redis(connection_pool=pool)
+
+
+class MeteringRuntime:
+    """The server, its Redis pool and its event threads, started and stopped together."""
+
+    def __init__(
+        self,
+        settings: MeteringSettings,
+        *,
+        event_settings: EventSettings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self._event_settings = event_settings
+        self.redis = connect(settings)
+        self.views = ViewMeter(
+            self.redis,
+            guest_views=settings.guest_views,
+            free_views=settings.free_views,
+            guest_ip_daily_cap=settings.guest_ip_daily_cap,
+            clock=clock,
+        )
+        self.publisher: ViewEventPublisher | None = None
+        self.consumer: RegistrationConsumer | None = None
+        if settings.events_enabled:
+            self.publisher = ViewEventPublisher(
+                create_bus(event_settings), max_queued=settings.event_queue_size
+            )
+        servicer = MeteringServicer(
+            views=self.views,
+            quotas=QuotaLimiter(self.redis, clock=clock),
+            on_view_charged=self.publisher.submit if self.publisher else None,
+            clock=clock,
+        )
+        self.server, self.port, self.health = create_server(
+            settings=settings,
+            register=lambda s: pb_grpc.add_MeteringServiceServicer_to_server(servicer, s),
+        )
+        self._watch: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Serve, start the event threads, and report health from the store's PING."""
+        await self.server.start()
+        loop = asyncio.get_running_loop()
+
+        def link(guest_id: str, user_id: str) -> None:
+            linked = self.views.link_guest(guest_id=guest_id, user_id=user_id)
+            asyncio.run_coroutine_threadsafe(linked, loop).result(timeout=30)
+
+        if self.publisher is not None:
+            self.publisher.start()
+            bus = create_bus(self._event_settings)
+            self.consumer = RegistrationConsumer(bus, link=link).start()
+        up = await self._report_health()
+        self._watch = asyncio.create_task(self._watch_store(was_up=up))
+        log.info("metering service listening on %s:%d", self.settings.host, self.port)
+
+    async def _report_health(self) -> bool:
+        """SERVING while the store answers PING, NOT_SERVING while it does not."""
+        try:
+            up = bool(await self.redis.ping())
+        except (RedisError, OSError):
+            up = False
+        if up:
+            await mark_serving(self.health, [SERVICE_NAME])
+        else:
+            for name in ("", SERVICE_NAME):
+                await self.health.set(name, _NOT_SERVING)
+        return up
+
+    async def _watch_store(self, *, was_up: bool) -> None:
+        while True:
+            await asyncio.sleep(HEALTH_EVERY_SECONDS)
+            up = await self._report_health()
+            if up != was_up:
+                log.warning("metering store %s", "is back" if up else "is unreachable")
+            was_up = up
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """Drain RPCs, stop the event threads (publishing what is queued), close the pool."""
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        for worker in (self.consumer, self.publisher):
+            if worker is not None:
+                await asyncio.to_thread(worker.close)
+        await self.redis.aclose()
+        await self.redis.connection_pool.disconnect()
+
+
+async def serve(settings: MeteringSettings) -> None:
+    """Serve until SIGINT/SIGTERM."""
+    runtime = MeteringRuntime(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    await stop.wait()
+    log.info("shutting down (grace %.1fs)", settings.grace_seconds)
+    await runtime.stop(settings.grace_seconds)
+
+
+def main() -> None:
+    """Entry point of `medcode-metering`."""
+    from medcode_common.logs import configure_logging
+
+    configure_logging()
+    asyncio.run(serve(MeteringSettings()))

@@ -1,0 +1,42 @@
+"""Metering service configuration, from MEDCODE_METERING_* environment variables."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from medcode_common.settings import GrpcServiceSettings
+
+DEFAULT_PORT = 50053
+DEFAULT_VALKEY_PORT = 6390
+
+
+class MeteringSettings(GrpcServiceSettings):
+    """Where metering listens, where its Redis is, and the allowances it grants."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCODE_METERING_", extra="ignore")
+
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    redis_url: str = Field(
+        default=f"redis://127.0.0.1:{DEFAULT_VALKEY_PORT}/0",
+        description="Valkey/Redis holding the counters; the default is the embedded Valkey.",
+    )
+    redis_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="Connect, command and pool-wait timeout of each call."
+    )
+    redis_max_connections: int = Field(default=32, ge=1, description="Connection pool size.")
+    guest_views: int = Field(default=1, ge=0, description="Views a guest gets per month.")
+    free_views: int = Field(
+        default=5, ge=0, description="Views a free account gets per month on top of guest_views."
+    )
+    guest_ip_daily_cap: int = Field(
+        default=10,
+        ge=0,
+        description="Guest views per client IP (IPv6: per /64) per UTC day, across guest ids.",
+    )
+    events_enabled: bool = Field(
+        default=True, description="Publish ViewConsumed and consume UserRegistered."
+    )
+    event_queue_size: int = Field(
+        default=10_000, ge=1, description="ViewConsumed events waiting to publish; extra dropped."
+    )
