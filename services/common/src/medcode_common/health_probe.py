@@ -6,6 +6,8 @@ import grpc
 import httpx
 import redis
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from medcode_common.launch import ServiceLaunch
 
@@ -33,7 +35,11 @@ def redis_pong(address: str, *, timeout: float = 1.0) -> bool:
     """True when a Redis/Valkey server at `address` answers PING (not while it loads its data)."""
     host, _, port = address.rpartition(":")
     client = redis.Redis(
-        host=host, port=int(port), socket_timeout=timeout, socket_connect_timeout=timeout
+        host=host,
+        port=int(port),
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),  # one attempt: the caller polls
     )
     try:
         return bool(client.ping())

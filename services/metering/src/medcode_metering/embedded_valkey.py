@@ -30,6 +30,7 @@ def valkey_command(*, port: int, directory: Path, appendfsync: str = "everysec")
         "--appendfsync", appendfsync,
         "--save", "",
         "--protected-mode", "yes",
+        "--loglevel", "warning",  # start-up chatter stays out of `medcode run` output
     ]  # fmt: skip
 
 
