@@ -1,8 +1,7 @@
-"""Build (or reopen) the index from the codes service's export, and swap it in when ready.
+"""Follow the codes service's releases: export their codes and have the backend index them.
 
-The index for a set of releases lives in its own folder named by their fingerprint, so a
-restart reopens it in well under a second and a new release builds beside the old one
-while the old one keeps serving.
+An index is named by the fingerprint of the releases it holds (and the engine version), so
+a restart reopens it and a new release builds beside the old one while the old one serves.
 """
 
 from __future__ import annotations
@@ -11,16 +10,17 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import grpc
 
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
-from medcode_search import documents, index
+from medcode_search.backends.base import SearchBackend
+from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
-from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -89,48 +89,73 @@ def _add(
 
 
 class IndexHolder:
-    """Holds the engine being served and replaces it when the codes service's releases change."""
+    """Keeps the backend serving the newest releases the codes service has.
 
-    def __init__(self, *, index_dir: Path, codes_addr: str, export_timeout: float) -> None:
-        self._index_dir = index_dir
+    `refresh` runs on the poll, on `release.published` events and at start; a lock makes
+    concurrent triggers build once. The backend swaps to a new index only when it is
+    complete, so the old one answers throughout a rebuild.
+    """
+
+    def __init__(
+        self,
+        *,
+        codes_addr: str,
+        export_timeout: float,
+        backend: SearchBackend | None = None,
+        index_dir: Path | None = None,
+        before_build: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        if backend is None:
+            if index_dir is None:
+                raise ValueError("IndexHolder needs a backend or a tantivy index_dir")
+            backend = TantivyBackend(index_dir=index_dir)
+        self.backend = backend
         self._channel = grpc.aio.insecure_channel(
             codes_addr, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)]
         )
         self._stub = codes_grpc.CodesServiceStub(self._channel)
         self._timeout = export_timeout
-        self._synonyms = SynonymExpander(load_synonyms())
-        self.engine: SearchEngine | None = None
+        self._lock = asyncio.Lock()
+        #: Awaited once a rebuild has started (an operator hook; tests hold a rebuild open).
+        self.before_build = before_build
         self.releases: dict[int, str] = {}
         self.build_seconds = 0.0
         self.rebuilding = False
 
     async def refresh(self) -> bool:
-        """Rebuild when the releases changed; True when a new engine was swapped in."""
-        reply = await self._stub.ListReleases(codes_pb.ListReleasesRequest(), timeout=5)
-        releases = newest_releases(reply)
-        if releases == self.releases and self.engine is not None:
-            return False
-        self.rebuilding = True
-        started = time.perf_counter()
-        try:
-            folder = self._index_dir / fingerprint(releases)
-            sidecar = folder / "documents.jsonl"
-            if sidecar.exists():
-                docs = list(documents.load(sidecar))
-                built = await asyncio.to_thread(index.open_saved, folder / "tantivy")
-            else:
-                docs = await export(self._stub, releases, timeout=self._timeout)
-                folder.mkdir(parents=True, exist_ok=True)
-                built = await asyncio.to_thread(index.build, docs, folder / "tantivy")
-                documents.save(sidecar, docs)
-            self.engine = SearchEngine(docs, built, self._synonyms)
+        """Rebuild when the releases changed; True when a new index was swapped in."""
+        async with self._lock:
+            reply = await self._stub.ListReleases(codes_pb.ListReleasesRequest(), timeout=5)
+            releases = newest_releases(reply)
+            if releases == self.releases and self.backend.ready():
+                return False
+            self.rebuilding = True
+            started = time.perf_counter()
+            try:
+                if self.before_build is not None:
+                    await self.before_build()
+                await self.backend.load(
+                    key=fingerprint(releases),
+                    fetch=lambda: export(self._stub, releases, timeout=self._timeout),
+                )
+            finally:
+                self.rebuilding = False
             self.releases = releases
             self.build_seconds = time.perf_counter() - started
-            log.info("search index ready: %d documents in %.1fs", len(docs), self.build_seconds)
+            log.info(
+                "search index ready (%s): %d documents in %.1fs",
+                self.backend.name,
+                self.backend.document_count(),
+                self.build_seconds,
+            )
             return True
-        finally:
-            self.rebuilding = False
+
+    @property
+    def engine(self) -> SearchEngine | None:
+        """The tantivy engine being served (None for other backends or before the first build)."""
+        return self.backend.engine if isinstance(self.backend, TantivyBackend) else None
 
     async def close(self) -> None:
-        """Close the channel to the codes service."""
+        """Close the channel to the codes service and the backend."""
         await self._channel.close()
+        await self.backend.close()

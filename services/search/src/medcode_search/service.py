@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import grpc
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_search import engine as ranking
-from medcode_search.engine import Ranked, SearchEngine
+from medcode_search.backends.base import BackendUnavailable
+from medcode_search.engine import Ranked
 from medcode_search.indexer import IndexHolder
 from medcode_search.synonyms import normalise_phrase
 
@@ -24,6 +27,7 @@ _REASONS = {
     ranking.SYNONYM: pb.MATCH_REASON_SYNONYM,
     ranking.FUZZY: pb.MATCH_REASON_FUZZY,
 }
+T = TypeVar("T")
 _WORDS = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]+")
 
 
@@ -62,27 +66,32 @@ def _systems(requested: list[str]) -> list[str]:
     return chosen
 
 
+async def _answer(context: grpc.aio.ServicerContext, work: Awaitable[T]) -> T:
+    """Await `work`; bad input is INVALID_ARGUMENT, no index or engine is UNAVAILABLE."""
+    try:
+        return await work
+    except ValueError as error:
+        await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+        raise
+    except BackendUnavailable as error:
+        await context.abort(grpc.StatusCode.UNAVAILABLE, str(error))
+        raise
+
+
 class SearchServicer(pb_grpc.SearchServiceServicer):
-    """Answers from whatever engine the holder is serving right now."""
+    """Answers from whatever index the holder's backend is serving right now."""
 
     def __init__(self, holder: IndexHolder) -> None:
         self._holder = holder
 
-    async def _engine(self, context: grpc.aio.ServicerContext) -> SearchEngine:
-        if self._holder.engine is None:
-            await context.abort(grpc.StatusCode.UNAVAILABLE, "the search index is being built")
-        assert self._holder.engine is not None
-        return self._holder.engine
-
     async def Search(
         self, request: pb.SearchRequest, context: grpc.aio.ServicerContext
     ) -> pb.SearchResponse:
-        engine = await self._engine(context)
-        limit = request.limit or 20
-        try:
+        async def search() -> tuple[list[Ranked], int]:
+            limit = request.limit or 20
             if not 1 <= limit <= 500 or request.offset < 0:
                 raise ValueError("limit must be 1-500 and offset 0 or more")
-            hits, total = engine.search(
+            return await self._holder.backend.search(
                 request.query,
                 systems=_systems(list(request.systems)),
                 billable_only=request.billable_only,
@@ -90,34 +99,30 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
                 offset=request.offset,
                 within=request.within.strip().upper(),
             )
-        except ValueError as error:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
-            raise
+
+        hits, total = await _answer(context, search())
         return pb.SearchResponse(hits=[hit_message(h, request.query) for h in hits], total=total)
 
     async def Suggest(
         self, request: pb.SuggestRequest, context: grpc.aio.ServicerContext
     ) -> pb.SuggestResponse:
-        engine = await self._engine(context)
-        limit = request.limit or 10
-        try:
+        async def suggest() -> list[Ranked]:
+            limit = request.limit or 10
             if not 1 <= limit <= 50:
                 raise ValueError("limit must be 1-50")
-            hits = engine.suggest(
+            return await self._holder.backend.suggest(
                 request.query, systems=_systems(list(request.systems)), limit=limit
             )
-        except ValueError as error:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
-            raise
+
+        hits = await _answer(context, suggest())
         return pb.SuggestResponse(suggestions=[hit_message(h, request.query) for h in hits])
 
     async def GetIndexStatus(
         self, request: pb.GetIndexStatusRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetIndexStatusResponse:
-        engine = self._holder.engine
         return pb.GetIndexStatusResponse(
             releases=[f"{s}:{r}" for s, r in sorted(self._holder.releases.items())],
-            document_count=len(engine.documents) if engine else 0,
+            document_count=self._holder.backend.document_count(),
             build_seconds=self._holder.build_seconds,
             rebuilding=self._holder.rebuilding,
         )

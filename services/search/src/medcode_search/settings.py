@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -13,14 +14,37 @@ DEFAULT_PORT = 50052
 
 
 class SearchSettings(GrpcServiceSettings):
-    """Where the search service listens, where its index lives, where the codes service is."""
+    """Where the search service listens, which backend it uses, where the codes service is."""
 
     model_config = SettingsConfigDict(env_prefix="MEDCODE_SEARCH_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    index_dir: Path = Field(default=Path("var/search"), description="tantivy index folders.")
+    backend: Literal["tantivy", "elasticsearch"] = Field(
+        default="tantivy", description="Embedded tantivy index, or an Elasticsearch cluster."
+    )
+    index_dir: Path = Field(
+        default=Path("var/search"),
+        description="tantivy index folders and the popularity counts (both backends).",
+    )
+    elasticsearch_url: str = Field(
+        default="http://127.0.0.1:9200", description="Elasticsearch URL(s), comma-separated."
+    )
+    elasticsearch_alias: str = Field(
+        default="medcode-codes",
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Alias searched; concrete indices are named <alias>-<version>-<fingerprint>.",
+    )
+    elasticsearch_replicas: int = Field(default=1, ge=0, description="Replicas per index.")
+    elasticsearch_timeout_seconds: float = Field(default=10.0, gt=0)
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)
     refresh_seconds: float = Field(
-        default=60.0, gt=0, description="How often to check the codes service for new releases."
+        default=60.0, gt=0, description="Fallback poll of the codes service for new releases."
+    )
+    events: bool = Field(
+        default=True,
+        description="Consume release.published (rebuild) and view.consumed (popularity).",
+    )
+    popularity_half_life_days: float = Field(
+        default=30.0, gt=0, description="Views lose half their weight in this many days."
     )

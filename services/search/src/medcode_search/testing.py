@@ -2,57 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.events import EventBus, create_bus
 from medcode_common.loop_thread import LoopThread
-from medcode_search.indexer import IndexHolder
-from medcode_search.service import SERVICE_NAME, SearchServicer
+from medcode_search.app import SearchApp
 from medcode_search.settings import SearchSettings
 
 
 class SearchThread(LoopThread):
-    """The search service on its own event loop; `start()` returns once the index is built."""
+    """The search service on its own event loop; `start()` returns once an index is served."""
 
     name = "search-server"
 
-    def __init__(self, settings: SearchSettings) -> None:
+    def __init__(
+        self, settings: SearchSettings, *, bus_factory: Callable[[], EventBus] = create_bus
+    ) -> None:
         super().__init__()
         self._settings = settings
+        self._bus_factory = bus_factory
         self.port = 0
-        self.holder: IndexHolder | None = None
+        self.app: SearchApp | None = None
 
     async def startup(self) -> None:
-        settings = self._settings
-        self.holder = IndexHolder(
-            index_dir=settings.index_dir,
-            codes_addr=settings.codes_addr,
-            export_timeout=settings.export_timeout_seconds,
-        )
-        servicer = SearchServicer(self.holder)
-        self._server, self.port, health = create_server(
-            settings=settings,
-            register=lambda s: pb_grpc.add_SearchServiceServicer_to_server(servicer, s),
-        )
-        await self._server.start()
-        await self.holder.refresh()
-        await mark_serving(health, [SERVICE_NAME])
+        self.app = SearchApp(self._settings, bus_factory=self._bus_factory)
+        self.port = await self.app.start()
+        await self.app.wait_ready()
 
     async def shutdown(self) -> None:
-        await self._server.stop(0)
-        if self.holder is not None:
-            await self.holder.close()
+        if self.app is not None:
+            await self.app.stop(0)
 
 
 @pytest.fixture(scope="session")
 def search_address(codes_address: str, codes_data_dir: Path) -> Iterator[str]:
     """host:port of a real search service indexing the test codes service (index reused)."""
     settings = SearchSettings(
-        host="127.0.0.1", port=0, codes_addr=codes_address, index_dir=codes_data_dir / "search"
+        host="127.0.0.1",
+        port=0,
+        codes_addr=codes_address,
+        index_dir=codes_data_dir / "search",
+        events=False,
     )
     server = SearchThread(settings)
     server.start()

@@ -1,0 +1,59 @@
+"""The interface every search backend offers the service: load an index, search, suggest."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+from medcode_search.documents import IndexedCode
+from medcode_search.engine import Ranked
+
+Fetch = Callable[[], Awaitable[list[IndexedCode]]]
+"""Exports the documents of the releases being indexed (only called when a build is needed)."""
+
+
+class BackendUnavailable(RuntimeError):
+    """No index is served yet, or the search engine cannot be reached."""
+
+
+class SearchBackend(Protocol):
+    """One search engine behind the gRPC service; each implementation keeps the ranking rules.
+
+    `load` builds (or reopens) the index named `key` and switches to it only when it is
+    complete, so searches keep answering from the previous index meanwhile.
+    """
+
+    name: str
+
+    async def load(self, *, key: str, fetch: Fetch) -> None:
+        """Serve the index of `key` (a fingerprint of releases), building it when missing."""
+        ...
+
+    def ready(self) -> bool:
+        """True once some index is being served."""
+        ...
+
+    def document_count(self) -> int:
+        """Documents in the index being served."""
+        ...
+
+    async def search(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str],
+        billable_only: bool,
+        limit: int,
+        offset: int,
+        within: str,
+    ) -> tuple[list[Ranked], int]:
+        """Ranked hits for one page and the total; ValueError for a bad query."""
+        ...
+
+    async def suggest(self, query: str, *, systems: Sequence[str], limit: int) -> list[Ranked]:
+        """Type-ahead completions; ValueError for a bad query."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections."""
+        ...

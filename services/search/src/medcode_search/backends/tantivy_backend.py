@@ -1,0 +1,86 @@
+"""The embedded backend: a tantivy index per set of releases, in its own folder.
+
+The folder is named by the releases' fingerprint and keeps the documents beside the index,
+so a restart reopens it in about 2 s and a new release builds beside the old one while the
+old one keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from medcode_search import documents, index
+from medcode_search.backends.base import BackendUnavailable, Fetch
+from medcode_search.engine import Popularity, Ranked, SearchEngine
+from medcode_search.synonyms import SynonymExpander, load_synonyms
+
+log = logging.getLogger(__name__)
+
+
+class TantivyBackend:
+    """Serves one immutable SearchEngine and replaces it whole when a new index is ready."""
+
+    name = "tantivy"
+
+    def __init__(self, *, index_dir: Path, popularity: Popularity | None = None) -> None:
+        self._index_dir = index_dir
+        self._popularity = popularity
+        self._synonyms = SynonymExpander(load_synonyms())
+        self._key = ""
+        self.engine: SearchEngine | None = None
+
+    async def load(self, *, key: str, fetch: Fetch) -> None:
+        if key == self._key and self.engine is not None:
+            return
+        folder = self._index_dir / key
+        sidecar = folder / "documents.jsonl"
+        if sidecar.exists():
+            docs = list(documents.load(sidecar))
+            built = await asyncio.to_thread(index.open_saved, folder / "tantivy")
+        else:
+            docs = await fetch()
+            folder.mkdir(parents=True, exist_ok=True)
+            built = await asyncio.to_thread(index.build, docs, folder / "tantivy")
+            documents.save(sidecar, docs)
+        self.engine = SearchEngine(docs, built, self._synonyms, popularity=self._popularity)
+        self._key = key
+        log.info("tantivy index %s serving %d documents", key, len(docs))
+
+    def ready(self) -> bool:
+        return self.engine is not None
+
+    def document_count(self) -> int:
+        return len(self.engine.documents) if self.engine is not None else 0
+
+    def _serving(self) -> SearchEngine:
+        if self.engine is None:
+            raise BackendUnavailable("the search index is being built")
+        return self.engine
+
+    async def search(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str],
+        billable_only: bool,
+        limit: int,
+        offset: int,
+        within: str,
+    ) -> tuple[list[Ranked], int]:
+        return self._serving().search(
+            query,
+            systems=systems,
+            billable_only=billable_only,
+            limit=limit,
+            offset=offset,
+            within=within,
+        )
+
+    async def suggest(self, query: str, *, systems: Sequence[str], limit: int) -> list[Ranked]:
+        return self._serving().suggest(query, systems=systems, limit=limit)
+
+    async def close(self) -> None:
+        """Nothing to release: the engine stays usable in process (benchmarks read it)."""
