@@ -63,6 +63,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 2
     for path in written:
         sys.stdout.write(f"{path}\n")
+    reload_seconds = CodesSettings().reload_seconds
+    if reload_seconds > 0:
+        sys.stderr.write(
+            f"a running codes service serves new releases within {reload_seconds:g}s\n"
+        )
     return 0
 
 

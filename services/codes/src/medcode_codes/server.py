@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health
 
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode_codes.datasets.store import DatasetCatalog
+from medcode_codes.hot_reload import ReleaseWatcher
+from medcode_codes.release_events import ReleasePublisher
 from medcode_codes.service import SERVICE_NAME, CodesServicer
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.releases import ReleaseCatalog
@@ -18,28 +22,70 @@ from medcode_common.grpc_server import create_server, run_until_signal
 log = logging.getLogger(__name__)
 
 
-def create_codes_server(
-    settings: CodesSettings,
-) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
-    """Open the snapshots under `settings.data_dir` and build a server bound to its port."""
+@dataclass(slots=True)
+class CodesService:
+    """A bound server and the watcher that keeps its releases current."""
+
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+    watcher: ReleaseWatcher
+    publisher: ReleasePublisher | None
+
+
+def create_codes_service(settings: CodesSettings) -> CodesService:
+    """Open the snapshots under `settings.data_dir`, build a bound server and its watcher."""
     catalog = ReleaseCatalog.open_dir(settings.data_dir)
     if not catalog.all():
         log.warning("no snapshots under %s; run `medcode import defaults` first", settings.data_dir)
     datasets = DatasetCatalog.open_dir(settings.data_dir)
     servicer = CodesServicer(catalog=catalog, datasets=datasets, max_batch=settings.max_batch)
-    return create_server(
+    server, port, health_servicer = create_server(
         settings=settings,
         register=lambda server: pb_grpc.add_CodesServiceServicer_to_server(servicer, server),
     )
+    publisher = ReleasePublisher() if settings.events else None
+    watcher = ReleaseWatcher(
+        data_dir=settings.data_dir,
+        servicer=servicer,
+        catalog=catalog,
+        announce=publisher.publish if publisher else None,
+    )
+    return CodesService(server, port, health_servicer, watcher, publisher)
+
+
+def create_codes_server(
+    settings: CodesSettings,
+) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
+    """A bound server over the snapshots under `settings.data_dir` (no hot reload)."""
+    service = create_codes_service(settings)
+    return service.server, service.port, service.health
 
 
 async def serve(settings: CodesSettings) -> None:
-    """Serve until SIGINT/SIGTERM."""
-    server, port, health_servicer = create_codes_server(settings)
-    log.info("codes service listening on %s:%d", settings.host, port)
-    await run_until_signal(
-        server, health_servicer=health_servicer, names=[SERVICE_NAME], grace=settings.grace_seconds
-    )
+    """Serve until SIGINT/SIGTERM, picking up new imports every `reload_seconds`."""
+    service = create_codes_service(settings)
+    log.info("codes service listening on %s:%d", settings.host, service.port)
+    stop = asyncio.Event()
+    watching = None
+    if settings.reload_seconds > 0:
+        watching = asyncio.create_task(
+            service.watcher.run(every=settings.reload_seconds, stop=stop)
+        )
+    try:
+        await run_until_signal(
+            service.server,
+            health_servicer=service.health,
+            names=[SERVICE_NAME],
+            grace=settings.grace_seconds,
+        )
+    finally:
+        stop.set()
+        if watching is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await watching
+        if service.publisher is not None:
+            service.publisher.close()
 
 
 def main() -> None:

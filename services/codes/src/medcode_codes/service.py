@@ -56,6 +56,12 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         # Snapshots are immutable, so a rendered message is valid for the process lifetime.
         self._message = lru_cache(maxsize=cache_size)(self._build_message)
 
+    def replace_data(self, *, catalog: ReleaseCatalog, datasets: DatasetCatalog) -> None:
+        """Serve new catalogs from the next request on (hot reload); calls in flight finish
+        on the snapshots they hold. Rendered messages may embed replaced data, so go too."""
+        self._catalog, self._datasets = catalog, datasets
+        self._message.cache_clear()
+
     def _snapshot(self, system: System, selector: pb.ReleaseSelector) -> Snapshot:
         return self._catalog.select(system, release=selector.release, as_of=selector.as_of)
 

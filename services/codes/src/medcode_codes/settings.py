@@ -22,3 +22,11 @@ class CodesSettings(GrpcServiceSettings):
         default=Path("var"), description="Holds snapshots/<system>/<release>.sqlite."
     )
     max_batch: int = Field(default=1000, ge=1, description="Most codes per batch/validate call.")
+    reload_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How often to look for newly imported releases (0: only at start).",
+    )
+    events: bool = Field(
+        default=True, description="Publish ReleasePublished on the event bus (best effort)."
+    )

@@ -1,0 +1,75 @@
+"""A codes server thread that also hot-reloads its data dir and announces releases.
+
+For tests (here and in other packages) of what happens when an operator imports a release
+while services run; the plain `testing.ServerThread` serves a fixed data dir.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from medcode_codes.importers import cpt
+from medcode_codes.release_events import ReleasePublisher
+from medcode_codes.server import CodesService, create_codes_service
+from medcode_codes.service import SERVICE_NAME
+from medcode_codes.settings import CodesSettings
+from medcode_codes.snapshot.writer import write_snapshot
+from medcode_common.events import EventBus, create_bus
+from medcode_common.grpc_server import mark_serving
+from medcode_common.loop_thread import LoopThread
+
+#: A code that exists only in the "licensed" release tests import; MedCode's own made-up words.
+NEW_CODE = "0998T"
+NEW_TITLE = "Zygomorphic widget calibration of the left gizmo"
+
+
+def write_starter_release(data_dir: Path) -> Path:
+    """A small data dir to serve: the shipped CPT starter set (408 codes) as one snapshot."""
+    info = cpt.release_info()
+    nodes = cpt.to_nodes(cpt.starter_set(), None, release=info.release)
+    return write_snapshot(data_dir=data_dir, info=info, nodes=nodes, source_digest="starter")
+
+
+def write_licensed_file(path: Path) -> Path:
+    """A tab-delimited file in the AMA layout, with one code absent from the starter set."""
+    path.write_text(f"{NEW_CODE}\t{NEW_TITLE}\n99213\tEstablished patient visit, test wording\n")
+    return path
+
+
+class LiveCodesThread(LoopThread):
+    """The codes service with its release watcher, on its own event loop."""
+
+    name = "codes-live"
+
+    def __init__(
+        self, settings: CodesSettings, *, bus_factory: Callable[[], EventBus] = create_bus
+    ) -> None:
+        super().__init__()
+        self._settings = settings
+        self._bus_factory = bus_factory
+        self.port = 0
+        self.service: CodesService | None = None
+
+    async def startup(self) -> None:
+        self.service = create_codes_service(self._settings)
+        if self._settings.events:
+            publisher = ReleasePublisher(self._bus_factory)
+            self.service.publisher = publisher
+            self.service.watcher.announce = publisher.publish
+        self.port = self.service.port
+        await self.service.server.start()
+        await mark_serving(self.service.health, [SERVICE_NAME])
+        self._stop = asyncio.Event()
+        self._watching = asyncio.create_task(
+            self.service.watcher.run(every=self._settings.reload_seconds, stop=self._stop)
+        )
+
+    async def shutdown(self) -> None:
+        self._stop.set()
+        await self._watching
+        assert self.service is not None
+        await self.service.server.stop(0)
+        if self.service.publisher is not None:
+            self.service.publisher.close()
