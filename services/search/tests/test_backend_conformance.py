@@ -20,6 +20,8 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_search.settings import SearchSettings
 from medcode_search.testing import SearchThread
 
+# Bulk-loading every code set into a real cluster can outlast the default 300 s test timeout.
+pytestmark = pytest.mark.timeout(1800)
 NO_CLUSTER = "ELASTICSEARCH_URL not set: Elasticsearch backend conformance skipped"
 
 
@@ -103,9 +105,7 @@ def test_word_order_does_not_matter(stub: pb_grpc.SearchServiceStub) -> None:
 
 
 @pytest.mark.parametrize(("typo", "stem"), [("alzimer disease", "G30"), ("pnuemonia", "J18")])
-def test_typo_still_finds_the_code(
-    stub: pb_grpc.SearchServiceStub, typo: str, stem: str
-) -> None:
+def test_typo_still_finds_the_code(stub: pb_grpc.SearchServiceStub, typo: str, stem: str) -> None:
     found = codes(stub, typo, systems=["icd10cm"], limit=10)
     assert any(code.startswith(stem) for code in found), found
 

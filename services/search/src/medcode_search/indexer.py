@@ -25,7 +25,7 @@ from medcode_search.engine import SearchEngine
 log = logging.getLogger(__name__)
 
 ENGINE_VERSION = "2"
-_SYSTEMS = {
+SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
     codes_pb.CODE_SYSTEM_HCPCS: "hcpcs",
@@ -61,7 +61,7 @@ async def export(
         )
         async for batch in stub.ExportCodes(request, timeout=timeout):
             for code in batch.codes:
-                _add(found, ancestors, words, code, _SYSTEMS[system], release)
+                _add(found, ancestors, words, code, SYSTEM_NAMES[system], release)
     return found
 
 

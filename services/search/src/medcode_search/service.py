@@ -14,7 +14,7 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_search import engine as ranking
 from medcode_search.backends.base import BackendUnavailable
 from medcode_search.engine import Ranked
-from medcode_search.indexer import IndexHolder
+from medcode_search.indexer import SYSTEM_NAMES, IndexHolder
 from medcode_search.synonyms import normalise_phrase
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["SearchService"].full_name
@@ -121,7 +121,9 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
         self, request: pb.GetIndexStatusRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetIndexStatusResponse:
         return pb.GetIndexStatusResponse(
-            releases=[f"{s}:{r}" for s, r in sorted(self._holder.releases.items())],
+            releases=sorted(
+                f"{SYSTEM_NAMES.get(s, s)}:{r}" for s, r in self._holder.releases.items()
+            ),
             document_count=self._holder.backend.document_count(),
             build_seconds=self._holder.build_seconds,
             rebuilding=self._holder.rebuilding,
