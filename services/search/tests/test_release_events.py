@@ -4,6 +4,7 @@ rebuilds on the event while still answering from the old index."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import subprocess
 import sys
 import threading
@@ -21,7 +22,7 @@ from medcode_codes.testing_live import (
     write_licensed_file,
     write_starter_release,
 )
-from medcode_common.events.valkey_server import ValkeyServer
+from medcode_common.events.valkey_server import ValkeyServer, free_port
 
 from .live_services import running
 
@@ -82,3 +83,17 @@ def test_new_release_is_searchable_and_old_results_serve_during_rebuild(
             status = stub.GetIndexStatus(pb.GetIndexStatusRequest(), timeout=10)
             assert list(status.releases) == ["cpt:2026"] and not status.rebuilding
         assert search.app.consumers[0].handled >= 1
+
+
+def test_search_answers_with_the_event_bus_down(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="medcode_search.consumers")
+    data_dir = tmp_path / "var"
+    write_starter_release(data_dir)
+    dead_bus = f"redis://127.0.0.1:{free_port()}/0"
+    with running(data_dir, tmp_path / "search", dead_bus) as (address, _search):
+        with grpc.insecure_channel(address) as channel:
+            stub = pb_grpc.SearchServiceStub(channel)
+            assert found(stub, "99213")["99213"] == "starter-2025"
+        eventually(lambda: "event bus unavailable for group search" in caplog.text, "a warning")
