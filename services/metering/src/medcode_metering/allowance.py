@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from medcode_metering.batching import ScriptBatcher
 from medcode_metering.calendar import day_of, month_of
 from medcode_metering.scripts import load_script, text
 
@@ -60,8 +61,10 @@ class ViewMeter:
         free_views: int = 5,
         guest_ip_daily_cap: int = 10,
         clock: Callable[[], float] = time.time,
+        batcher: ScriptBatcher | None = None,
     ) -> None:
         self._redis = redis
+        self._batcher = batcher or ScriptBatcher(redis)
         self._guest_views = guest_views
         self._free_views = free_views
         self._ip_cap = guest_ip_daily_cap
@@ -107,7 +110,7 @@ class ViewMeter:
             IP_DAY_TTL_SECONDS,
             code,
         ]
-        reason_raw, remaining = await self._consume(keys=keys, args=args)
+        reason_raw, remaining = await self._batcher.run(self._consume, keys=keys, args=args)
         reason = text(reason_raw)
         return Decision(reason in ("allowed", "repeat_view"), int(remaining), reason)
 
@@ -135,7 +138,6 @@ class ViewMeter:
             seen_key("guest", guest_id),
             seen_key("user", user_id),
         ]
-        used, _copied = await self._link(
-            keys=keys, args=[repr(now), REPEAT_WINDOW_SECONDS, MONTH_TTL_SECONDS]
-        )
+        args: list[str | int] = [repr(now), REPEAT_WINDOW_SECONDS, MONTH_TTL_SECONDS]
+        used, _copied = await self._batcher.run(self._link, keys=keys, args=args)
         return int(used)

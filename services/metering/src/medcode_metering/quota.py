@@ -9,6 +9,7 @@ from collections.abc import Callable
 from redis.asyncio import Redis
 
 from medcode_metering.allowance import MONTH_TTL_SECONDS, Decision
+from medcode_metering.batching import ScriptBatcher
 from medcode_metering.calendar import month_of, seconds_to_month_end
 from medcode_metering.scripts import load_script, text
 
@@ -21,8 +22,15 @@ def bucket_capacity(rate_per_second: float, burst: int | None) -> int:
 class QuotaLimiter:
     """Charges partner calls; denials say how long to wait (next token, or the month's end)."""
 
-    def __init__(self, redis: Redis, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        clock: Callable[[], float] = time.time,
+        batcher: ScriptBatcher | None = None,
+    ) -> None:
         self._clock = clock
+        self._batcher = batcher or ScriptBatcher(redis)
         self._script = load_script(redis, "take_quota.lua")
 
     async def take(
@@ -40,7 +48,9 @@ class QuotaLimiter:
         args: list[str | int] = [repr(now), repr(float(rate_per_second))]
         args.append(bucket_capacity(rate_per_second, burst))
         args += [monthly_quota, MONTH_TTL_SECONDS, repr(seconds_to_month_end(now))]
-        reason_raw, remaining, retry_raw = await self._script(keys=keys, args=args)
+        reason_raw, remaining, retry_raw = await self._batcher.run(
+            self._script, keys=keys, args=args
+        )
         reason = text(reason_raw)
         retry = text(retry_raw)
         return Decision(

@@ -20,6 +20,7 @@ from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving
 from medcode_metering.allowance import ViewMeter
+from medcode_metering.batching import ScriptBatcher
 from medcode_metering.events import RegistrationConsumer, ViewEventPublisher
 from medcode_metering.quota import QuotaLimiter
 from medcode_metering.service import SERVICE_NAME, MeteringServicer
@@ -63,12 +64,14 @@ class MeteringRuntime:
         self.settings = settings
         self._event_settings = event_settings
         self.redis = connect(settings)
+        batcher = ScriptBatcher(self.redis)
         self.views = ViewMeter(
             self.redis,
             guest_views=settings.guest_views,
             free_views=settings.free_views,
             guest_ip_daily_cap=settings.guest_ip_daily_cap,
             clock=clock,
+            batcher=batcher,
         )
         self.publisher: ViewEventPublisher | None = None
         self.consumer: RegistrationConsumer | None = None
@@ -78,7 +81,7 @@ class MeteringRuntime:
             )
         servicer = MeteringServicer(
             views=self.views,
-            quotas=QuotaLimiter(self.redis, clock=clock),
+            quotas=QuotaLimiter(self.redis, clock=clock, batcher=batcher),
             on_view_charged=self.publisher.submit if self.publisher else None,
             clock=clock,
         )
@@ -159,4 +162,9 @@ def main() -> None:
     from medcode_common.logs import configure_logging
 
     configure_logging()
-    asyncio.run(serve(MeteringSettings()))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve(MeteringSettings()))
+    else:
+        uvloop.run(serve(MeteringSettings()))
