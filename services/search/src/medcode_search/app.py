@@ -26,8 +26,6 @@ from medcode_search.settings import SearchSettings
 
 log = logging.getLogger(__name__)
 
-RELEASE_GROUP = "search"
-POPULARITY_GROUP = "search-popularity"
 POPULARITY_FILE = "popularity.sqlite"
 
 
@@ -78,13 +76,13 @@ class SearchApp:
         self.consumers = [
             EventConsumer(
                 bus_factory=self._bus_factory,
-                group=RELEASE_GROUP,
+                group=self.settings.release_group,
                 types=[RELEASE_PUBLISHED],
                 handler=on_release,
             ).start(),
             EventConsumer(
                 bus_factory=self._bus_factory,
-                group=POPULARITY_GROUP,
+                group=self.settings.popularity_group,
                 types=[VIEW_CONSUMED],
                 handler=self.popularity.handle,
             ).start(),

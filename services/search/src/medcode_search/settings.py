@@ -36,6 +36,10 @@ class SearchSettings(GrpcServiceSettings):
     )
     elasticsearch_replicas: int = Field(default=1, ge=0, description="Replicas per index.")
     elasticsearch_timeout_seconds: float = Field(default=10.0, gt=0)
+    elasticsearch_builds: bool = Field(
+        default=True,
+        description="Build new indices; false on replicas that only follow the alias.",
+    )
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)
     refresh_seconds: float = Field(
@@ -44,6 +48,15 @@ class SearchSettings(GrpcServiceSettings):
     events: bool = Field(
         default=True,
         description="Consume release.published (rebuild) and view.consumed (popularity).",
+    )
+    release_group: str = Field(
+        default="search",
+        min_length=1,
+        description="Consumer group for ReleasePublished; one per tantivy replica if each "
+        "must rebuild at once (a group delivers an event to one member).",
+    )
+    popularity_group: str = Field(
+        default="search-popularity", min_length=1, description="Consumer group for views."
     )
     popularity_half_life_days: float = Field(
         default=30.0, gt=0, description="Views lose half their weight in this many days."

@@ -19,6 +19,7 @@ def create_backend(settings: SearchSettings, *, popularity: Popularity | None) -
             alias=settings.elasticsearch_alias,
             replicas=settings.elasticsearch_replicas,
             timeout=settings.elasticsearch_timeout_seconds,
+            builds=settings.elasticsearch_builds,
             popularity=popularity,
         )
     from medcode_search.backends.tantivy_backend import TantivyBackend

@@ -54,8 +54,10 @@ class ElasticBackend:
         alias: str,
         replicas: int = 1,
         popularity: Popularity | None = None,
+        builds: bool = True,
     ) -> None:
         self._client = client
+        self._builds = builds
         self.alias = alias
         self._replicas = replicas
         self._popularity = popularity
@@ -65,11 +67,20 @@ class ElasticBackend:
 
     @classmethod
     def connect(
-        cls, url: str, *, alias: str, replicas: int, timeout: float, popularity: Popularity | None
+        cls,
+        url: str,
+        *,
+        alias: str,
+        replicas: int,
+        timeout: float,
+        popularity: Popularity | None,
+        builds: bool = True,
     ) -> ElasticBackend:
         """A backend on a cluster at `url` (comma-separated nodes)."""
         client = Elasticsearch(url.split(","), request_timeout=timeout)
-        return cls(client=client, alias=alias, replicas=replicas, popularity=popularity)
+        return cls(
+            client=client, alias=alias, replicas=replicas, popularity=popularity, builds=builds
+        )
 
     def index_name(self, key: str) -> str:
         """The concrete index of one set of releases under this mapping version."""
@@ -88,8 +99,8 @@ class ElasticBackend:
         if current:
             self._serving = current[0]  # serve what the alias points at while building
             self._count = await self._call(self._counted)
-        if current == [target]:
-            return
+        if current == [target] or not self._builds:
+            return  # a follower serves whatever alias the building replica moved
         documents = await fetch()
         await self._call(lambda: self._build(target, documents))
         await self._call(lambda: self._swap(target, current))
