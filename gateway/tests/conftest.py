@@ -2,28 +2,86 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
+import grpc
 import httpx
 import pytest
+from pydantic import SecretStr
 
+from medcode.accounts.v1 import accounts_service_pb2 as apb
+from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
 
+from .browser import Browser
+
 
 @pytest.fixture(scope="session")
-def gateway_url(codes_address: str, search_address: str) -> Iterator[str]:
-    """Base URL of a gateway wired to the real codes and search services (pytest plugins)."""
-    settings = GatewaySettings(codes_addr=codes_address, search_addr=search_address)
+def gateway_url(
+    codes_address: str, search_address: str, accounts_address: str, metering_address: str
+) -> Iterator[str]:
+    """Base URL of a gateway wired to the real services (their pytest plugins start them).
+
+    One proxy hop is trusted so tests can give each simulated guest its own client IP via
+    X-Forwarded-For, as a load balancer would.
+    """
+    settings = GatewaySettings(
+        codes_addr=codes_address,
+        search_addr=search_address,
+        accounts_addr=accounts_address,
+        metering_addr=metering_address,
+        cookie_secret=SecretStr("test-cookie-secret"),
+        trusted_proxy_hops=1,
+        rpc_timeout_seconds=10,  # 100-request bursts on a loaded 2-core CI box
+    )
     server = UvicornThread(create_app(settings))
     server.start()
     yield server.url
     server.stop()
 
 
+def create_operator_key(
+    accounts_address: str, *, plan: str, quota: int = 0, rps: float = 0.0, name: str = "test"
+) -> str:
+    """A partner/internal API key made the way the operator CLI makes one (no owner)."""
+    with grpc.insecure_channel(accounts_address) as channel:
+        stub = accounts_grpc.AccountsServiceStub(channel)
+        reply = stub.CreateApiKey(
+            apb.CreateApiKeyRequest(name=name, plan=plan, monthly_quota=quota, rate_per_second=rps),
+            timeout=10,
+        )
+    return str(reply.secret)
+
+
 @pytest.fixture(scope="session")
-def api(gateway_url: str) -> Iterator[httpx.Client]:
-    """An HTTP client for the gateway."""
-    with httpx.Client(base_url=gateway_url, timeout=30) as client:
+def internal_key(accounts_address: str) -> str:
+    """An internal-plan key: unlimited code pages, so lookup tests are not metered away."""
+    return create_operator_key(accounts_address, plan="internal", name="gateway tests")
+
+
+@pytest.fixture(scope="session")
+def api(gateway_url: str, internal_key: str) -> Iterator[httpx.Client]:
+    """An HTTP client for the gateway, calling as an internal partner system."""
+    headers = {"X-API-Key": internal_key}
+    with httpx.Client(base_url=gateway_url, timeout=30, headers=headers) as client:
         yield client
+
+
+@pytest.fixture
+def browser(gateway_url: str) -> Iterator[Browser]:
+    """A fresh anonymous visitor with its own client IP."""
+    headers = {"X-Forwarded-For": f"198.51.100.{next(_VISITOR_IPS)}"}
+    with httpx.Client(base_url=gateway_url, timeout=30, headers=headers) as client:
+        yield Browser(client)
+
+
+_VISITOR_IPS = itertools.cycle(range(1, 255))
+
+
+@pytest.fixture(scope="session")
+def accounts_events_url(metering_redis_url: str) -> str:
+    """One event bus for the stack: accounts publishes user.registered where metering reads."""
+    return metering_redis_url

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from medcode_gateway.auth.caller import AuthState
+from medcode_gateway.auth.quota_middleware import ApiKeyQuotaMiddleware
 from medcode_gateway.cache import ResponseCache
 from medcode_gateway.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.problems import install_problem_handlers
-from medcode_gateway.routers import codes, edits, health, search
+from medcode_gateway.routers import auth, codes, edits, health, me, search
 from medcode_gateway.settings import GatewaySettings
+
+METERED_PAGE = re.compile(r"^/v1/codes/[^/]+/[^/]+$")
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
 
-Errors are RFC 9457 problem documents (`application/problem+json`)."""
+Errors are RFC 9457 problem documents (`application/problem+json`).
+
+Code pages (`GET /v1/codes/{system}/{code}`) are metered: guests get 1 view, a free account
+5 more per month, Pro and internal plans are unlimited. Partner API keys (`X-API-Key` or
+`Authorization: Bearer mc_live_...`) spend their monthly quota on every call."""
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -36,9 +45,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     cache = ResponseCache(
         max_entries=chosen.cache_max_entries, ttl_seconds=chosen.cache_ttl_seconds
     )
-    app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"])
-    app.include_router(health.router)
-    app.include_router(codes.router)
-    app.include_router(edits.router)
-    app.include_router(search.router)
+    app.state.page_cache = cache
+    app.state.auth = AuthState.from_settings(chosen)
+    # Code pages are metered, so their cache lives behind metering in the route itself.
+    app.add_middleware(
+        LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=METERED_PAGE
+    )
+    # Added last = outermost: partner calls pay quota even when the lookup cache answers.
+    app.add_middleware(ApiKeyQuotaMiddleware)
+    for router in (health, codes, edits, search, auth, me):
+        app.include_router(router.router)
     return app

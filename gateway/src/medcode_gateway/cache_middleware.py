@@ -7,6 +7,7 @@ Only successful GET responses under the cached prefixes are stored; errors never
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,10 +20,18 @@ _CACHE_HEADER = b"x-cache"
 class LookupCacheMiddleware:
     """Answer cache hits directly; record 200 responses of cacheable GETs on the way out."""
 
-    def __init__(self, app: ASGIApp, *, cache: ResponseCache, prefixes: Sequence[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        cache: ResponseCache,
+        prefixes: Sequence[str],
+        skip: re.Pattern[str] | None = None,
+    ) -> None:
         self._app = app
         self._cache = cache
         self._prefixes = tuple(prefixes)
+        self._skip = skip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -30,6 +39,7 @@ class LookupCacheMiddleware:
             or scope["method"] != "GET"
             or not self._cache.enabled
             or not scope["path"].startswith(self._prefixes)
+            or (self._skip is not None and self._skip.match(scope["path"]))
         ):
             await self._app(scope, receive, send)
             return

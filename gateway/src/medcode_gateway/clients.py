@@ -9,7 +9,9 @@ import grpc
 from fastapi import Depends, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
+from medcode.metering.v1 import metering_service_pb2_grpc as metering_grpc
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
 from medcode_gateway.settings import GatewaySettings
 
@@ -25,26 +27,40 @@ class ServiceClients:
 
     codes: codes_grpc.CodesServiceStub
     search: search_grpc.SearchServiceStub
+    accounts: accounts_grpc.AccountsServiceStub
+    metering: metering_grpc.MeteringServiceStub
     health: dict[str, tuple[str, health_pb2_grpc.HealthStub]]
     timeout: float
+    auth_timeout: float
     readiness_timeout: float
     channels: list[grpc.aio.Channel]
 
     @classmethod
     def connect(cls, settings: GatewaySettings) -> ServiceClients:
         """Open channels lazily (gRPC connects on first call), so start-up never blocks."""
-        codes_channel = grpc.aio.insecure_channel(settings.codes_addr, options=_CHANNEL_OPTIONS)
-        search_channel = grpc.aio.insecure_channel(settings.search_addr, options=_CHANNEL_OPTIONS)
+        addresses = {
+            "codes": settings.codes_addr,
+            "search": settings.search_addr,
+            "accounts": settings.accounts_addr,
+            "metering": settings.metering_addr,
+        }
+        channels = {
+            name: grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS)
+            for name, address in addresses.items()
+        }
         return cls(
-            codes=codes_grpc.CodesServiceStub(codes_channel),
-            search=search_grpc.SearchServiceStub(search_channel),
+            codes=codes_grpc.CodesServiceStub(channels["codes"]),
+            search=search_grpc.SearchServiceStub(channels["search"]),
+            accounts=accounts_grpc.AccountsServiceStub(channels["accounts"]),
+            metering=metering_grpc.MeteringServiceStub(channels["metering"]),
             health={
-                "codes": (settings.codes_addr, health_pb2_grpc.HealthStub(codes_channel)),
-                "search": (settings.search_addr, health_pb2_grpc.HealthStub(search_channel)),
+                name: (addresses[name], health_pb2_grpc.HealthStub(channel))
+                for name, channel in channels.items()
             },
             timeout=settings.rpc_timeout_seconds,
+            auth_timeout=settings.auth_timeout_seconds,
             readiness_timeout=settings.readiness_timeout_seconds,
-            channels=[codes_channel, search_channel],
+            channels=list(channels.values()),
         )
 
     async def close(self) -> None:

@@ -15,5 +15,10 @@ LAUNCH = ServiceLaunch(
     default_port=DEFAULT_PORT,
     health="http",
     health_path="/readyz",
-    peers={"MEDCODE_GATEWAY_CODES_ADDR": "codes", "MEDCODE_GATEWAY_SEARCH_ADDR": "search"},
+    peers={
+        "MEDCODE_GATEWAY_CODES_ADDR": "codes",
+        "MEDCODE_GATEWAY_SEARCH_ADDR": "search",
+        "MEDCODE_GATEWAY_ACCOUNTS_ADDR": "accounts",
+        "MEDCODE_GATEWAY_METERING_ADDR": "metering",
+    },
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -41,7 +42,11 @@ class Problem(Exception):
 def problem_response(
     status: int, detail: str, *, instance: str = "", **extensions: Any
 ) -> JSONResponse:
-    """A problem+json response; `type` is about:blank so `title` is the HTTP reason phrase."""
+    """A problem+json response.
+
+    `type` defaults to about:blank, whose `title` is the HTTP reason phrase; callers that name
+    a specific problem pass `type=` and `title=` among the extensions.
+    """
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": HTTPStatus(status).phrase,
@@ -59,6 +64,17 @@ def http_status_for(code: grpc.StatusCode) -> int:
     return GRPC_TO_HTTP.get(code, 500)
 
 
+def _retry_after(error: grpc.aio.AioRpcError) -> str | None:
+    """Whole seconds from a service's `retry-after` trailing metadata, if it sent one."""
+    for name, value in error.trailing_metadata() or ():
+        if name == "retry-after":
+            try:
+                return str(max(1, math.ceil(float(value))))
+            except ValueError:
+                return None
+    return None
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Make every error the gateway returns a problem document."""
 
@@ -74,7 +90,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         detail = error.details() or error.code().name
         if status >= 500:
             detail = f"upstream service error: {error.code().name}: {detail}"
-        return problem_response(status, detail, instance=request.url.path)
+        response = problem_response(status, detail, instance=request.url.path)
+        retry_after = _retry_after(error)
+        if status == 429 and retry_after:
+            response.headers["Retry-After"] = retry_after
+        return response
 
     async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)

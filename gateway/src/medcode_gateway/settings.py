@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_PORT = 8000
@@ -21,8 +21,33 @@ class GatewaySettings(BaseSettings):
     search_addr: str = Field(
         default="127.0.0.1:50052", description="host:port of the search service."
     )
+    accounts_addr: str = Field(
+        default="127.0.0.1:50054", description="host:port of the accounts service."
+    )
+    metering_addr: str = Field(
+        default="127.0.0.1:50053", description="host:port of the metering service."
+    )
+    cookie_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs guest cookies; every replica needs the same one. "
+        "Unset: a random key per process (guest ids then reset when the gateway restarts).",
+    )
+    cookie_secure: bool = Field(
+        default=True, description="Mark cookies Secure (browsers keep them on https and localhost)."
+    )
+    api_key_cache_seconds: float = Field(
+        default=30.0, ge=0, description="How long a verified API key is trusted without re-asking."
+    )
+    trusted_proxy_hops: int = Field(
+        default=0, ge=0, description="X-Forwarded-For hops to trust when finding the client IP."
+    )
     rpc_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Deadline of every gRPC call."
+    )
+    auth_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline of sign-up and sign-in calls: password hashing is slow on purpose.",
     )
     readiness_timeout_seconds: float = Field(default=1.0, gt=0)
     cache_ttl_seconds: float = Field(

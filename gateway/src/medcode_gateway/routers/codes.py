@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_gateway import render
+from medcode_gateway.auth.caller import CallerDep, remember_guest
+from medcode_gateway.cache import ResponseCache
 from medcode_gateway.clients import Clients
 from medcode_gateway.problems import Problem
 from medcode_gateway.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
+from medcode_gateway.views import charge_view, view_limit_problem
 
 router = APIRouter(prefix="/v1", tags=["codes"])
 
+_METERED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Invalid access token or API key (problem+json)."},
+    403: {"description": "No code-page views left; type ends /view-limit (problem+json)."},
+    429: {"description": "API key rate limit or monthly quota reached (problem+json)."},
+}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Malformed code or parameter (problem+json)."},
     404: {"description": "Unknown system, release or code (problem+json)."},
@@ -63,11 +71,42 @@ async def _code_request(
 CodeRequest = Annotated[pb.GetCodeRequest, Depends(_code_request)]
 
 
-@router.get("/codes/{system}/{code}", response_model=CodeOut, responses=_ERRORS, summary="One code")
-async def get_code(request: CodeRequest, clients: Clients) -> JSONResponse:
-    """The full record: title, billable flag, hierarchy, notes with their source, PCS axes."""
-    reply = await clients.codes.GetCode(request, timeout=clients.timeout)
-    return JSONResponse(render.code(reply.code))
+@router.get(
+    "/codes/{system}/{code}",
+    response_model=CodeOut,
+    responses={**_ERRORS, **_METERED},
+    summary="One code (a metered code page)",
+)
+async def get_code(
+    request: CodeRequest, caller: CallerDep, clients: Clients, http: Request
+) -> Response:
+    """The full record: title, billable flag, hierarchy, notes with their source, PCS axes.
+
+    Guests and free users spend one view per code per 24 h (X-Views-Remaining says how many
+    are left); partner keys spend API quota; Pro and internal plans are unlimited.
+    """
+    cache: ResponseCache = http.app.state.page_cache
+    key = (http.url.path, http.url.query)
+    cached = cache.get(key)
+    cache_state = "hit" if cached is not None else "miss"
+    if cached is None:
+        reply = await clients.codes.GetCode(request, timeout=clients.timeout)
+        system_name = render.SYSTEM_BY_ENUM[reply.code.system]
+        body = JSONResponse(render.code(reply.code)).body
+        cached = f"{system_name}\t{reply.code.code}\n".encode() + bytes(body)
+        cache.put(key, cached)
+    head, _, body = cached.partition(b"\n")
+    system_name, _, canonical = head.decode().partition("\t")
+    outcome = await charge_view(caller=caller, system=system_name, code=canonical, clients=clients)
+    if not outcome.allowed:
+        response: Response = view_limit_problem(caller=caller, outcome=outcome, instance=key[0])
+    else:
+        response = Response(body, media_type="application/json")
+        response.headers["x-cache"] = cache_state
+        if outcome.remaining is not None:
+            response.headers["X-Views-Remaining"] = str(outcome.remaining)
+    remember_guest(response, caller, http)
+    return response
 
 
 @router.get(

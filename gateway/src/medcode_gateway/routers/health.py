@@ -9,6 +9,7 @@ from medcode_gateway.clients import Clients
 from medcode_gateway.problems import problem_response
 
 router = APIRouter(tags=["health"])
+REQUIRED = frozenset({"codes"})
 
 
 @router.get("/healthz", summary="Liveness: the gateway process answers")
@@ -19,15 +20,19 @@ async def healthz() -> dict[str, str]:
 
 @router.get(
     "/readyz",
-    summary="Readiness: every service the gateway depends on answers",
-    responses={503: {"description": "Some services are not ready (problem+json)."}},
+    summary="Readiness: the code lookup path works; other services may be degraded",
+    responses={503: {"description": "The codes service is not ready (problem+json)."}},
 )
 async def readyz(clients: Clients) -> JSONResponse:
-    """200 when every dependency reports SERVING; 503 naming the failing ones otherwise."""
+    """503 when the codes service is down; other failing services are listed as degraded.
+
+    Taking the gateway out of rotation because, say, search is down would turn one broken
+    feature into a broken site, so only the service every page needs decides readiness.
+    """
     failing = await clients.unready_services()
-    if failing:
+    if REQUIRED & failing.keys():
         names = ", ".join(sorted(failing))
         return problem_response(503, f"not ready: {names}", failing=failing)
-    return JSONResponse(
-        {"status": "ready", "services": {name: "SERVING" for name in clients.health}}
-    )
+    services = {name: failing.get(name, "SERVING") for name in clients.health}
+    body = {"status": "degraded" if failing else "ready", "services": services}
+    return JSONResponse(body)

@@ -65,7 +65,7 @@ async def search(
     billable: Annotated[bool, Query(description="Only billable codes")] = False,
     within: Annotated[str | None, Query(description="A chapter or section code")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> JSONResponse:
     """Hits ranked: exact code, code prefix (subtree in code order), then words, synonyms
     and typos; each hit says why it matched."""

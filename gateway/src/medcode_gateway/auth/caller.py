@@ -1,0 +1,141 @@
+"""Resolve the caller of a request: partner key, signed-in user, or guest.
+
+Order matters: an API key (already verified and charged by the quota middleware) wins, then
+an explicit `Authorization: Bearer` access token, then the browser session cookie, and
+finally the guest cookie, minted on first contact so a guest's views can be counted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request, Response
+
+from medcode_gateway.auth.api_keys import KEY_PREFIX, ApiKeyVerifier, VerifiedKey
+from medcode_gateway.auth.cookies import (
+    GUEST_COOKIE,
+    SESSION_COOKIE,
+    GuestSigner,
+    new_guest_id,
+    set_guest_cookie,
+)
+from medcode_gateway.auth.tokens import AccessTokenVerifier
+from medcode_gateway.clients import ServiceClients
+from medcode_gateway.problems import Problem
+from medcode_gateway.settings import GatewaySettings
+
+CallerKind = Literal["guest", "user", "api_key"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthState:
+    """Process-wide verifiers and cookie policy, kept on app.state.auth."""
+
+    signer: GuestSigner
+    tokens: AccessTokenVerifier
+    keys: ApiKeyVerifier
+    cookie_secure: bool
+    trusted_proxy_hops: int
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> AuthState:
+        """Build from settings; without a configured secret, guests last one process lifetime."""
+        secret = settings.cookie_secret
+        key = secret.get_secret_value().encode() if secret else secrets.token_bytes(32)
+        return cls(
+            signer=GuestSigner(key),
+            tokens=AccessTokenVerifier(),
+            keys=ApiKeyVerifier(ttl_seconds=settings.api_key_cache_seconds),
+            cookie_secure=settings.cookie_secure,
+            trusted_proxy_hops=settings.trusted_proxy_hops,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is asking, and how the gateway knows."""
+
+    kind: CallerKind
+    subject_id: str
+    plan: str
+    client_ip: str
+    via_cookie: bool = False
+    api_key: VerifiedKey | None = None
+    guest_cookie_to_set: str | None = None
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer` header, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def presented_api_key(headers: Mapping[str, str]) -> str | None:
+    """An API key from X-API-Key or a Bearer token that looks like one."""
+    key = headers.get("x-api-key")
+    if key:
+        return key.strip()
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token.startswith(KEY_PREFIX):
+        return token
+    return None
+
+
+def client_ip(request: Request, *, trusted_hops: int) -> str:
+    """The client address, looking through `trusted_hops` proxies' X-Forwarded-For."""
+    if trusted_hops > 0:
+        hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= trusted_hops:
+            return hops[-trusted_hops]
+    return request.client.host if request.client else ""
+
+
+def auth_state(request: Request) -> AuthState:
+    """The app's AuthState."""
+    state: AuthState = request.app.state.auth
+    return state
+
+
+async def resolve_caller(request: Request) -> Caller:
+    """FastAPI dependency: the caller of this request (never fails for guests)."""
+    auth = auth_state(request)
+    ip = client_ip(request, trusted_hops=auth.trusted_proxy_hops)
+    key: VerifiedKey | None = getattr(request.state, "api_key", None)
+    if key is not None:
+        return Caller("api_key", key.key_id, key.plan, ip, api_key=key)
+    clients: ServiceClients = request.app.state.clients
+    token = bearer_token(request)
+    via_cookie = token is None and SESSION_COOKIE in request.cookies
+    if via_cookie:
+        token = request.cookies[SESSION_COOKIE]
+    if token:
+        claims = await auth.tokens.verify(token, stub=clients.accounts, timeout=clients.timeout)
+        return Caller("user", claims.user_id, claims.plan, ip, via_cookie=via_cookie)
+    guest_id = auth.signer.verify(request.cookies.get(GUEST_COOKIE))
+    if guest_id is not None:
+        return Caller("guest", guest_id, "guest", ip)
+    guest_id = new_guest_id()
+    return Caller("guest", guest_id, "guest", ip, guest_cookie_to_set=auth.signer.sign(guest_id))
+
+
+def remember_guest(response: Response, caller: Caller, request: Request) -> None:
+    """Set the guest cookie when this request minted a new guest id."""
+    if caller.guest_cookie_to_set:
+        secure = auth_state(request).cookie_secure
+        set_guest_cookie(response, caller.guest_cookie_to_set, secure=secure)
+
+
+async def require_user(caller: Annotated[Caller, Depends(resolve_caller)]) -> Caller:
+    """FastAPI dependency: a signed-in user, else 401."""
+    if caller.kind != "user":
+        raise Problem(401, "sign in first: send a Bearer access token or the session cookie")
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(resolve_caller)]
+UserDep = Annotated[Caller, Depends(require_user)]

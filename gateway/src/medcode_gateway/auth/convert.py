@@ -1,0 +1,53 @@
+"""Accounts-service messages to JSON-ready dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from medcode.accounts.v1 import accounts_service_pb2 as pb
+
+
+def timestamp(value: Timestamp, *, present: bool = True) -> str | None:
+    """ISO 8601 UTC, or None for an unset timestamp."""
+    if not present or (value.seconds == 0 and value.nanos == 0):
+        return None
+    return value.ToDatetime().isoformat() + "Z"
+
+
+def user(message: pb.User) -> dict[str, Any]:
+    """A user as the API shows it."""
+    return {
+        "user_id": message.user_id,
+        "email": message.email,
+        "plan": message.plan,
+        "created_at": timestamp(message.created_at),
+    }
+
+
+def session(message: pb.User, tokens: pb.TokenPair) -> dict[str, Any]:
+    """A sign-in answer."""
+    return {
+        "user": user(message),
+        "access_token": tokens.access_token,
+        "token_type": tokens.token_type or "Bearer",
+        "expires_in": tokens.access_expires_in,
+        "refresh_token": tokens.refresh_token,
+        "refresh_expires_in": tokens.refresh_expires_in,
+    }
+
+
+def api_key(message: pb.ApiKey) -> dict[str, Any]:
+    """A key without its secret."""
+    return {
+        "key_id": message.key_id,
+        "prefix": message.prefix,
+        "name": message.name,
+        "plan": message.plan,
+        "monthly_quota": message.monthly_quota,
+        "rate_per_second": message.rate_per_second,
+        "created_at": timestamp(message.created_at),
+        "last_used_at": timestamp(message.last_used_at, present=message.HasField("last_used_at")),
+        "revoked": message.revoked,
+    }

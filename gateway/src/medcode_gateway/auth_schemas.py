@@ -1,0 +1,77 @@
+"""Request and response shapes of the account endpoints (documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class CredentialsIn(BaseModel):
+    """Email and password; the accounts service applies the rules and says what is wrong."""
+
+    email: str = Field(min_length=1, max_length=320, examples=["coder@example.org"])
+    password: str = Field(min_length=1, max_length=1024, examples=["correct horse battery"])
+
+
+class RefreshIn(BaseModel):
+    """A refresh token; browsers may omit it and send the refresh cookie instead."""
+
+    refresh_token: str | None = Field(default=None, max_length=512)
+
+
+class UserOut(BaseModel):
+    """A MedCode account."""
+
+    user_id: str
+    email: str
+    plan: str = Field(description="free, pro, partner or internal")
+    created_at: datetime | None = None
+
+
+class SessionOut(BaseModel):
+    """A signed-in session: a short-lived access token and a single-use refresh token."""
+
+    user: UserOut
+    access_token: str
+    token_type: str = "Bearer"
+    expires_in: int = Field(description="Seconds until the access token expires.")
+    refresh_token: str
+    refresh_expires_in: int
+
+
+class ApiKeyIn(BaseModel):
+    """A new partner API key."""
+
+    name: str = Field(default="", max_length=100)
+
+
+class ApiKeyOut(BaseModel):
+    """A partner API key, without its secret."""
+
+    key_id: str
+    prefix: str
+    name: str
+    plan: str
+    monthly_quota: int
+    rate_per_second: float
+    created_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked: bool
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    """A new key: `secret` is the full key, shown this once and never again."""
+
+    secret: str
+
+
+class MeterOut(BaseModel):
+    """What the caller has left: code-page views (guests, users) or API quota (keys)."""
+
+    subject_type: str = Field(description="guest, user or api_key")
+    plan: str
+    unlimited: bool
+    remaining: int | None = None
+    limit: int | None = None
+    resets_at: datetime | None = None

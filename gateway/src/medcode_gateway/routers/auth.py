@@ -1,0 +1,117 @@
+"""Sign-up, sign-in, token refresh and sign-out (`/v1/auth/*`), backed by the accounts service.
+
+Every answer carries the tokens in the body (API clients) and as cookies (browsers): an
+HttpOnly session cookie with the access token, a refresh cookie scoped to /v1/auth, and a
+readable CSRF cookie for the double-submit check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+
+from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode_gateway.auth import convert
+from medcode_gateway.auth.caller import auth_state, client_ip
+from medcode_gateway.auth.cookies import (
+    GUEST_COOKIE,
+    REFRESH_COOKIE,
+    clear_session_cookies,
+    set_session_cookies,
+)
+from medcode_gateway.auth.guards import require_csrf, same_origin
+from medcode_gateway.auth_schemas import CredentialsIn, RefreshIn, SessionOut
+from medcode_gateway.clients import Clients
+from medcode_gateway.problems import Problem
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"], dependencies=[Depends(same_origin)])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Malformed email or a password that breaks the rules (problem+json)."},
+    401: {"description": "Wrong credentials or an invalid refresh token (problem+json)."},
+    403: {"description": "Cross-site request or missing CSRF token (problem+json)."},
+    429: {"description": "Too many attempts; Retry-After says when to retry (problem+json)."},
+    503: {"description": "The accounts service is unavailable (problem+json)."},
+}
+
+
+def _session_response(
+    request: Request, user: pb.User, tokens: pb.TokenPair, *, status: int = 200
+) -> JSONResponse:
+    response = JSONResponse(convert.session(user, tokens), status_code=status)
+    set_session_cookies(
+        response,
+        access_token=tokens.access_token,
+        access_max_age=tokens.access_expires_in,
+        refresh_token=tokens.refresh_token,
+        refresh_max_age=tokens.refresh_expires_in,
+        secure=auth_state(request).cookie_secure,
+    )
+    return response
+
+
+def _ip(request: Request) -> str:
+    return client_ip(request, trusted_hops=auth_state(request).trusted_proxy_hops)
+
+
+def _refresh_token(request: Request, body: RefreshIn | None) -> str:
+    """The refresh token from the body, or from the cookie (then CSRF applies)."""
+    if body is not None and body.refresh_token:
+        return body.refresh_token
+    cookie = request.cookies.get(REFRESH_COOKIE)
+    if not cookie:
+        raise Problem(401, "no refresh token: send refresh_token or the refresh cookie")
+    require_csrf(request)
+    return cookie
+
+
+@router.post("/register", status_code=201, response_model=SessionOut, responses=_ERRORS)
+async def register(body: CredentialsIn, request: Request, clients: Clients) -> JSONResponse:
+    """Create a free account and sign in; a guest's views so far count toward its allowance."""
+    guest_id = auth_state(request).signer.verify(request.cookies.get(GUEST_COOKIE)) or ""
+    reply = await clients.accounts.Register(
+        pb.RegisterRequest(
+            email=body.email, password=body.password, guest_id=guest_id, client_ip=_ip(request)
+        ),
+        timeout=clients.auth_timeout,
+    )
+    return _session_response(request, reply.user, reply.tokens, status=201)
+
+
+@router.post("/login", response_model=SessionOut, responses=_ERRORS)
+async def login(body: CredentialsIn, request: Request, clients: Clients) -> JSONResponse:
+    """Exchange email and password for tokens."""
+    reply = await clients.accounts.Login(
+        pb.LoginRequest(email=body.email, password=body.password, client_ip=_ip(request)),
+        timeout=clients.auth_timeout,
+    )
+    return _session_response(request, reply.user, reply.tokens)
+
+
+@router.post("/refresh", response_model=SessionOut, responses=_ERRORS)
+async def refresh(
+    request: Request, clients: Clients, body: RefreshIn | None = None
+) -> JSONResponse:
+    """Spend a refresh token for a new pair; reusing a spent one ends the whole session."""
+    token = _refresh_token(request, body)
+    reply = await clients.accounts.Refresh(
+        pb.RefreshRequest(refresh_token=token), timeout=clients.auth_timeout
+    )
+    return _session_response(request, reply.user, reply.tokens)
+
+
+@router.post("/logout", status_code=204, responses=_ERRORS)
+async def logout(request: Request, clients: Clients, body: RefreshIn | None = None) -> Response:
+    """Revoke the session's refresh tokens and clear the cookies; logging out twice is fine."""
+    token = body.refresh_token if body is not None and body.refresh_token else None
+    if token is None and request.cookies.get(REFRESH_COOKIE):
+        token = _refresh_token(request, None)
+    if token:
+        await clients.accounts.Logout(
+            pb.LogoutRequest(refresh_token=token), timeout=clients.auth_timeout
+        )
+    response = Response(status_code=204)
+    clear_session_cookies(response, secure=auth_state(request).cookie_secure)
+    return response

@@ -1,0 +1,142 @@
+"""Sign-up, sign-in, refresh, sign-out and API keys through the gateway and accounts service."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from .browser import Browser
+
+PROBLEM = "application/problem+json"
+PASSWORD = "plum-violet-lantern-42"
+
+
+def email() -> str:
+    return f"coder-{uuid.uuid4().hex[:10]}@Example.ORG"
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["detail"]
+    return body
+
+
+def register(browser: Browser, address: str | None = None) -> httpx.Response:
+    response = browser.post(
+        "/v1/auth/register", json={"email": address or email(), "password": PASSWORD}
+    )
+    assert response.status_code == 201, response.text
+    return response
+
+
+def test_register_signs_in_with_hardened_cookies(browser: Browser) -> None:
+    address = email()
+    response = register(browser, address)
+    body = response.json()
+    assert body["user"]["email"] == address.split("@")[0] + "@example.org"
+    assert body["user"]["plan"] == "free" and body["token_type"] == "Bearer"
+    assert body["expires_in"] > 0 and body["refresh_token"]
+    cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
+    session, refresh, csrf = (
+        cookies["medcode_session"],
+        cookies["medcode_refresh"],
+        cookies["medcode_csrf"],
+    )
+    assert "httponly" in session and "secure" in session and "samesite=lax" in session
+    assert "httponly" in refresh and "path=/v1/auth" in refresh and "samesite=strict" in refresh
+    assert "httponly" not in csrf and "secure" in csrf
+    me = browser.get("/v1/me")
+    assert me.status_code == 200 and me.json()["user_id"] == body["user"]["user_id"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"email": "not-an-email", "password": PASSWORD}, 400),
+        ({"email": "a@example.org", "password": "short"}, 400),
+        ({"email": "a@example.org", "password": "password123"}, 400),
+        ({"email": "a@example.org"}, 422),
+        ({"email": "", "password": PASSWORD}, 422),
+        ({"email": "a@example.org", "password": "x" * 5000}, 422),
+    ],
+)
+def test_register_rejects_bad_input(browser: Browser, payload: dict, status: int) -> None:
+    assert_problem(browser.post("/v1/auth/register", json=payload), status)
+
+
+def test_duplicate_email_is_a_conflict(browser: Browser) -> None:
+    address = email()
+    register(browser, address)
+    again = browser.post("/v1/auth/register", json={"email": address.upper(), "password": PASSWORD})
+    assert_problem(again, 409)
+
+
+def test_login_failures_do_not_say_which_part_was_wrong(browser: Browser) -> None:
+    address = email()
+    register(browser, address)
+    wrong = browser.post("/v1/auth/login", json={"email": address, "password": "nope-nope-nope"})
+    unknown = browser.post("/v1/auth/login", json={"email": email(), "password": PASSWORD})
+    assert assert_problem(wrong, 401)["detail"] == assert_problem(unknown, 401)["detail"]
+    good = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
+    assert good.status_code == 200 and good.json()["access_token"]
+
+
+def test_bearer_token_and_rotation(gateway_url: str, browser: Browser) -> None:
+    tokens = register(browser).json()
+    with httpx.Client(base_url=gateway_url, timeout=30) as api:
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert api.get("/v1/me", headers=bearer).status_code == 200
+        assert_problem(api.get("/v1/me", headers={"Authorization": "Bearer garbage"}), 401)
+        assert_problem(api.get("/v1/me"), 401)
+        rotated = api.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert rotated.status_code == 200, rotated.text
+        assert rotated.json()["refresh_token"] != tokens["refresh_token"]
+        # Replaying the spent token is refused, and ends the rotated session too.
+        replay = api.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert_problem(replay, 401)
+        newer = api.post(
+            "/v1/auth/refresh", json={"refresh_token": rotated.json()["refresh_token"]}
+        )
+        assert_problem(newer, 401)
+
+
+def test_cookie_refresh_needs_the_csrf_header(browser: Browser) -> None:
+    register(browser)
+    assert_problem(browser.post("/v1/auth/refresh"), 403)
+    csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
+    assert browser.post("/v1/auth/refresh", headers=csrf).status_code == 200
+
+
+def test_cross_site_origin_is_refused(browser: Browser) -> None:
+    response = browser.post(
+        "/v1/auth/login",
+        json={"email": email(), "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert_problem(response, 403)
+
+
+def test_logout_ends_the_session(browser: Browser) -> None:
+    tokens = register(browser).json()
+    csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
+    assert browser.post("/v1/auth/logout", headers=csrf).status_code == 204
+    assert "medcode_session" not in browser.jar and "medcode_refresh" not in browser.jar
+    reuse = browser.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert_problem(reuse, 401)
+    assert browser.post("/v1/auth/logout").status_code == 204
+
+
+def test_free_users_cannot_mint_api_keys(browser: Browser) -> None:
+    register(browser)
+    csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
+    assert_problem(browser.post("/v1/me/api-keys", json={"name": "x"}, headers=csrf), 403)
+    assert browser.get("/v1/me/api-keys").json() == []
+
+
+def test_api_key_endpoints_need_a_user(browser: Browser) -> None:
+    assert_problem(browser.get("/v1/me/api-keys"), 401)
+    assert_problem(browser.delete("/v1/me/api-keys/abc"), 401)
