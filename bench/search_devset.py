@@ -158,6 +158,19 @@ def build_devset(
     return [case for _position, case in sorted(picked)]
 
 
+def split_devset(
+    cases: Sequence[DevCase], *, seed: int = DEFAULT_SEED
+) -> tuple[list[DevCase], list[DevCase]]:
+    """(tuning half, held-out half): a fixed shuffle by seed, so weights are tuned on the first
+    half only and the second half reports numbers the tuning never saw."""
+    order = list(range(len(cases)))
+    random.Random(seed + 1).shuffle(order)
+    half = set(order[: len(order) // 2])
+    tune = [case for i, case in enumerate(cases) if i in half]
+    held_out = [case for i, case in enumerate(cases) if i not in half]
+    return tune, held_out
+
+
 LAY_QUERIES: tuple[tuple[str, str], ...] = (
     ("heart attack", "I21.9"),
     ("high blood pressure", "I10"),

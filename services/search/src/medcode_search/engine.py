@@ -1,15 +1,15 @@
 """Case2Code ranking: exact code, code prefix, then words (stemmed, fuzzy, synonyms).
 
 Code-shaped queries are answered from sorted in-memory code lists (exact first, then the
-subtree in code order); words go to tantivy (BM25 over titles and inclusion terms, plus
-typo-tolerant matches on unstemmed titles), once per synonym rewrite of the query.
+subtree in code order); words go to tantivy (BM25 over titles and inclusion terms, once per
+synonym rewrite or typo correction of the query), and its candidates are re-scored by how
+much of the query each code's own words and headings explain (`ranking.Rescorer`).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -18,26 +18,27 @@ import tantivy
 from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.documents import IndexedCode
+from medcode_search.query import ParsedQuery, parse, text_stems
+from medcode_search.ranking import BILLABLE_BOOST, BM25_SHARE, TITLE_PRIORS, Rescorer, prior
+from medcode_search.spelling import WORD, Corrector
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 
 MAX_QUERY = 256
 CODE, PREFIX, TITLE, TERM, SYNONYM, FUZZY = "code", "prefix", "title", "term", "synonym", "fuzzy"
-_WORD = re.compile(r"[a-z0-9]+")
-_BILLABLE_BOOST = 1.3
-#: Small priors a coder would apply between otherwise equal titles.
-_TITLE_PRIORS = (
-    ("initial encounter", 1.05),
-    ("subsequent encounter", 0.95),
-    ("sequela", 0.95),
-    ("unspecified", 1.02),
-)
 _PREFIX_LIMIT = 500
 _REWRITE_WEIGHT = 98.0
 _TYPO_WEIGHT = 80.0
+#: How much a stem found in the title (BM25) and in an inclusion term (rarity) counts.
+_TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
+#: Candidates taken from the index per reading of the query, then re-scored.
+_CANDIDATES = 50
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one.
 POPULARITY_CAP = 1.1
 Popularity = Callable[[str], float]
+# The Elasticsearch backend mirrors the engine's priors (they live in `ranking` now).
+_BILLABLE_BOOST = BILLABLE_BOOST
+_TITLE_PRIORS = TITLE_PRIORS
 
 
 @dataclass(slots=True)
@@ -60,49 +61,12 @@ def check_query(query: str) -> str:
     return text
 
 
-def _prior(document: IndexedCode) -> float:
-    """Billable codes above their headings; initial encounters and unspecified defaults
-    slightly above later encounters, for the same text."""
-    boost = _BILLABLE_BOOST if document.billable else 1.0
-    if document.billable:
-        # The general code (I10, J18.9) before its more specific siblings for generic words.
-        boost *= 1 + 0.02 * max(0, 7 - len(document.code.replace(".", "")))
-    title = document.title.lower()
-    for words, factor in _TITLE_PRIORS:
-        if words in title:
-            boost *= factor
-    return boost
-
-
 def popularity_factor(popularity: Popularity | None, code: str) -> float:
     """The popularity multiplier for `code`, clamped to [1.0, POPULARITY_CAP] whatever it says."""
     if popularity is None:
         return 1.0
     factor = popularity(code)
     return min(max(factor, 1.0), POPULARITY_CAP) if factor == factor else 1.0  # NaN -> 1.0
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps cost 1), stopping early past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, start=1):
-            cost = char_a != char_b
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _fuzzy_distance(word: str) -> int:
-    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
 
 class SearchEngine:
@@ -123,14 +87,33 @@ class SearchEngine:
         self._schema = index.schema
         self._synonyms = synonyms
         self._codes: dict[str, list[tuple[str, int]]] = {}
-        self._vocabulary: Counter[str] = Counter()
         for number, document in enumerate(documents):
             self._codes.setdefault(document.system, []).append(
                 (document.code.replace(".", ""), number)
             )
-            self._vocabulary.update(_WORD.findall(document.title.lower()))
         for entries in self._codes.values():
             entries.sort()
+        self._in_order = self._addresses_are_positions()
+        self._rescorer = Rescorer(documents, self._searcher)
+        self._corrector = Corrector(
+            (text for d in documents for text in (d.title, *d.terms)),
+            self._searcher,
+            self._schema,
+            lambda address: self.documents[self._doc(address)].title,
+        )
+
+    def _addresses_are_positions(self) -> bool:
+        """True when tantivy's doc ids are the documents' positions (one segment, in order),
+        so a hit needs no stored-field read to find its document."""
+        if self._searcher.num_segments != 1 or self._searcher.num_docs != len(self.documents):
+            return False
+        probes = {0, len(self.documents) // 2, len(self.documents) - 1} - {-1}
+        return all(self._searcher.doc(tantivy.DocAddress(0, n))["doc"][0] == n for n in probes)
+
+    def _doc(self, address: tantivy.DocAddress) -> int:
+        if self._in_order:
+            return int(address.doc)
+        return int(self._searcher.doc(address)["doc"][0])
 
     # -- codes -----------------------------------------------------------------------------
     def _code_hits(self, text: str, systems: Sequence[str]) -> list[Ranked]:
@@ -151,38 +134,12 @@ class SearchEngine:
                 hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
         return hits
 
-    def _doc(self, address: tantivy.DocAddress) -> int:
-        return int(self._searcher.doc(address)["doc"][0])
-
-    # -- typos -----------------------------------------------------------------------------
-    def _correct(self, word: str) -> str:
-        """The indexed word a typo most likely meant ("alzimer" -> "alzheimer"), else itself.
-
-        tantivy's fuzzy automaton finds titles with a word within the edit distance; the
-        closest such word (then the most frequent) wins.
-        """
-        distance = _fuzzy_distance(word)
-        if not distance or word in self._vocabulary or word.isdigit():
-            return word
-        query = tantivy.Query.fuzzy_term_query(
-            self._schema, "title_raw", word, distance=distance, transposition_cost_one=True
-        )
-        best: tuple[int, int, str] | None = None
-        for _score, address in self._searcher.search(query, 20).hits:
-            title = self.documents[self._searcher.doc(address)["doc"][0]].title.lower()
-            for candidate in set(_WORD.findall(title)):
-                gap = _edit_distance(word, candidate, distance)
-                if gap <= distance:
-                    key = (gap, -self._vocabulary[candidate], candidate)
-                    best = key if best is None or key < best else best
-        return best[2] if best else word
-
     # -- words -----------------------------------------------------------------------------
     def _filters(
         self, systems: Sequence[str], billable_only: bool, within: str
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         clauses = []
-        if systems:
+        if systems and set(systems) != set(self._codes):  # every system: nothing to filter
             either = [
                 (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "system", s))
                 for s in systems
@@ -198,29 +155,52 @@ class SearchEngine:
             )
         return clauses
 
-    def _word_query(self, words: list[str], prefix_last: bool) -> tantivy.Query:
-        text = " ".join(words)
-        exact, _errors = self._index.parse_query_lenient(
-            text,
-            ["title", "terms", "context"],
-            field_boosts={"title": 3.0, "terms": 2.0, "context": 0.5},
-        )
-        clauses = [(tantivy.Occur.Should, exact)]
-        if len(words) > 1 and not prefix_last:
-            # The whole phrase as written in a title or inclusion term ("high blood pressure"
-            # is an inclusion term of I10) outranks the same words scattered.
-            phrase, _errors = self._index.parse_query_lenient(
-                f'"{text}"', ["terms"], field_boosts={"terms": 15.0}
+    def _word_query(self, parsed: ParsedQuery, prefix_last: bool) -> tantivy.Query:
+        """A flat OR of stem terms, cheap for tantivy to take the top k of.
+
+        Titles score by BM25. Inclusion terms score a constant per stem (its rarity): most
+        codes have none, so BM25's length normalisation would make any code that has several
+        look far longer than average and bury a term that says exactly what was asked.
+        """
+        stems = parsed.searched
+        if prefix_last:
+            stems = tuple(stem for stem in stems if stem not in text_stems(parsed.words[-1]))
+        clauses = []
+        for stem in stems:
+            title = tantivy.Query.term_query(self._schema, "title", stem)
+            term = tantivy.Query.term_query(self._schema, "terms", stem)
+            rarity = self._rescorer.weight(stem)
+            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, _TITLE_BOOST)))
+            clauses.append(
+                (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity))
             )
-            clauses.append((tantivy.Occur.Should, phrase))
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
-            pattern = re.escape(words[-1]) + ".*"
+            pattern = re.escape(parsed.words[-1]) + ".*"
             query = tantivy.Query.regex_query(self._schema, "title_raw", pattern)
             clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, 2.0)))
-        # Typos are handled before this point (`_correct` rewrites unknown words), which is
-        # both more precise and far cheaper than a fuzzy clause for every word.
         return tantivy.Query.boolean_query(clauses)
+
+    def _variants(self, text: str, prefix_last: bool) -> list[tuple[str, float, str]]:
+        """(text, weight, kind) per way of reading the query: as typed, its clinical
+        rewrite, its typo correction. Each reading's best hit scores about its weight."""
+        if prefix_last:
+            return [(text, 100.0, "")]
+        typed = parse(text).words
+        expansions = self._synonyms.expand(text)
+        covered = sum(len(lay.split()) for lay, _clinical in expansions)
+        whole_lay_phrase = bool(expansions) and covered >= len(typed)
+        # A lay phrase is a known phrase, not a typo ("underactive" is not "interactive").
+        lay = {word for phrase, _clinical in expansions for word in phrase.split()}
+        corrected = [w if w in lay else self._corrector.correct(w) for w in typed]
+        fixed = corrected != list(typed)
+        literal = _REWRITE_WEIGHT if whole_lay_phrase else _TYPO_WEIGHT if fixed else 100.0
+        variants = [(text, literal, "")]
+        for rewrite in self._synonyms.rewrite(text)[1:]:
+            variants.append((rewrite, 100.0 if whole_lay_phrase else _REWRITE_WEIGHT, SYNONYM))
+        if fixed:
+            variants.append((" ".join(corrected), 100.0, FUZZY))
+        return variants
 
     def _text_hits(
         self,
@@ -233,72 +213,57 @@ class SearchEngine:
         prefix_last: bool,
     ) -> list[Ranked]:
         found: dict[int, Ranked] = {}
-        variants = self._synonyms.rewrite(text) if not prefix_last else [text]
-        typed = _WORD.findall(normalise_phrase(text))
-        expansions = self._synonyms.expand(text) if not prefix_last else []
-        covered = sum(len(lay.split()) for lay, _clinical in expansions)
-        whole_lay_phrase = bool(expansions) and covered >= len(typed)
-        keep_last = typed[-1:] if prefix_last else []
-        corrected = [self._correct(w) for w in typed[: len(typed) - len(keep_last)]] + keep_last
-        if corrected != typed:
-            variants = [*variants, " ".join(corrected)]
-        for index, variant in enumerate(variants):
-            words = _WORD.findall(normalise_phrase(variant))
-            if not words:
+        filters = self._filters(systems, billable_only, within)
+        for variant, weight, kind in self._variants(text, prefix_last):
+            parsed = parse(variant)
+            if not parsed.words:
                 continue
             query = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, self._word_query(words, prefix_last)),
-                    *self._filters(systems, billable_only, within),
-                ]
+                [(tantivy.Occur.Must, self._word_query(parsed, prefix_last)), *filters]
             )
-            results = self._searcher.search(query, depth).hits
-            scored = [(score * _prior(self.documents[self._doc(a)]), a) for score, a in results]
-            top = max((score for score, _ in scored), default=0.0) or 1.0
-            # Each variant's best hit scores 100 (the original) or a little less (a rewrite),
-            # so a lay query's clinical rewrite competes with literal matches of lay words.
-            is_fix = corrected != typed and index == len(variants) - 1
-            if is_fix:
-                weight = 100.0  # the typed words did not exist; the correction is the query
-            elif index == 0:
-                weight = _TYPO_WEIGHT if corrected != typed else 100.0
-                if whole_lay_phrase:
-                    weight = _REWRITE_WEIGHT  # "heart attack" means the clinical rewrite
-            else:
-                weight = 100.0 if whole_lay_phrase else _REWRITE_WEIGHT
-            for score, address in scored:
+            results = self._searcher.search(query, depth, count=False).hits
+            top = results[0][0] if results else 1.0
+            weights = self._rescorer.weights(parsed.stems)
+            for score, address in results:
                 number = self._doc(address)
                 document = self.documents[number]
-                ranked = Ranked(document, score / top * weight)
-                ranked.reasons, ranked.matched_text = self._why(
-                    document, words, synonym=index > 0 and not is_fix
-                )
-                if is_fix:
-                    ranked.reasons = [FUZZY, *[r for r in ranked.reasons if r != FUZZY]]
-                    ranked.matched_text = variant
-                elif index > 0:
-                    ranked.matched_text = variant
+                if prefix_last:
+                    fit = score / top
+                else:
+                    quality = self._rescorer.quality(number, weights)
+                    fit = BM25_SHARE * score / top + quality
+                ranked = Ranked(document, weight * fit * prior(document))
+                ranked.reasons = [kind] if kind else []
+                ranked.matched_text = variant if kind else ""
                 previous = found.get(number)
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
         return list(found.values())
 
     @staticmethod
-    def _why(document: IndexedCode, words: list[str], *, synonym: bool) -> tuple[list[str], str]:
-        title_words = set(_WORD.findall(normalise_phrase(document.title)))
+    def explain(hit: Ranked, query: str) -> None:
+        """Fill in why a hit matched (title, inclusion term, synonym, fuzzy): only for the
+        hits a caller will see, since it reads every inclusion term."""
+        if CODE in hit.reasons or PREFIX in hit.reasons:
+            return
+        words = WORD.findall(normalise_phrase(hit.matched_text or query))
+        document = hit.document
+        title_words = set(WORD.findall(normalise_phrase(document.title)))
         stems = {w[:5] for w in title_words}
         in_title = [w for w in words if w in title_words or (len(w) >= 5 and w[:5] in stems)]
-        reasons = [SYNONYM] if synonym else []
+        reasons = list(hit.reasons)
         if in_title:
             reasons.append(TITLE)
         for term in document.terms:
-            term_words = set(_WORD.findall(normalise_phrase(term)))
+            term_words = set(WORD.findall(normalise_phrase(term)))
             if any(w in term_words for w in words if w not in in_title):
                 reasons.append(TERM)
-                return reasons, term
-        if not in_title and not synonym:
-            reasons.append(FUZZY)
-        return reasons, ""
+                hit.matched_text = hit.matched_text or term
+                break
+        else:
+            if not in_title and not reasons:
+                reasons.append(FUZZY)
+        hit.reasons = reasons
 
     # -- public ----------------------------------------------------------------------------
     def search(
@@ -326,7 +291,7 @@ class SearchEngine:
             and (not within or within in hit.document.ancestors)
         ]
         seen = {(h.document.system, h.document.code) for h in ranked}
-        depth = max(50, offset + limit + 20)
+        depth = max(_CANDIDATES, offset + limit + 20)
         for hit in self._text_hits(
             text,
             systems=chosen,
@@ -339,7 +304,10 @@ class SearchEngine:
                 ranked.append(hit)
         self._boost_popular(ranked, popularity)
         ranked.sort(key=lambda hit: -hit.score)
-        return ranked[offset : offset + limit], len(ranked)
+        page = ranked[offset : offset + limit]
+        for hit in page:
+            self.explain(hit, text)
+        return page, len(ranked)
 
     def _boost_popular(self, ranked: list[Ranked], popularity: Popularity | None) -> None:
         """Multiply word-match scores by the bounded popularity factor (codes stay put)."""
@@ -375,4 +343,6 @@ class SearchEngine:
             )
         self._boost_popular(hits, popularity)
         hits.sort(key=lambda hit: -hit.score)
+        for hit in hits[:limit]:
+            self.explain(hit, text)
         return hits[:limit]

@@ -1,0 +1,126 @@
+"""Second-stage ranking: how well a code's own words explain the query, beyond BM25.
+
+BM25 over a multi-valued field cannot tell "all query words in one inclusion term" from
+"the same words scattered over twenty terms", and it rewards codes whose titles add words
+nobody asked for ("right", "initial encounter"). Candidates from the index are re-scored on
+rarity-weighted coverage: by the best single text (title or one inclusion term), by all of the
+code's own texts, and by its headings' titles (the main term of an index path often lives
+only there), less a penalty for the best text's words the query did not ask for.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import tantivy
+
+from medcode_search.documents import IndexedCode
+from medcode_search.query import FREE_STEMS, text_stems, texts_stems
+
+#: Weight of each coverage measure and of the BM25 score (scaled to the best hit's). Tuned on
+#: the tuning half of the alphabetic-index development set (bench/search_misses.py); the
+#: held-out half is reported by bench/search_relevance.py.
+BEST_TEXT, ALL_OWN, WITH_CONTEXT = 0.5, 0.1, 0.35
+BM25_SHARE = 0.4
+#: Cost of the best text's unasked-for words, as a share of its words.
+EXTRA_PENALTY = 0.3
+BILLABLE_BOOST = 1.1
+_WITH_STEM = "with"
+_WITH: frozenset[str] = frozenset()
+_WITHOUT = frozenset({"without"})
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: Small priors a coder would apply between otherwise equal titles.
+TITLE_PRIORS = (
+    ("initial encounter", 1.05),
+    ("subsequent encounter", 0.95),
+    ("sequela", 0.95),
+    ("unspecified", 1.06),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A code's stems: per own text (title first, then each inclusion term) all its stems and
+    those it adds beyond what was asked if taken literally (bracketed words are optional),
+    then all own stems, and those with any heading's title or term above."""
+
+    texts: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    own: frozenset[str]
+    context: frozenset[str]
+
+
+def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(every stem, the stems outside brackets): "(primary)" or "[fibrinogen]" is optional."""
+    return text_stems(text), text_stems(_BRACKETED.sub(" ", text)) - FREE_STEMS
+
+
+def prior(document: IndexedCode) -> float:
+    """Billable codes above their headings; initial encounters and unspecified defaults
+    slightly above later encounters, for the same text."""
+    boost = BILLABLE_BOOST if document.billable else 1.0
+    if document.billable:
+        # The general code (I10, J18.9) before its more specific siblings for generic words.
+        boost *= 1 + 0.02 * max(0, 7 - len(document.code.replace(".", "")))
+    title = document.title.lower()
+    for words, factor in TITLE_PRIORS:
+        if words in title:
+            boost *= factor
+    return boost
+
+
+class Rescorer:
+    """Per-code stem profiles (built on first use) and per-stem rarity weights."""
+
+    def __init__(self, documents: Sequence[IndexedCode], searcher: tantivy.Searcher) -> None:
+        self._documents = documents
+        self._searcher = searcher
+        self._total = max(1, searcher.num_docs)
+        self._profiles: dict[int, Profile] = {}
+        self._weights: dict[str, float] = {}
+
+    def profile(self, number: int) -> Profile:
+        """The stems of document `number`, cached (a code is a candidate for many queries)."""
+        found = self._profiles.get(number)
+        if found is None:
+            document = self._documents[number]
+            texts = tuple(_text_profile(text) for text in (document.title, *document.terms))
+            own = frozenset().union(*(stems for stems, _core in texts))
+            context = own | texts_stems(document.context)
+            found = self._profiles[number] = Profile(texts, own, context)
+        return found
+
+    def weight(self, stem: str) -> float:
+        """BM25's inverse document frequency of a stem over titles and inclusion terms."""
+        found = self._weights.get(stem)
+        if found is None:
+            frequency = self._searcher.doc_freq("title", stem) + self._searcher.doc_freq(
+                "terms", stem
+            )
+            ratio = (self._total - frequency + 0.5) / (frequency + 0.5)
+            found = self._weights[stem] = math.log(1 + max(ratio, 0.0))
+        return found
+
+    def weights(self, stems: Sequence[str]) -> dict[str, float]:
+        """Each query stem's rarity weight, summing to 1 (computed once per query)."""
+        raw = {stem: self.weight(stem) for stem in stems}
+        total = sum(raw.values()) or 1.0
+        return {stem: value / total for stem, value in raw.items()}
+
+    def quality(self, number: int, weights: dict[str, float]) -> float:
+        """0..1: how much of the query (by rarity) this code's words explain, less extras."""
+        profile = self.profile(number)
+        # "without X" is a default only when the query did not ask for "with" something.
+        asked = frozenset(weights)
+        allowed = asked | (_WITH if _WITH_STEM in weights else _WITHOUT)
+        best = (-1.0, 0.0)  # (share of the query explained, -share of the text not asked for)
+        for stems, core in profile.texts:
+            shared = stems & asked
+            if shared or best[0] < 0:
+                extra = len(core - allowed) / max(1, len(core))
+                best = max(best, (sum(weights[s] for s in shared), -extra))
+        own = sum(weights[s] for s in profile.own & asked)
+        near = sum(weights[s] for s in profile.context & asked)
+        return BEST_TEXT * best[0] + ALL_OWN * own + WITH_CONTEXT * near + EXTRA_PENALTY * best[1]
