@@ -53,7 +53,9 @@ def _elasticsearch_address(
         from elasticsearch import Elasticsearch
 
         with Elasticsearch(url.split(",")) as client:
-            client.options(ignore_status=404).indices.delete(index=f"{alias}-*")
+            # Delete by name: clusters refuse wildcard deletes (action.destructive_requires_name).
+            for name in client.indices.get(index=f"{alias}-*", allow_no_indices=True):
+                client.indices.delete(index=name)
 
 
 @pytest.fixture(scope="module", params=["tantivy", "elasticsearch"])
