@@ -8,11 +8,13 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.metering.v1 import metering_service_pb2 as pb
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events.valkey_server import free_port
 from medcode_common.health_probe import grpc_serving
+from medcode_metering.service import SERVICE_NAME
 from medcode_metering.testing import DurableValkey, MeteringThread, loopback_settings
 
 pytestmark = pytest.mark.timeout(120)
@@ -231,8 +233,11 @@ def test_unreachable_store_is_unavailable(clock: Any) -> None:
     server = MeteringThread(loopback_settings(dead, events_enabled=False), clock=clock)
     server.start()
     try:
-        assert not grpc_serving(server.address)  # health says so too
         with grpc.insecure_channel(server.address) as channel:
+            health = health_pb2_grpc.HealthStub(channel)
+            named = health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME))
+            assert named.status == health_pb2.HealthCheckResponse.NOT_SERVING  # not ready
+            assert grpc_serving(server.address)  # but alive: no restart for a Redis outage
             stub = pb_grpc.MeteringServiceStub(channel)
             calls = [
                 lambda: stub.ConsumeView(view()),

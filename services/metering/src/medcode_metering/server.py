@@ -109,7 +109,10 @@ class MeteringRuntime:
         log.info("metering service listening on %s:%d", self.settings.host, self.port)
 
     async def _report_health(self) -> bool:
-        """SERVING while the store answers PING, NOT_SERVING while it does not."""
+        """MeteringService is SERVING while the store answers PING (readiness), NOT_SERVING
+        while it does not; the server as a whole ("") stays SERVING (liveness: a Redis outage
+        must not get healthy pods restarted).
+        """
         try:
             up = bool(await self.redis.ping())
         except (RedisError, OSError):
@@ -117,8 +120,8 @@ class MeteringRuntime:
         if up:
             await mark_serving(self.health, [SERVICE_NAME])
         else:
-            for name in ("", SERVICE_NAME):
-                await self.health.set(name, _NOT_SERVING)
+            await mark_serving(self.health, [])
+            await self.health.set(SERVICE_NAME, _NOT_SERVING)
         return up
 
     async def _watch_store(self, *, was_up: bool) -> None:
