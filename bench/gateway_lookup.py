@@ -2,7 +2,8 @@
 
 Both are served the same way (uvicorn, one worker, uvloop/httptools when installed) and
 loaded by `loadgen.py` in a process of its own; the gateway calls a real codes service.
-Every gateway scenario starts fresh processes, so caches hold only what it warms itself:
+Every gateway scenario starts a fresh stack (bench/stack.py), so caches hold only what it
+warms itself; requests come from a Pro user (unmetered: the gateway checks the JWT locally):
 
 - gateway_no_http_cache: the gateway's lookup cache off, 1,000 codes the codes service has
   seen (every request is a full REST -> gRPC -> render round trip);
@@ -21,54 +22,30 @@ import argparse
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from stack import free_port, stack, start, stop, wait_http
 
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_codes.systems import System
-from medcode_common.runner import die_with_parent
 
 HERE = Path(__file__).resolve().parent
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_http(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} not ready")
-
-
-def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        argv,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=die_with_parent,  # no orphan servers if the benchmark is killed
-    )
-
-
-def load(port: int, paths: list[str], *, requests: int, connections: int) -> dict[str, float]:
+def load(
+    port: int,
+    paths: list[str],
+    *,
+    requests: int,
+    connections: int,
+    headers: list[str] | None = None,
+) -> dict[str, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     try:
@@ -82,6 +59,7 @@ def load(port: int, paths: list[str], *, requests: int, connections: int) -> dic
                 str(requests),
                 "--connections",
                 str(connections),
+                *[arg for header in headers or [] for arg in ("--header", header)],
             ],
             check=True,
             capture_output=True,
@@ -93,27 +71,14 @@ def load(port: int, paths: list[str], *, requests: int, connections: int) -> dic
 
 
 @contextmanager
-def platform(data_dir: Path, **gateway_env: str) -> Iterator[int]:
-    """A fresh codes service and gateway (empty caches); yields the gateway port."""
-    codes_port, gateway_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "MEDCODE_CODES_DATA_DIR": str(data_dir),
-        "MEDCODE_CODES_PORT": str(codes_port),
-        "MEDCODE_GATEWAY_PORT": str(gateway_port),
-        "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{codes_port}",
-        "MEDCODE_LOG_LEVEL": "WARNING",
-        **gateway_env,
-    }
-    processes = [
-        start([sys.executable, "-m", "medcode_codes", "serve"], env),
-        start([sys.executable, "-m", "medcode_gateway"], env),
-    ]
-    try:
-        wait_http(f"http://127.0.0.1:{gateway_port}/readyz")
-        yield gateway_port
-    finally:
-        stop(processes)
+def platform(data_dir: Path, **gateway_env: str) -> Iterator[tuple[int, list[str]]]:
+    """A fresh stack (empty caches); yields the gateway port and a Pro user's auth header.
+
+    A Pro user is the unmetered path: the gateway verifies the JWT locally and calls only
+    the codes service. bench/gateway_metering.py measures what metering adds.
+    """
+    with stack(data_dir, **gateway_env) as running:
+        yield running.port, [f"Authorization: Bearer {running.user_token(plan='pro')}"]
 
 
 @contextmanager
@@ -143,13 +108,6 @@ def bare_endpoint() -> Iterator[int]:
         stop(processes)
 
 
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=15)
-
-
 def zipf_paths(codes: list[str], count: int, rng: random.Random, s: float = 1.1) -> list[str]:
     """`count` lookups whose popularity follows Zipf's law over `codes` (a realistic mix)."""
     weights = [1 / (rank**s) for rank in range(1, len(codes) + 1)]
@@ -177,17 +135,17 @@ def main() -> None:
     with bare_endpoint() as port:
         load(port, repeat, **shape)  # warm-up
         results["bare_fastapi"] = load(port, repeat, **shape)
-    with platform(data_dir, MEDCODE_GATEWAY_CACHE_TTL_SECONDS="0") as port:
-        load(port, repeat, **shape)  # warms the codes service's record cache only
-        results["gateway_no_http_cache"] = load(port, repeat, **shape)
-    with platform(data_dir) as port:
-        load(port, repeat, **shape)
-        results["gateway_repeat_1000"] = load(port, repeat, **shape)
-    with platform(data_dir) as port:
-        results["gateway_zipf_cold_start"] = load(port, zipf, **shape)
+    with platform(data_dir, MEDCODE_GATEWAY_CACHE_TTL_SECONDS="0") as (port, auth):
+        load(port, repeat, **shape, headers=auth)  # warms the codes service's record cache only
+        results["gateway_no_http_cache"] = load(port, repeat, **shape, headers=auth)
+    with platform(data_dir) as (port, auth):
+        load(port, repeat, **shape, headers=auth)
+        results["gateway_repeat_1000"] = load(port, repeat, **shape, headers=auth)
+    with platform(data_dir) as (port, auth):
+        results["gateway_zipf_cold_start"] = load(port, zipf, **shape, headers=auth)
         results["gateway_zipf_cold_start"]["distinct_codes"] = len(set(zipf))
-    with platform(data_dir) as port:
-        results["gateway_unique_cold_start"] = load(port, unique, **shape)
+    with platform(data_dir) as (port, auth):
+        results["gateway_unique_cold_start"] = load(port, unique, **shape, headers=auth)
 
     bare_rps = results["bare_fastapi"]["rps"]
     for row in results.values():
