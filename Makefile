@@ -8,6 +8,7 @@ BUF_VERSION := 1.75.0
 PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e services/accounts -e gateway
 export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
+export MEDCODE_ACCOUNTS_DATA_DIR ?= $(CURDIR)/var/accounts
 
 .PHONY: install run test lint proto bench tools clean
 
@@ -48,6 +49,8 @@ bench: install
 	$(BIN)/python bench/reference_data.py
 	$(BIN)/python bench/search_relevance.py
 	$(BIN)/python bench/search_latency.py
+	$(BIN)/python bench/metering.py
+	$(BIN)/python bench/gateway_metering.py
 
 clean:
 	rm -rf $(VENV) .tools var
