@@ -31,7 +31,7 @@ _TYPO_WEIGHT = 80.0
 #: How much a stem found in the title (BM25) and in an inclusion term (rarity) counts.
 _TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
 #: Candidates taken from the index per reading of the query, then re-scored.
-_CANDIDATES = 50
+_CANDIDATES = 80
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one.
 POPULARITY_CAP = 1.1
