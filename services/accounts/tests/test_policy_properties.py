@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -36,7 +38,9 @@ def test_valid_addresses_normalise_idempotently_with_a_lower_case_domain(raw: st
 
 
 @given(emails, st.randoms(use_true_random=False))
-def test_case_and_surrounding_space_never_change_the_uniqueness_key(raw: str, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_case_and_surrounding_space_never_change_the_uniqueness_key(
+    raw: str, rnd: random.Random
+) -> None:
     assume(".." not in raw)
     shuffled = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in raw)
     assert normalise_email(f"  {shuffled}\t").key == normalise_email(raw).key
@@ -85,7 +89,7 @@ common_long = sorted(p for p in common_passwords() if len(p) >= MIN_LENGTH)
 
 
 @given(st.sampled_from(common_long), st.randoms(use_true_random=False))
-def test_common_passwords_are_refused_in_any_case(password: str, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_common_passwords_are_refused_in_any_case(password: str, rnd: random.Random) -> None:
     variant = "".join(c.upper() if rnd.random() < 0.5 else c for c in password)
     with pytest.raises(InvalidInput, match="too common"):
         check_password(variant, email_local_part="zed")

@@ -80,12 +80,12 @@ class AccountsRuntime:
 
 
 async def serve(settings: AccountsSettings) -> None:
-    """Serve until SIGINT/SIGTERM."""
-    runtime = AccountsRuntime(settings)
+    """Serve until SIGINT/SIGTERM (one that arrives while migrating stops right after start)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    runtime = AccountsRuntime(settings)
     await runtime.start()
     await stop.wait()
     log.info("shutting down (grace %.1fs)", settings.grace_seconds)
