@@ -3,7 +3,9 @@
 Inside: the engine in this process over the development-set queries (p50/p99).
 Gateway: codes, search and gateway as separate processes (as `make run` starts them) and
 `loadgen.py` in a process of its own with 1 and 4 keep-alive connections sending back to
-back (search answers are not cached), reporting throughput and p50/p99.
+back (search answers are not cached), reporting throughput and p50/p99; then
+`search_openloop.py` offering a fixed 200 requests/s (open loop: latency from each request's
+due time, so queueing is not hidden) for search and for suggest.
 
     python bench/search_latency.py
 Writes bench/results/search_latency.json.
@@ -14,7 +16,9 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -60,6 +64,24 @@ def closed_loop(
     return load(port, paths, requests=requests, connections=connections)
 
 
+def open_loop(port: int, paths: list[str], *, rate: float, seconds: float) -> dict[str, float]:
+    """`search_openloop.py` in its own process, offering `rate` requests/s."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+    try:
+        out = subprocess.run(
+            [sys.executable, str(HERE / "search_openloop.py"), str(port), handle.name]
+            + ["--rate", str(rate), "--seconds", str(seconds)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        os.unlink(handle.name)
+    result: dict[str, float] = json.loads(out.stdout)
+    return result
+
+
 def main() -> None:
     valid = load_valid_codes()
     queries = [case.query for case in build_devset(DEFAULT_INDEX, valid, limit=1000)]
@@ -95,6 +117,10 @@ def main() -> None:
             )
             results[f"gateway_suggest_{connections}conn"] = closed_loop(
                 gateway_port, suggest_paths, connections=connections, requests=3000
+            )
+        for name, paths in (("search", search_paths), ("suggest", suggest_paths)):
+            results[f"gateway_{name}_open_200rps"] = open_loop(
+                gateway_port, paths, rate=200.0, seconds=15.0
             )
     finally:
         stop(processes)
