@@ -53,7 +53,7 @@ class Platform:
 
 
 @pytest.fixture
-def platform(codes_data_dir: Path) -> Iterator[Platform]:
+def platform(codes_data_dir: Path, tmp_path: Path) -> Iterator[Platform]:
     medcode = shutil.which("medcode") or str(Path(sys.executable).parent / "medcode")
     gateway_port = free_port()
     env = {
@@ -63,30 +63,42 @@ def platform(codes_data_dir: Path) -> Iterator[Platform]:
         "MEDCODE_GATEWAY_PORT": str(gateway_port),
         "MEDCODE_SEARCH_PORT": str(free_port()),
         "MEDCODE_SEARCH_INDEX_DIR": str(codes_data_dir / "search"),
+        "MEDCODE_VALKEY_PORT": str(free_port()),
+        "MEDCODE_VALKEY_DIR": str(tmp_path / "valkey"),
+        "MEDCODE_METERING_PORT": str(free_port()),
+        "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ACCOUNTS_DATA_DIR": str(tmp_path / "accounts"),
     }
+    for inherited in ("MEDCODE_METERING_REDIS_URL", "MEDCODE_EVENTS_REDIS_URL"):
+        env.pop(inherited, None)  # the runner points every service at its embedded Valkey
     process = subprocess.Popen([medcode, "run"], env=env)
     url = f"http://127.0.0.1:{gateway_port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert process.poll() is None, "medcode run exited during start-up"
-        assert time.monotonic() < deadline, "platform not ready in 120 s"
-        time.sleep(0.2)
-    yield Platform(process, url)
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None, "medcode run exited during start-up"
+            assert time.monotonic() < deadline, "platform not ready in 240 s"
+            time.sleep(0.2)
+        yield Platform(process, url)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
-    body = httpx.get(f"{platform.url}/v1/codes/icd10cm/e119", timeout=10).json()
-    assert body["code"] == "E11.9" and body["billable"]
+    with httpx.Client(base_url=platform.url, timeout=10) as visitor:
+        first = visitor.get("/v1/codes/icd10cm/e119")
+        assert first.json()["code"] == "E11.9" and first.json()["billable"]
+        assert first.headers["x-views-remaining"] == "0"  # metered by the embedded Valkey
+        assert visitor.get("/v1/search", params={"q": "heart attack"}).json()["hits"]
     services = children_of(platform.process.pid)
-    assert len(services) == 3  # codes, search and gateway
+    assert len(services) == 6  # valkey, codes, search, metering, accounts and gateway
     platform.process.send_signal(signal.SIGTERM)
     assert platform.process.wait(timeout=30) == 0
     time.sleep(0.2)
