@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import stat
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import grpc
 import jwt
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -126,3 +128,27 @@ def test_refresh_carries_a_new_plan(server: Running) -> None:
     server.runtime.backend.accounts.set_plan(email="hoa@example.com", plan="pro")
     access = refresh(server, token).tokens.access_token
     assert jwt.decode(access, options={"verify_signature": False})["plan"] == "pro"
+
+
+def test_concurrent_use_of_one_token_lets_one_win_then_revokes_the_family(
+    server: Running,
+) -> None:
+    token = server.register("ivo@example.com").tokens.refresh_token
+
+    def attempt(_: int) -> str:
+        try:
+            return refresh(server, token).tokens.refresh_token
+        except grpc.RpcError as error:
+            assert error.code() == grpc.StatusCode.UNAUTHENTICATED  # type: ignore[attr-defined]
+            return ""
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        winners = [t for t in pool.map(attempt, range(6)) if t]
+    assert len(winners) == 1
+    assert code_of(lambda: refresh(server, winners[0])) == INVALID
+
+
+def test_a_configured_key_file_must_exist(start_server: StartServer, tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError) as failure:
+        start_server(signing_key_file=tmp_path / "missing.pem")
+    assert "missing.pem does not exist" in str(failure.value.__cause__)

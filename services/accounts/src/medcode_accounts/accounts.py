@@ -121,10 +121,7 @@ class Accounts:
         if len(password) > MAX_LENGTH * 4:  # no valid password is this long, even before NFKC
             raise InvalidInput("password is too long")
         ip = check_client_ip(client_ip)
-        try:
-            email_key = normalise_email(email).key
-        except InvalidInput:
-            email_key = email.strip().lower()[:254]  # cannot exist; still verify and throttle
+        email_key = normalise_email(email).key  # a malformed address cannot have an account
         now = self._clock()
         with self.db.read() as session:
             self.throttle.check(session, email_key=email_key, client_ip=ip, now=now)
