@@ -19,9 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from medcode_common.events.valkey_server import free_port
 
+_CLUSTERS: dict[str, Path] = {}
 SKIP_REASON = (
     "PostgreSQL tests skipped: set MEDCODE_TEST_POSTGRES_URL "
     "(postgresql+psycopg://user:pass@host:port/db) or install Debian's postgresql package"
@@ -47,6 +49,7 @@ def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data, port = root / "data", free_port()
+    url = ""
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.STDOUT, "check": True}
     try:
         subprocess.run(
@@ -54,29 +57,36 @@ def throwaway_cluster(bin_dir: Path) -> Iterator[str]:
                           "-A", "trust", "-E", "UTF8", "--no-sync"]),
             **quiet,  # type: ignore[arg-type]
         )  # fmt: skip
-        options = f"-h 127.0.0.1 -p {port} -k {root} -F"
-        subprocess.run(
-            _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                          "-l", str(root / "log"), "-w", "-t", "60", "start"]),
-            **quiet,  # type: ignore[arg-type]
-        )  # fmt: skip
-        yield f"postgresql+psycopg://medcode@127.0.0.1:{port}/postgres"
+        url = f"postgresql+psycopg://medcode@127.0.0.1:{port}/postgres"
+        _CLUSTERS[url] = root
+        pg_ctl(bin_dir, url, "start")
+        yield url
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(
-                _as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
+            pg_ctl(bin_dir, url, "stop", check=False)
+        _CLUSTERS.pop(url, None)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def pg_ctl(bin_dir: Path, url: str, action: str, *, check: bool = True) -> None:
+    """Start or stop (fast) the throwaway cluster serving `url`."""
+    root = _CLUSTERS[url]
+    port = make_url(url).port
+    argv = [str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-w", "-t", "60"]
+    if action == "start":
+        argv += ["-o", f"-h 127.0.0.1 -p {port} -k {root} -F", "-l", str(root / "log"), "start"]
+    else:
+        argv += ["-m", "fast", "stop"]
+    subprocess.run(
+        _as_postgres(argv), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, check=check
+    )
 
 
 @contextmanager
 def fresh_database(server_url: str) -> Iterator[str]:
     """A new empty database on `server_url`'s server, dropped afterwards."""
     name = f"medcode_accounts_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))

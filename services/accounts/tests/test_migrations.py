@@ -86,3 +86,22 @@ def test_register_login_refresh_and_keys_on_postgres(
     assert server.stub.VerifyApiKey(pb.VerifyApiKeyRequest(api_key=key.secret)).key.plan == (
         "partner"
     )
+
+
+def test_a_database_outage_is_unavailable_and_recovers(start_server: StartServer) -> None:
+    _explicit, bin_dir = postgres.available()
+    if bin_dir is None:
+        pytest.skip(postgres.SKIP_REASON + " (this test needs the binaries to stop a server)")
+    with postgres.throwaway_cluster(bin_dir) as url, postgres.fresh_database(url) as db_url:
+        server = start_server(database_url=db_url)
+        server.register("outage@example.com")
+        postgres.pg_ctl(bin_dir, url, "stop")
+        login = pb.LoginRequest(email="outage@example.com", password=PASSWORD)
+        status, message = code_of(lambda: server.stub.Login(login, timeout=30))
+        assert (status, message) == (
+            grpc.StatusCode.UNAVAILABLE,
+            "the accounts database is unavailable; try again",
+        )
+        postgres.pg_ctl(bin_dir, url, "start")
+        assert server.stub.Login(login, timeout=30).user.email == "outage@example.com"
+        server.close()

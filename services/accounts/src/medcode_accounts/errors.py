@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from sqlalchemy.exc import OperationalError
+
+log = logging.getLogger(__name__)
 
 Response = TypeVar("Response")
 
@@ -66,7 +70,10 @@ class Throttled(AccountsError):
 def unary(
     method: Callable[[Any, Any, grpc.aio.ServicerContext], Awaitable[Response]],
 ) -> Callable[[Any, Any, grpc.aio.ServicerContext], Awaitable[Response]]:
-    """Abort with the error's status (and `retry-after` metadata when throttled)."""
+    """Abort with the error's status (and `retry-after` metadata when throttled).
+
+    A database that cannot be reached is UNAVAILABLE (retryable), never a leaked traceback.
+    """
 
     @functools.wraps(method)
     async def wrapper(self: Any, request: Any, context: grpc.aio.ServicerContext) -> Response:
@@ -77,5 +84,11 @@ def unary(
                 context.set_trailing_metadata((("retry-after", str(error.retry_after)),))
             await context.abort(error.status, str(error))
             raise  # unreachable: abort raises
+        except OperationalError:
+            log.exception("database error in %s", method.__name__)
+            await context.abort(
+                grpc.StatusCode.UNAVAILABLE, "the accounts database is unavailable; try again"
+            )
+            raise
 
     return wrapper
