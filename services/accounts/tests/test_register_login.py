@@ -218,3 +218,12 @@ def test_concurrent_registrations_of_one_email_make_one_account(server: Running)
     assert user_count(server) == 1
     with server.runtime.backend.db.read() as session:
         assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+
+
+def test_ipv6_clients_are_counted_per_64(start_server: StartServer) -> None:
+    server = start_server(login_max_failures_per_ip=2, login_max_failures_per_account=100)
+    server.register("ian@example.com")
+    for host in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9"):
+        code_of(lambda host=host: login(server, "x@example.com", "whatever 123", host))
+    assert throttled_retry_after(server, "ian@example.com", "2001:db8:1:2::77") == 900
+    assert login(server, "ian@example.com", PASSWORD, "2001:db8:1:3::1").user.email

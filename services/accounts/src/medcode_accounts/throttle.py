@@ -8,6 +8,7 @@ seconds; `retry_after` is when the oldest of those falls out of the window.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +28,13 @@ def account_key(email_key: str) -> str:
 
 
 def ip_key(client_ip: str) -> str:
-    return "ip:" + client_ip
+    """IPv6 clients are counted per /64: one host usually holds a whole /64."""
+    address = ipaddress.ip_address(client_ip)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"ip:{address.ipv4_mapped}"
+        return "ip:" + str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return f"ip:{address}"
 
 
 @dataclass(frozen=True)
