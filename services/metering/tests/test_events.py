@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import grpc
 import pytest
 import redis
+from redis.asyncio import Redis
 
 from medcode.events.v1 import events_pb2
 from medcode.metering.v1 import metering_service_pb2 as pb
@@ -16,7 +18,8 @@ from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events import Event, EventSettings, create_bus
 from medcode_common.events.bus import make_envelope
 from medcode_common.events.valkey_server import free_port
-from medcode_metering.events import USER_REGISTERED, VIEW_CONSUMED, ViewEventPublisher
+from medcode_metering.events import USER_REGISTERED, VIEW_CONSUMED
+from medcode_metering.publishing import StreamsViewPublisher, ThreadedViewPublisher
 from medcode_metering.testing import DurableValkey, MeteringThread, loopback_settings
 
 pytestmark = pytest.mark.timeout(60)
@@ -130,10 +133,32 @@ def test_a_dead_bus_never_fails_a_view(valkey: DurableValkey, clock: Any) -> Non
         server.stop()
 
 
-def test_a_full_event_queue_drops_instead_of_waiting() -> None:
-    bus = create_bus(EventSettings(redis_url=f"redis://127.0.0.1:{free_port()}/0"))
-    publisher = ViewEventPublisher(bus, max_queued=2)  # not started: nothing drains it
-    for i in range(5):
-        publisher.submit(events_pb2.ViewConsumed(subject_id=f"u{i}"))
-    assert publisher.dropped == 3
-    bus.close()
+def test_a_full_event_buffer_drops_instead_of_waiting(loop: asyncio.AbstractEventLoop) -> None:
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    bus = create_bus(EventSettings(redis_url=dead))
+    publishers = [
+        ThreadedViewPublisher(bus, max_queued=2),
+        StreamsViewPublisher(Redis.from_url(dead), stream="s", max_queued=2),
+    ]
+    for publisher in publishers:  # not started: nothing drains them
+        for i in range(5):
+            publisher.submit(events_pb2.ViewConsumed(subject_id=f"u{i}"))
+        assert publisher.dropped == 3
+        loop.run_until_complete(publisher.aclose())  # tries the 2 it kept, on a dead server
+        assert publisher.failed == 2
+
+
+def test_the_threaded_publisher_for_other_buses_delivers_in_order(
+    valkey: DurableValkey, loop: asyncio.AbstractEventLoop
+) -> None:
+    settings = EventSettings(redis_url=valkey.url)
+    publisher = ThreadedViewPublisher(create_bus(settings))
+    publisher.start()
+    for i in range(3):
+        publisher.submit(events_pb2.ViewConsumed(subject_id=f"u{i}", remaining=i))
+    reader = create_bus(settings)
+    got: list[Event] = []
+    wait_for(lambda: reader.consume("r", got.append, types=[VIEW_CONSUMED]) >= 0 and len(got) >= 3)
+    assert [e.decode(events_pb2.ViewConsumed).subject_id for e in got] == ["u0", "u1", "u2"]
+    loop.run_until_complete(publisher.aclose())
+    reader.close()

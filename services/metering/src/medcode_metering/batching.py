@@ -1,4 +1,4 @@
-"""Send the script calls of one event-loop tick to Redis as one pipeline (auto-pipelining).
+"""Send script calls that arrive while one is in flight as one pipeline (auto-pipelining).
 
 Under load many RPCs wait on Redis at once; one round trip and one pooled connection for all
 of them costs far less CPU than one each. Every EVALSHA stays atomic on its own: a
@@ -26,49 +26,58 @@ class _Call:
 
 
 class ScriptBatcher:
-    """Coalesces concurrent EVALSHA calls; reloads a script the server lost (NOSCRIPT) once."""
+    """Coalesces concurrent EVALSHA calls; reloads a script the server lost (NOSCRIPT) once.
+
+    One pipeline is in flight at a time; calls arriving meanwhile wait and go out together as
+    the next one (the multiplexing of ioredis or StackExchange.Redis). An idle batcher sends a
+    lone call at once, so light load pays no extra latency.
+    """
 
     def __init__(self, redis: Redis, *, max_batch: int = 256) -> None:
         self._redis = redis
         self._max_batch = max_batch
         self._pending: list[_Call] = []
-        self._sending: set[asyncio.Task[None]] = set()
-        self._in_flight = 0
+        self._busy = False
+        self._drains: set[asyncio.Task[None]] = set()
 
     async def run(
         self, script: AsyncScript, *, keys: Sequence[str], args: Sequence[str | int]
     ) -> Any:
         """Run `script` with `keys` and `args` in the next batch; return its reply."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         call = _Call(script, keys, args, future)
-        if self._in_flight == 0 and not self._pending:
-            await self._send([call], reload=True)  # idle: no one to wait for, send at once
+        if self._busy:
+            self._pending.append(call)
             return await future
-        self._pending.append(call)
-        if len(self._pending) >= self._max_batch:
-            self._flush()
-        elif len(self._pending) == 1:
-            loop.call_soon(self._flush)
+        self._busy = True
+        try:
+            await self._send([call], reload=True)
+        finally:
+            if self._pending:
+                task = asyncio.ensure_future(self._drain())
+                self._drains.add(task)
+                task.add_done_callback(self._drains.discard)
+            else:
+                self._busy = False
         return await future
 
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if batch:
-            task = asyncio.ensure_future(self._send(batch, reload=True))
-            self._sending.add(task)
-            task.add_done_callback(self._sending.discard)
+    async def _drain(self) -> None:
+        """Send what queued up while a batch was in flight, until nothing is left."""
+        try:
+            while self._pending:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+                await self._send(batch, reload=True)
+        finally:
+            self._busy = False
 
     async def _send(self, batch: list[_Call], *, reload: bool) -> None:
-        self._in_flight += 1
         try:
             replies = await self._execute(batch)
         except Exception as error:  # connection lost or timed out: every caller gets it
             for call in batch:
                 _fail(call, error)
             return
-        finally:
-            self._in_flight -= 1
         missing = []
         for call, reply in zip(batch, replies, strict=True):
             if isinstance(reply, NoScriptError) and reload:

@@ -1,14 +1,11 @@
-"""Metering on the event bus: publish ViewConsumed, consume UserRegistered (group "metering").
-
-Both run on their own threads with their own bus: a view decision never waits for the bus
-(events queue up and a full queue drops them, logged), and the consumer's blocking reads never
-touch the service's event loop.
+"""Metering on the event bus: consume UserRegistered in group "metering" (publishing: see
+`publishing`). The consumer polls on its own thread with its own bus, so its blocking reads
+never touch the service's event loop.
 """
 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Callable
 
@@ -24,48 +21,6 @@ CONSUMER_GROUP = "metering"
 
 Linker = Callable[[str, str], None]
 """link(guest_id, user_id); raises to leave the event for redelivery."""
-
-
-class ViewEventPublisher:
-    """A bounded queue drained by one thread that publishes; bus failures are logged, not raised."""
-
-    def __init__(self, bus: EventBus, *, max_queued: int = 10_000) -> None:
-        self._bus = bus
-        self._queue: queue.Queue[events_pb2.ViewConsumed | None] = queue.Queue(max_queued)
-        self._thread = threading.Thread(target=self._run, name="view-events", daemon=True)
-        self.published = 0
-        self.failed = 0
-        self.dropped = 0
-
-    def start(self) -> ViewEventPublisher:
-        """Start draining the queue."""
-        self._thread.start()
-        return self
-
-    def submit(self, event: events_pb2.ViewConsumed) -> None:
-        """Queue one event without waiting; drop it (and say so) when the bus cannot keep up."""
-        try:
-            self._queue.put_nowait(event)
-        except queue.Full:
-            self.dropped += 1
-            if self.dropped in (1, 10) or self.dropped % 1000 == 0:
-                log.warning("event queue full: %s ViewConsumed events dropped", self.dropped)
-
-    def _run(self) -> None:
-        while (event := self._queue.get()) is not None:
-            try:
-                self._bus.publish(VIEW_CONSUMED, event, key=event.subject_id)
-                self.published += 1
-            except Exception as error:  # any bus failure: the view was already decided
-                self.failed += 1
-                log.warning("publishing ViewConsumed failed (%s failures): %r", self.failed, error)
-
-    def close(self, *, timeout: float = 5.0) -> None:
-        """Publish what is queued (up to `timeout`), then stop and release the bus."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join(timeout)
-        self._bus.close()
 
 
 def registration_handler(link: Linker) -> Callable[[Event], None]:

@@ -21,7 +21,8 @@ from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.batching import ScriptBatcher
-from medcode_metering.events import RegistrationConsumer, ViewEventPublisher
+from medcode_metering.events import RegistrationConsumer
+from medcode_metering.publishing import ViewPublisher, create_view_publisher
 from medcode_metering.quota import QuotaLimiter
 from medcode_metering.service import SERVICE_NAME, MeteringServicer
 from medcode_metering.settings import MeteringSettings
@@ -62,7 +63,6 @@ class MeteringRuntime:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
-        self._event_settings = event_settings
         self.redis = connect(settings)
         batcher = ScriptBatcher(self.redis)
         self.views = ViewMeter(
@@ -73,11 +73,12 @@ class MeteringRuntime:
             clock=clock,
             batcher=batcher,
         )
-        self.publisher: ViewEventPublisher | None = None
+        self._event_settings = event_settings or EventSettings()
+        self.publisher: ViewPublisher | None = None
         self.consumer: RegistrationConsumer | None = None
         if settings.events_enabled:
-            self.publisher = ViewEventPublisher(
-                create_bus(event_settings), max_queued=settings.event_queue_size
+            self.publisher = create_view_publisher(
+                self._event_settings, max_queued=settings.event_queue_size
             )
         servicer = MeteringServicer(
             views=self.views,
@@ -140,9 +141,10 @@ class MeteringRuntime:
                 await self._watch
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
-        for worker in (self.consumer, self.publisher):
-            if worker is not None:
-                await asyncio.to_thread(worker.close)
+        if self.consumer is not None:
+            await asyncio.to_thread(self.consumer.close)
+        if self.publisher is not None:
+            await self.publisher.aclose()
         await self.redis.aclose()
         await self.redis.connection_pool.disconnect()
 
