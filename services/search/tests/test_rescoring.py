@@ -69,3 +69,9 @@ def test_parse_sends_no_connector_unless_nothing_else(text: str) -> None:
     if content:
         assert {stem(word) for word in content} == set(parsed.searched)
     assert parse(normalise_phrase(text)) == parsed
+
+
+def test_warming_changes_speed_not_answers(engine: SearchEngine) -> None:
+    before = [hit.document.code for hit in engine.search("laceration rear wall")[0]]
+    engine.warm()
+    assert [hit.document.code for hit in engine.search("laceration rear wall")[0]] == before

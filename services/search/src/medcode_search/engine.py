@@ -19,7 +19,7 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.documents import IndexedCode
 from medcode_search.query import ParsedQuery, parse, text_stems
-from medcode_search.ranking import BILLABLE_BOOST, BM25_SHARE, TITLE_PRIORS, Rescorer, prior
+from medcode_search.ranking import BILLABLE_BOOST, BM25_SHARE, TITLE_PRIORS, Rescorer
 from medcode_search.spelling import WORD, Corrector
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 
@@ -31,7 +31,7 @@ _TYPO_WEIGHT = 80.0
 #: How much a stem found in the title (BM25) and in an inclusion term (rarity) counts.
 _TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
 #: Candidates taken from the index per reading of the query, then re-scored.
-_CANDIDATES = 80
+_CANDIDATES = 50
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one.
 POPULARITY_CAP = 1.1
@@ -49,6 +49,7 @@ class Ranked:
     score: float
     reasons: list[str] = field(default_factory=list)
     matched_text: str = ""
+    number: int = -1  # the document's position, when it came from the word index
 
 
 def check_query(query: str) -> str:
@@ -101,6 +102,12 @@ class SearchEngine:
             self._schema,
             lambda address: self.documents[self._doc(address)].title,
         )
+
+    def warm(self) -> None:
+        """Profile every document now (seconds of CPU) rather than on first use, so the first
+        queries after a build are as fast as later ones; run it in a worker thread."""
+        for number in range(len(self.documents)):
+            self._rescorer.profile(number)
 
     def _addresses_are_positions(self) -> bool:
         """True when tantivy's doc ids are the documents' positions (one segment, in order),
@@ -223,18 +230,18 @@ class SearchEngine:
             )
             results = self._searcher.search(query, depth, count=False).hits
             top = results[0][0] if results else 1.0
-            weights = self._rescorer.weights(parsed.stems)
+            asked = self._rescorer.ask(parsed.stems)
             for score, address in results:
                 number = self._doc(address)
-                document = self.documents[number]
+                profile = self._rescorer.profile(number)
                 if prefix_last:
                     fit = score / top
                 else:
-                    quality = self._rescorer.quality(number, weights)
-                    fit = BM25_SHARE * score / top + quality
-                ranked = Ranked(document, weight * fit * prior(document))
+                    fit = BM25_SHARE * score / top + self._rescorer.quality(profile, asked)
+                ranked = Ranked(self.documents[number], weight * fit * profile.prior)
                 ranked.reasons = [kind] if kind else []
                 ranked.matched_text = variant if kind else ""
+                ranked.number = number
                 previous = found.get(number)
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
@@ -262,6 +269,28 @@ class SearchEngine:
                 break
         else:
             if not in_title and not reasons:
+                reasons.append(FUZZY)
+        hit.reasons = reasons
+
+    def _explain_indexed(self, hit: Ranked, query: str) -> None:
+        """`explain` from the stems the re-scoring already holds (no re-tokenising)."""
+        if hit.number < 0:
+            self.explain(hit, query)
+            return
+        stems = set(parse(hit.matched_text or query).stems)
+        profile = self._rescorer.profile(hit.number)
+        title, *terms = (text for text, _core in profile.texts)
+        reasons = list(hit.reasons)
+        if stems & title:
+            reasons.append(TITLE)
+        rest = stems - title
+        for position, term in enumerate(terms):
+            if rest & term:
+                reasons.append(TERM)
+                hit.matched_text = hit.matched_text or hit.document.terms[position]
+                break
+        else:
+            if not reasons:
                 reasons.append(FUZZY)
         hit.reasons = reasons
 
@@ -306,7 +335,7 @@ class SearchEngine:
         ranked.sort(key=lambda hit: -hit.score)
         page = ranked[offset : offset + limit]
         for hit in page:
-            self.explain(hit, text)
+            self._explain_indexed(hit, text)
         return page, len(ranked)
 
     def _boost_popular(self, ranked: list[Ranked], popularity: Popularity | None) -> None:
@@ -344,5 +373,5 @@ class SearchEngine:
         self._boost_popular(hits, popularity)
         hits.sort(key=lambda hit: -hit.score)
         for hit in hits[:limit]:
-            self.explain(hit, text)
+            self._explain_indexed(hit, text)
         return hits[:limit]

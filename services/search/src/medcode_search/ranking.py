@@ -50,11 +50,25 @@ class Profile:
     texts: tuple[tuple[frozenset[str], frozenset[str]], ...]
     own: frozenset[str]
     context: frozenset[str]
+    prior: float
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A query's stems with their rarity weights (summing to 1), and the words a code may
+    add without cost: the query's own and, unless it asked "with", a default "without"."""
+
+    weights: dict[str, float]
+    stems: frozenset[str]
+    allowed: frozenset[str]
 
 
 def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(every stem, the stems outside brackets): "(primary)" or "[fibrinogen]" is optional."""
-    return text_stems(text), text_stems(_BRACKETED.sub(" ", text)) - FREE_STEMS
+    stems = text_stems(text)
+    if "(" not in text and "[" not in text:
+        return stems, stems - FREE_STEMS
+    return stems, text_stems(_BRACKETED.sub(" ", text)) - FREE_STEMS
 
 
 def prior(document: IndexedCode) -> float:
@@ -89,7 +103,8 @@ class Rescorer:
             texts = tuple(_text_profile(text) for text in (document.title, *document.terms))
             own = frozenset().union(*(stems for stems, _core in texts))
             context = own | texts_stems(document.context)
-            found = self._profiles[number] = Profile(texts, own, context)
+            found = Profile(texts, own, context, prior(document))
+            self._profiles[number] = found
         return found
 
     def weight(self, stem: str) -> float:
@@ -103,24 +118,24 @@ class Rescorer:
             found = self._weights[stem] = math.log(1 + max(ratio, 0.0))
         return found
 
-    def weights(self, stems: Sequence[str]) -> dict[str, float]:
-        """Each query stem's rarity weight, summing to 1 (computed once per query)."""
+    def ask(self, stems: Sequence[str]) -> Asked:
+        """Weigh a query's stems once, for every candidate it is compared with."""
         raw = {stem: self.weight(stem) for stem in stems}
         total = sum(raw.values()) or 1.0
-        return {stem: value / total for stem, value in raw.items()}
-
-    def quality(self, number: int, weights: dict[str, float]) -> float:
-        """0..1: how much of the query (by rarity) this code's words explain, less extras."""
-        profile = self.profile(number)
+        asked = frozenset(raw)
         # "without X" is a default only when the query did not ask for "with" something.
-        asked = frozenset(weights)
-        allowed = asked | (_WITH if _WITH_STEM in weights else _WITHOUT)
+        allowed = asked | (_WITH if _WITH_STEM in asked else _WITHOUT)
+        return Asked({stem: value / total for stem, value in raw.items()}, asked, allowed)
+
+    def quality(self, profile: Profile, asked: Asked) -> float:
+        """0..1: how much of the query (by rarity) this code's words explain, less extras."""
+        weights, stems, allowed = asked.weights, asked.stems, asked.allowed
         best = (-1.0, 0.0)  # (share of the query explained, -share of the text not asked for)
-        for stems, core in profile.texts:
-            shared = stems & asked
+        for text, core in profile.texts:
+            shared = text & stems
             if shared or best[0] < 0:
                 extra = len(core - allowed) / max(1, len(core))
                 best = max(best, (sum(weights[s] for s in shared), -extra))
-        own = sum(weights[s] for s in profile.own & asked)
-        near = sum(weights[s] for s in profile.context & asked)
+        own = sum(weights[s] for s in profile.own & stems)
+        near = sum(weights[s] for s in profile.context & stems)
         return BEST_TEXT * best[0] + ALL_OWN * own + WITH_CONTEXT * near + EXTRA_PENALTY * best[1]
