@@ -91,6 +91,7 @@ def test_events_survive_a_broker_outage_in_order_and_once(
     )
     collect(broker.url, handler, lambda: len(applied) == 5)
     assert applied == users
+    wait_for(lambda: publisher.published == 5, "every row to be marked published")
 
     # A crash between publish and mark: every row is unmarked, so the next poll resends all.
     with server.runtime.backend.db.write() as session:
@@ -114,10 +115,12 @@ def test_two_replicas_publish_each_event_once(
     client = redis.Redis.from_url(broker.url)
     stream = f"medcode.{USER_REGISTERED}"
     wait_for(lambda: client.xlen(stream) >= 6, "six events")
+    publishers = [r.runtime.publisher for r in replicas if r.runtime.publisher]
+    # Sent first, marked after: wait for the marks before reading the table.
+    wait_for(lambda: sum(p.published for p in publishers) >= 6, "six rows marked")
     with replicas[0].runtime.backend.db.read() as session:
         pending = session.scalars(select(OutboxEvent).where(OutboxEvent.published_at.is_(None)))
         assert list(pending) == []
     assert client.xlen(stream) == 6
-    published = [r.runtime.publisher.published for r in replicas if r.runtime.publisher]
-    assert sorted(published) == [0, 6]
+    assert sorted(p.published for p in publishers) == [0, 6]
     client.close()

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from medcode.events.v1 import events_pb2
 from medcode_common.events import Event, EventBus, IdempotentHandler, MemorySeenStore
+from medcode_common.events.bus import make_envelope
 
 MakeBus = Callable[[], EventBus]
 Settle = Callable[[Sequence[EventBus], str, Sequence[str]], None]
@@ -144,6 +145,22 @@ def idempotent_skip(make_bus: MakeBus) -> None:
             bus.consume(group, handler, types=[RELEASE], block_ms=100)
     assert len(inner) == 1
     assert handler.skipped == 1
+
+
+def stored_envelope_keeps_its_id(make_bus: MakeBus) -> None:
+    """An outbox resending its stored envelope delivers the same id, so it applies once."""
+    bus = make_bus()
+    event_id, envelope = make_envelope(RELEASE, events_pb2.ReleasePublished(release="r"), 1)
+    bus.publish_envelope(RELEASE, envelope)
+    bus.publish_envelope(RELEASE, envelope)  # crash between publish and "mark sent"
+    applied: list[str] = []
+    handler = IdempotentHandler(lambda e: applied.append(e.id), MemorySeenStore())
+    group = new_group()
+    deadline = time.monotonic() + DEADLINE_S
+    while handler.skipped + len(applied) < 2:
+        assert time.monotonic() < deadline, "timed out waiting for events"
+        bus.consume(group, handler, types=[RELEASE], block_ms=100)
+    assert applied == [event_id] and handler.skipped == 1
 
 
 def ordering(make_bus: MakeBus, n: int = 30) -> None:

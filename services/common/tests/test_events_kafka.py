@@ -87,6 +87,10 @@ def test_idempotent_skip(make_bus: conf.MakeBus) -> None:
     conf.idempotent_skip(make_bus)
 
 
+def test_stored_envelope_keeps_its_id(make_bus: conf.MakeBus) -> None:
+    conf.stored_envelope_keeps_its_id(make_bus)
+
+
 def test_ordering(make_bus: conf.MakeBus) -> None:
     conf.ordering(make_bus)
 

@@ -19,7 +19,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from medcode_accounts.database import Database
-from medcode_accounts.envelope_transport import send_envelope
 from medcode_accounts.models import OutboxEvent, PublisherLease
 from medcode_common.events import EventBus
 
@@ -96,7 +95,7 @@ class OutboxPublisher:
                 .limit(self._batch)
             ).all()
         for row_id, event_type, key, envelope in rows:
-            send_envelope(self._bus, event_type=event_type, envelope=envelope, key=key)
+            self._bus.publish_envelope(event_type, envelope, key=key)
             with self._db.write() as session:
                 session.execute(
                     update(OutboxEvent)

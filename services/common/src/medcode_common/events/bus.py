@@ -62,6 +62,14 @@ class EventBus(Protocol):
         """
         ...
 
+    def publish_envelope(self, event_type: str, envelope: bytes, *, key: str | None = None) -> None:
+        """Publish an already serialized envelope, keeping its event id.
+
+        For transactional outboxes: the envelope (and so its id) is fixed when the outbox row
+        is written, so resending the row after a crash is deduplicated by consumers.
+        """
+        ...
+
     def consume(
         self,
         group: str,

@@ -80,11 +80,15 @@ class KafkaEventBus:
     ) -> str:
         """Send and wait for the acks=all acknowledgement; key defaults to the type."""
         event_id, data = make_envelope(event_type, message, schema_version)
+        self.publish_envelope(event_type, data, key=key)
+        return event_id
+
+    def publish_envelope(self, event_type: str, envelope: bytes, *, key: str | None = None) -> None:
+        """Send a stored envelope as is (its id unchanged) and wait for acks=all."""
         future = self._get_producer().send(
-            self.topic(event_type), value=data, key=(key or event_type).encode()
+            self.topic(event_type), value=envelope, key=(key or event_type).encode()
         )
         future.get(timeout=self._timeout_ms / 1000)
-        return event_id
 
     def _get_consumer(self, group: str, types: Sequence[str]) -> KafkaConsumer:
         """One subscribed consumer per (group, types); kept so the group membership persists."""

@@ -63,13 +63,17 @@ class RedisStreamsBus:
     ) -> str:
         """XADD the envelope; ``key`` is ignored, a stream is already totally ordered."""
         event_id, data = make_envelope(event_type, message, schema_version)
+        self.publish_envelope(event_type, data)
+        return event_id
+
+    def publish_envelope(self, event_type: str, envelope: bytes, *, key: str | None = None) -> None:
+        """XADD a stored envelope as is (its id unchanged)."""
         self._r.xadd(
             self.stream(event_type),
-            {_FIELD: data},
+            {_FIELD: envelope},
             maxlen=self._maxlen,
             approximate=True,
         )
-        return event_id
 
     def _ensure_group(self, stream: str, group: str) -> None:
         """Create the group at the start of the stream, so it sees events published before it."""
