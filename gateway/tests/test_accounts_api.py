@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -140,3 +143,34 @@ def test_free_users_cannot_mint_api_keys(browser: Browser) -> None:
 def test_api_key_endpoints_need_a_user(browser: Browser) -> None:
     assert_problem(browser.get("/v1/me/api-keys"), 401)
     assert_problem(browser.delete("/v1/me/api-keys/abc"), 401)
+
+
+def test_partner_user_key_lifecycle(
+    gateway_url: str, browser: Browser, accounts_data_dir: Path
+) -> None:
+    """A partner creates a key (shown once), uses it, sees it listed, revokes it."""
+    address = email()
+    register(browser, address)
+    medcode = [sys.executable, "-m", "medcode_common.cli", "accounts", "set-plan"]
+    subprocess.run(
+        [*medcode, address, "partner", "--data-dir", str(accounts_data_dir)],
+        check=True,
+        capture_output=True,
+    )
+    login = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
+    assert login.json()["user"]["plan"] == "partner"
+    csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
+    created = browser.post("/v1/me/api-keys", json={"name": "billing system"}, headers=csrf)
+    assert created.status_code == 201, created.text
+    key = created.json()
+    assert key["secret"].startswith(f"mc_live_{key['key_id']}_") and key["plan"] == "partner"
+    listed = browser.get("/v1/me/api-keys").json()
+    assert [k["key_id"] for k in listed] == [key["key_id"]] and "secret" not in listed[0]
+    with httpx.Client(base_url=gateway_url, timeout=30) as partner:
+        used = partner.get("/v1/codes/icd10cm/I10", headers={"X-API-Key": key["secret"]})
+        assert used.status_code == 200 and int(used.headers["ratelimit-remaining"]) >= 0
+    assert_problem(browser.delete(f"/v1/me/api-keys/{key['key_id']}"), 403)  # no CSRF header
+    assert browser.delete(f"/v1/me/api-keys/{key['key_id']}", headers=csrf).status_code == 204
+    assert browser.get("/v1/me/api-keys").json()[0]["revoked"] is True
+    assert_problem(browser.delete("/v1/me/api-keys/0123456789ab", headers=csrf), 404)
+    assert_problem(browser.delete("/v1/me/api-keys/nosuchkey", headers=csrf), 400)

@@ -72,12 +72,16 @@ def accounts_events_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def accounts_address(
-    tmp_path_factory: pytest.TempPathFactory, accounts_events_url: str
-) -> Iterator[str]:
+def accounts_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Data dir of the session accounts service (operator CLI commands take it as --data-dir)."""
+    return tmp_path_factory.mktemp("accounts")
+
+
+@pytest.fixture(scope="session")
+def accounts_address(accounts_data_dir: Path, accounts_events_url: str) -> Iterator[str]:
     """host:port of a real accounts service (temp SQLite, events to its own valkey-server)."""
     server = AccountsThread(
-        loopback_settings(tmp_path_factory.mktemp("accounts")),
+        loopback_settings(accounts_data_dir),
         event_settings=EventSettings(redis_url=accounts_events_url),
     )
     server.start()
