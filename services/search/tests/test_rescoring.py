@@ -75,3 +75,14 @@ def test_warming_changes_speed_not_answers(engine: SearchEngine) -> None:
     before = [hit.document.code for hit in engine.search("laceration rear wall")[0]]
     engine.warm()
     assert [hit.document.code for hit in engine.search("laceration rear wall")[0]] == before
+
+
+def test_specified_means_the_other_code() -> None:
+    documents = [
+        _node("X50.9", "Gizmo syndrome, unspecified"),
+        _node("X50.8", "Other gizmo syndrome"),
+        _node("X60.0", "Sprocket disorder of specified origin"),  # "specified" is a known word
+    ]
+    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    assert _first(engine, "gizmo syndrome") == "X50.9"
+    assert _first(engine, "gizmo syndrome specified") == "X50.8"

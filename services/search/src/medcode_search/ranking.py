@@ -29,6 +29,7 @@ BM25_SHARE = 0.4
 EXTRA_PENALTY = 0.3
 BILLABLE_BOOST = 1.1
 _WITH_STEM = "with"
+_CONVENTIONS = (("specifi", "other"),)
 _WITH: frozenset[str] = frozenset()
 _WITHOUT = frozenset({"without"})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -121,6 +122,10 @@ class Rescorer:
     def ask(self, stems: Sequence[str]) -> Asked:
         """Weigh a query's stems once, for every candidate it is compared with."""
         raw = {stem: self.weight(stem) for stem in stems}
+        for said, meant in _CONVENTIONS:
+            # The index's "specified NEC" is the tabular list's "Other ..." code.
+            if said in raw:
+                raw.setdefault(meant, raw[said])
         total = sum(raw.values()) or 1.0
         asked = frozenset(raw)
         # "without X" is a default only when the query did not ask for "with" something.
