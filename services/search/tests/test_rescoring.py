@@ -86,3 +86,15 @@ def test_specified_means_the_other_code() -> None:
     engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
     assert _first(engine, "gizmo syndrome") == "X50.9"
     assert _first(engine, "gizmo syndrome specified") == "X50.8"
+
+
+def test_a_side_nobody_asked_for_costs() -> None:
+    documents = [
+        _node("X70.0", "Sprain of ankle", billable=False),
+        _node("X70.01", "Sprain of right ankle"),
+        _node("X70.09", "Sprain of unspecified ankle"),
+    ]
+    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    found = [hit.document.code for hit in engine.search("sprain ankle")[0]]
+    assert found[-1] == "X70.01"
+    assert _first(engine, "sprain right ankle") == "X70.01"

@@ -28,6 +28,9 @@ BM25_SHARE = 0.4
 #: Cost of the best text's unasked-for words, as a share of its words.
 EXTRA_PENALTY = 0.3
 BILLABLE_BOOST = 1.1
+#: Extra cost of a side ("right", "left", "bilateral") nobody asked for: a coder cannot pick it.
+SIDE_PENALTY = 1.0
+_SIDES = frozenset({"right", "left", "bilater"})
 _WITH_STEM = "with"
 _CONVENTIONS = (("specifi", "other"),)
 _WITH: frozenset[str] = frozenset()
@@ -139,7 +142,8 @@ class Rescorer:
         for text, core in profile.texts:
             shared = text & stems
             if shared or best[0] < 0:
-                extra = len(core - allowed) / max(1, len(core))
+                unasked = core - allowed
+                extra = len(unasked) / max(1, len(core)) + SIDE_PENALTY * len(unasked & _SIDES)
                 best = max(best, (sum(weights[s] for s in shared), -extra))
         own = sum(weights[s] for s in profile.own & stems)
         near = sum(weights[s] for s in profile.context & stems)
