@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,36 +22,20 @@ from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events.valkey_server import ValkeyServer
 from medcode_common.health_probe import grpc_serving
 
+from .test_platform_run import alive, children_of, free_port
+
 pytestmark = pytest.mark.timeout(240)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def children(pid: int) -> dict[int, str]:
-    """Child pid -> executable name (Linux /proc)."""
+    """Child pid -> executable name."""
     found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+    for child in children_of(pid):
         try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if parent == pid:
-                found[int(entry.name)] = (entry / "exe").resolve().name
+            found[child] = Path(f"/proc/{child}/exe").resolve().name
         except OSError:
             continue
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def platform_env(codes_data_dir: Path, **extra: str) -> dict[str, str]:

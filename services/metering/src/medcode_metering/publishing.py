@@ -54,8 +54,10 @@ class _Buffered:
         return [self._buffer.popleft() for _ in range(min(limit, len(self._buffer)))]
 
     def _failed(self, count: int, error: BaseException) -> None:
-        self.failed += count
-        log.warning("publishing ViewConsumed failed (%s failures): %r", self.failed, error)
+        """Count and log, the first failure and then one in each thousand (a bus outage)."""
+        before, self.failed = self.failed, self.failed + count
+        if before == 0 or before // 1000 != self.failed // 1000:
+            log.warning("publishing ViewConsumed failed (%s events so far): %r", self.failed, error)
 
 
 class ThreadedViewPublisher(_Buffered):
