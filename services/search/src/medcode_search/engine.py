@@ -28,8 +28,10 @@ CODE, PREFIX, TITLE, TERM, SYNONYM, FUZZY = "code", "prefix", "title", "term", "
 _PREFIX_LIMIT = 500
 _REWRITE_WEIGHT = 98.0
 _TYPO_WEIGHT = 80.0
-#: How much a stem found in the title (BM25) and in an inclusion term (rarity) counts.
+#: How much a stem found in the title (BM25), an inclusion term or a heading above (rarity)
+#: counts when choosing candidates.
 _TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
+_CONTEXT_BOOST = 0.5
 #: Candidates taken from the index per reading of the query, then re-scored.
 _CANDIDATES = 50
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
@@ -181,6 +183,14 @@ class SearchEngine:
             clauses.append(
                 (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity))
             )
+            if _CONTEXT_BOOST:  # the index's main term often lives only in a heading
+                heading = tantivy.Query.term_query(self._schema, "context", stem)
+                clauses.append(
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.const_score_query(heading, _CONTEXT_BOOST * rarity),
+                    )
+                )
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"
