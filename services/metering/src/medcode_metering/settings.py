@@ -17,6 +17,12 @@ class MeteringSettings(GrpcServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_METERING_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    max_workers_hint: int = Field(
+        default=4096,
+        ge=1,
+        description="Concurrent RPCs before RESOURCE_EXHAUSTED; every gateway replica calls "
+        "on each page view, and the script batcher absorbs bursts.",
+    )
     redis_url: str = Field(
         default=f"redis://127.0.0.1:{DEFAULT_VALKEY_PORT}/0",
         description="Valkey/Redis holding the counters; the default is the embedded Valkey.",
