@@ -19,7 +19,12 @@ def orphan_gateway() -> Iterator[httpx.Client]:
         probe.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{probe.getsockname()[1]}"
     settings = GatewaySettings(
-        codes_addr=dead, rpc_timeout_seconds=0.5, readiness_timeout_seconds=0.5
+        codes_addr=dead,
+        search_addr=dead,
+        accounts_addr=dead,
+        metering_addr=dead,
+        rpc_timeout_seconds=0.5,
+        readiness_timeout_seconds=0.5,
     )
     server = UvicornThread(create_app(settings))
     server.start()

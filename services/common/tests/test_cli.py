@@ -22,9 +22,13 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 def test_services_start_in_dependency_order() -> None:
     names = [launch.name for launch in installed_launches()]
-    assert names.index("codes") < names.index("search") < names.index("gateway")
+    assert names.index("valkey") < names.index("codes") < names.index("search")
+    assert names.index("metering") < names.index("gateway")
+    assert names.index("accounts") < names.index("gateway")
     gateway = next(launch for launch in installed_launches() if launch.name == "gateway")
     assert gateway.peers == {
         "MEDCODE_GATEWAY_CODES_ADDR": "codes",
         "MEDCODE_GATEWAY_SEARCH_ADDR": "search",
+        "MEDCODE_GATEWAY_ACCOUNTS_ADDR": "accounts",
+        "MEDCODE_GATEWAY_METERING_ADDR": "metering",
     }

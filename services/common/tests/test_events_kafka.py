@@ -55,7 +55,7 @@ def make_bus(bootstrap: str) -> Iterator[conf.MakeBus]:
 
 
 def settle(
-    buses: Sequence[EventBus], group: str, types: Sequence[str], timeout: float = 45
+    buses: Sequence[EventBus], group: str, types: Sequence[str], timeout: float = 90
 ) -> None:
     """Wait until every consumer owns partitions: the group has finished rebalancing.
 
