@@ -66,7 +66,7 @@ def test_embedded_valkey_execs_the_server_and_keeps_an_append_only_file(tmp_path
             time.sleep(0.05)
         client = redis.Redis(port=port)
         assert client.config_get("appendonly") == {"appendonly": "yes"}
-        assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+        assert client.config_get("appendfsync") == {"appendfsync": "always"}
         assert client.config_get("bind") == {"bind": "127.0.0.1"}
         client.set("k", "v")
         client.close()

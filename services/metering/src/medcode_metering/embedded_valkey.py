@@ -17,9 +17,10 @@ from medcode_metering.settings import DEFAULT_VALKEY_PORT
 PORT_ENV = "MEDCODE_VALKEY_PORT"
 DIR_ENV = "MEDCODE_VALKEY_DIR"
 EMBEDDED_ENV = "MEDCODE_VALKEY_EMBEDDED"
+FSYNC_ENV = "MEDCODE_VALKEY_APPENDFSYNC"
 
 
-def valkey_command(*, port: int, directory: Path, appendfsync: str = "everysec") -> list[str]:
+def valkey_command(*, port: int, directory: Path, appendfsync: str = "always") -> list[str]:
     """valkey-server argv: loopback only, append-only file fsynced `appendfsync`, no RDB."""
     return [
         str(valkey_binary()),
@@ -52,7 +53,12 @@ def main() -> None:
     env = os.environ
     directory = data_dir(env).resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    argv = valkey_command(port=int(env.get(PORT_ENV) or DEFAULT_VALKEY_PORT), directory=directory)
+    argv = valkey_command(
+        port=int(env.get(PORT_ENV) or DEFAULT_VALKEY_PORT),
+        directory=directory,
+        # "always": a view granted is a view on disk, even if the machine loses power.
+        appendfsync=env.get(FSYNC_ENV) or "always",
+    )
     os.execv(argv[0], argv)
 
 
