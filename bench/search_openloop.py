@@ -38,12 +38,18 @@ async def run(port: int, paths: list[str], *, rate: float, seconds: float) -> di
 
     async def one(path: str, due: float) -> None:
         nonlocal opened
-        if idle:
-            connection = idle.pop()
-        else:
+        connection = idle.pop() if idle else None
+        try:
+            if connection is None:
+                raise ConnectionError("no idle connection")
+            status = await _get(connection, path)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # None idle, or the server closed an idle keep-alive one: open a new connection.
+            if connection is not None:
+                connection[1].close()
             connection = await asyncio.open_connection("127.0.0.1", port)
             opened += 1
-        status = await _get(connection, path)
+            status = await _get(connection, path)
         latencies.append(time.perf_counter() - due)
         if status != 200:
             errors.append(status)
