@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 
 import grpc
 from grpc_health.v1 import health
@@ -16,7 +15,7 @@ from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.service import SERVICE_NAME, AccountsServicer
 from medcode_accounts.settings import AccountsSettings
 from medcode_common.events import EventSettings, create_bus
-from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +80,9 @@ class AccountsRuntime:
 
 async def serve(settings: AccountsSettings) -> None:
     """Serve until SIGINT/SIGTERM (one that arrives while migrating stops right after start)."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    runtime = AccountsRuntime(settings)
-    await runtime.start()
-    await stop.wait()
-    log.info("shutting down (grace %.1fs)", settings.grace_seconds)
-    await runtime.stop(settings.grace_seconds)
+    await serve_runtime_until_signal(
+        lambda: AccountsRuntime(settings), grace=settings.grace_seconds
+    )
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Iterable
+from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -46,6 +47,15 @@ async def mark_serving(health_servicer: health.aio.HealthServicer, names: Iterab
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
 
 
+def _stop_on_signal() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM on the running loop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 async def run_until_signal(
     server: grpc.aio.Server,
     *,
@@ -54,13 +64,32 @@ async def run_until_signal(
     grace: float,
 ) -> None:
     """Start `server`, serve until SIGINT/SIGTERM, then drain for `grace` seconds and stop."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = _stop_on_signal()
     await server.start()
     await mark_serving(health_servicer, names)
     await stop.wait()
     log.info("shutting down (grace %.1fs)", grace)
     await health_servicer.enter_graceful_shutdown()
     await server.stop(grace)
+
+
+class Runtime(Protocol):
+    """A service with background work besides its gRPC server (consumers, publishers)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self, grace: float = 0.0) -> None: ...
+
+
+async def serve_runtime_until_signal(make_runtime: Callable[[], Runtime], *, grace: float) -> None:
+    """Build and start a runtime, serve until SIGINT/SIGTERM, then stop it with `grace`.
+
+    Signal handlers go in before the runtime is built, so a signal that arrives during a slow
+    start (migrations, index loads) stops the service right after it has started.
+    """
+    stop = _stop_on_signal()
+    runtime = make_runtime()
+    await runtime.start()
+    await stop.wait()
+    log.info("shutting down (grace %.1fs)", grace)
+    await runtime.stop(grace)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 import time
 from collections.abc import Callable
 
@@ -18,7 +17,7 @@ from redis.exceptions import RedisError
 
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventSettings, create_bus
-from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.batching import ScriptBatcher
 from medcode_metering.events import RegistrationConsumer
@@ -151,15 +150,9 @@ class MeteringRuntime:
 
 async def serve(settings: MeteringSettings) -> None:
     """Serve until SIGINT/SIGTERM."""
-    runtime = MeteringRuntime(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
-    await stop.wait()
-    log.info("shutting down (grace %.1fs)", settings.grace_seconds)
-    await runtime.stop(settings.grace_seconds)
+    await serve_runtime_until_signal(
+        lambda: MeteringRuntime(settings), grace=settings.grace_seconds
+    )
 
 
 def main() -> None:
