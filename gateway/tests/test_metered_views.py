@@ -156,3 +156,16 @@ def test_internal_key_is_unlimited(api: httpx.Client) -> None:
         response = api.get(f"/v1/codes/icd10cm/{code}")
         assert response.status_code == 200 and "x-views-remaining" not in response.headers
     assert api.get("/v1/meter").json()["subject_type"] == "api_key"
+
+
+def test_cached_pages_are_metered_like_fresh_ones(api: httpx.Client, browser: Browser) -> None:
+    """Pages already in the gateway's cache still cost views (the fast path meters too)."""
+    for code in ("J45.909", "K21.9"):
+        assert api.get(f"/v1/codes/icd10cm/{code}").status_code == 200  # now cached
+    first = browser.get("/v1/codes/icd10cm/J45.909")
+    assert first.status_code == 200 and first.headers["x-views-remaining"] == "0"
+    again = browser.get("/v1/codes/icd10cm/J45.909")
+    assert again.status_code == 200 and again.headers["x-cache"] == "hit"
+    denied = browser.get("/v1/codes/icd10cm/K21.9")
+    assert denied.status_code == 403 and denied.json()["type"].endswith("/view-limit")
+    assert "medcode_guest" in browser.jar

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,11 +12,10 @@ from medcode_gateway.auth.quota_middleware import ApiKeyQuotaMiddleware
 from medcode_gateway.cache import ResponseCache
 from medcode_gateway.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.clients import ServiceClients
+from medcode_gateway.code_page_fast_path import CODE_PAGE, CodePageFastPath
 from medcode_gateway.problems import install_problem_handlers
 from medcode_gateway.routers import auth, codes, edits, health, me, search
 from medcode_gateway.settings import GatewaySettings
-
-METERED_PAGE = re.compile(r"^/v1/codes/[^/]+/[^/]+$")
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
 
@@ -47,10 +45,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.state.page_cache = cache
     app.state.auth = AuthState.from_settings(chosen)
-    # Code pages are metered, so their cache lives behind metering in the route itself.
-    app.add_middleware(
-        LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=METERED_PAGE
-    )
+    # Code pages are metered: their cache is read only after metering (fast path or route).
+    app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=CODE_PAGE)
+    app.add_middleware(CodePageFastPath, cache=cache)
     # Added last = outermost: partner calls pay quota even when the lookup cache answers.
     app.add_middleware(ApiKeyQuotaMiddleware)
     for router in (health, codes, edits, search, auth, me):

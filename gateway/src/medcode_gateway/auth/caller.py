@@ -101,6 +101,27 @@ def auth_state(request: Request) -> AuthState:
     return state
 
 
+def caller_known_without_io(request: Request) -> Caller | None:
+    """The caller when it can be told from memory alone (a checked key, a token seen before,
+    a valid guest cookie); None when resolving needs the accounts service or mints a guest."""
+    auth = auth_state(request)
+    ip = client_ip(request, trusted_hops=auth.trusted_proxy_hops)
+    key: VerifiedKey | None = request.scope.get("state", {}).get("api_key")
+    if key is not None:
+        return Caller("api_key", key.key_id, key.plan, ip, api_key=key)
+    token = bearer_token(request)
+    via_cookie = token is None and SESSION_COOKIE in request.cookies
+    if via_cookie:
+        token = request.cookies[SESSION_COOKIE]
+    if token:
+        claims = auth.tokens.cached(token)
+        if claims is None:
+            return None
+        return Caller("user", claims.user_id, claims.plan, ip, via_cookie=via_cookie)
+    guest_id = auth.signer.verify(request.cookies.get(GUEST_COOKIE))
+    return Caller("guest", guest_id, "guest", ip) if guest_id is not None else None
+
+
 async def resolve_caller(request: Request) -> Caller:
     """FastAPI dependency: the caller of this request (never fails for guests)."""
     auth = auth_state(request)

@@ -12,9 +12,9 @@ from medcode_gateway import render
 from medcode_gateway.auth.caller import CallerDep, remember_guest
 from medcode_gateway.cache import ResponseCache
 from medcode_gateway.clients import Clients
+from medcode_gateway.code_pages import cache_entry, page_key, page_response
 from medcode_gateway.problems import Problem
 from medcode_gateway.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
-from medcode_gateway.views import charge_view, view_limit_problem
 
 router = APIRouter(prefix="/v1", tags=["codes"])
 
@@ -86,25 +86,15 @@ async def get_code(
     are left); partner keys spend API quota; Pro and internal plans are unlimited.
     """
     cache: ResponseCache = http.app.state.page_cache
-    key = (http.url.path, http.url.query)
-    cached = cache.get(key)
-    cache_state = "hit" if cached is not None else "miss"
-    if cached is None:
-        reply = await clients.codes.GetCode(request, timeout=clients.timeout)
-        system_name = render.SYSTEM_BY_ENUM[reply.code.system]
-        body = JSONResponse(render.code(reply.code)).body
-        cached = f"{system_name}\t{reply.code.code}\n".encode() + bytes(body)
-        cache.put(key, cached)
-    head, _, body = cached.partition(b"\n")
-    system_name, _, canonical = head.decode().partition("\t")
-    outcome = await charge_view(caller=caller, system=system_name, code=canonical, clients=clients)
-    if not outcome.allowed:
-        response: Response = view_limit_problem(caller=caller, outcome=outcome, instance=key[0])
-    else:
-        response = Response(body, media_type="application/json")
-        response.headers["x-cache"] = cache_state
-        if outcome.remaining is not None:
-            response.headers["X-Views-Remaining"] = str(outcome.remaining)
+    key = page_key(http.scope)
+    entry = cache.get(key)
+    cache_state = "hit" if entry is not None else "miss"
+    if entry is None:
+        entry = cache_entry(await clients.codes.GetCode(request, timeout=clients.timeout))
+        cache.put(key, entry)
+    response = await page_response(
+        entry=entry, caller=caller, clients=clients, instance=http.url.path, cache_state=cache_state
+    )
     remember_guest(response, caller, http)
     return response
 
