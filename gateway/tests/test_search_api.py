@@ -55,3 +55,13 @@ def test_bad_queries_are_problems(api: httpx.Client, params: dict[str, str], sta
 def test_query_syntax_never_500s(api: httpx.Client, q: str) -> None:
     assert api.get("/v1/search", params={"q": q}).status_code == 200
     assert api.get("/v1/suggest", params={"q": q}).status_code == 200
+
+
+def test_repeat_searches_are_served_from_the_short_lived_cache(api: httpx.Client) -> None:
+    params = {"q": "asthma with exacerbation", "limit": "5"}
+    first, second = api.get("/v1/search", params=params), api.get("/v1/search", params=params)
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("miss", "hit")
+    assert first.json() == second.json()
+    bad = [api.get("/v1/suggest", params={"q": " "}) for _ in range(2)]
+    assert [r.status_code for r in bad] == [400, 400]
+    assert [r.headers.get("x-cache") for r in bad] == ["miss", "miss"]

@@ -48,6 +48,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     # Code pages are metered: their cache is read only after metering (fast path or route).
     app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=CODE_PAGE)
     app.add_middleware(CodePageFastPath, cache=cache)
+    # Search answers change only when an index is rebuilt or popularity shifts: a short TTL.
+    search_cache = ResponseCache(
+        max_entries=chosen.cache_max_entries, ttl_seconds=chosen.search_cache_ttl_seconds
+    )
+    app.add_middleware(
+        LookupCacheMiddleware, cache=search_cache, prefixes=["/v1/search", "/v1/suggest", "/api/"]
+    )
     # Added last = outermost: partner calls pay quota even when the lookup cache answers.
     app.add_middleware(ApiKeyQuotaMiddleware)
     for router in (health, codes, edits, search, auth, me):

@@ -53,5 +53,10 @@ class GatewaySettings(BaseSettings):
     cache_ttl_seconds: float = Field(
         default=300.0, ge=0, description="How long a rendered lookup is reused; 0 turns it off."
     )
+    search_cache_ttl_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long a search/suggest answer is reused (type-ahead repeats); 0 = off.",
+    )
     cache_max_entries: int = Field(default=50_000, ge=0, description="Lookup cache bound.")
     workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
