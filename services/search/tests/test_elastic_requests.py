@@ -49,6 +49,7 @@ def test_mapping_has_code_keywords_stemmed_text_and_one_shard() -> None:
     assert fields["title"]["analyzer"] == "medcode_english"
     assert fields["title"]["fields"]["raw"]["analyzer"] == "standard"
     assert fields["terms"]["analyzer"] == fields["context"]["analyzer"] == "medcode_english"
+    assert fields["referenced"]["analyzer"] == "medcode_english"
     assert body["settings"]["number_of_shards"] == 1
     assert body["settings"]["number_of_replicas"] == 0
     stemmer = body["settings"]["analysis"]["filter"]["medcode_stemmer"]
@@ -74,7 +75,7 @@ def test_words_are_a_fuzzy_multi_match_with_field_weights() -> None:
     body = _search("hypertension essential")
     assert _rules(body)[0:1] == [r for r in _rules(body) if "function_score" in r]
     (matcher,) = [m for m in _find(body, "multi_match") if m["_name"] == rules.TEXT]
-    assert matcher["fields"] == ["title^3", "terms^2", "context^0.5"]
+    assert matcher["fields"] == ["title^3", "terms^2", "context^0.5", "referenced^0.5"]
     assert matcher["fuzziness"] == "AUTO:4,7"
     assert matcher["query"] == "hypertension essential"
     phrase = _find(body, "match_phrase")
@@ -142,6 +143,7 @@ def test_any_text_becomes_plain_words(text: str) -> None:
         terms=st.lists(st.text(max_size=20), max_size=3).map(tuple),
         ancestors=st.lists(st.text(max_size=8), max_size=3).map(tuple),
         context=st.lists(st.text(max_size=20), max_size=3).map(tuple),
+        referenced=st.lists(st.text(max_size=20), max_size=3).map(tuple),
     )
 )
 def test_source_round_trips(document: IndexedCode) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from medcode_search import index
+from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
 from medcode_search.query import CONNECTORS, parse, stem
@@ -98,3 +102,39 @@ def test_a_side_nobody_asked_for_costs() -> None:
     found = [hit.document.code for hit in engine.search("sprain ankle")[0]]
     assert found[-1] == "X70.01"
     assert _first(engine, "sprain right ankle") == "X70.01"
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_new_tantivy_index_is_warmed_before_it_serves(tmp_path: Path, warm: bool) -> None:
+    documents = [_node("X70.0", "Sprain of ankle"), _node("X80.0", "Widget palsy")]
+
+    async def fetch() -> list[IndexedCode]:
+        return documents
+
+    backend = TantivyBackend(index_dir=tmp_path, warm=warm)
+    asyncio.run(backend.load(key="k", fetch=fetch))
+    assert backend.engine is not None
+    profiled = len(backend.engine._rescorer._profiles)  # every code profiled, or none yet
+    assert profiled == (len(documents) if warm else 0)
+
+
+def _under(code: str, title: str, parent: str, *, billable: bool = True) -> IndexedCode:
+    return IndexedCode("icd10cm", code, title, "code", billable, "2026", (), ("X", parent))
+
+
+def test_a_heading_split_by_side_comes_before_its_unspecified_side_child() -> None:
+    documents = [
+        IndexedCode("icd10cm", "X80", "Effusion of widget", "category", False, "2026", (), ("X",)),
+        _under("X80.1", "Effusion of right widget", "X80"),
+        _under("X80.2", "Effusion of left widget", "X80"),
+        _under("X80.9", "Effusion of unspecified widget", "X80"),
+        # Not split by side: the billable code keeps its place above its heading.
+        IndexedCode("icd10cm", "X90", "Gizmo fever", "category", False, "2026", (), ("X",)),
+        _under("X90.0", "Gizmo fever with rash", "X90"),
+        _under("X90.9", "Gizmo fever, unspecified", "X90"),
+    ]
+    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    found = [hit.document.code for hit in engine.search("effusion widget")[0]]
+    assert found[:2] == ["X80", "X80.9"]
+    assert _first(engine, "effusion of right widget") == "X80.1"
+    assert [hit.document.code for hit in engine.search("gizmo fever")[0]][:2] == ["X90.9", "X90"]

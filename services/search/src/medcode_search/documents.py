@@ -21,6 +21,7 @@ class IndexedCode:
     terms: tuple[str, ...]  # inclusion terms and includes notes
     ancestors: tuple[str, ...]  # chapter, section, ... codes above it
     context: tuple[str, ...] = ()  # titles and inclusion terms of the headings above it
+    referenced: tuple[str, ...] = ()  # other codes' notes that name it ("chilblains (T69.1)")
 
 
 def save(path: Path, documents: Iterable[IndexedCode]) -> None:
@@ -38,4 +39,5 @@ def load(path: Path) -> Iterator[IndexedCode]:
             raw["terms"] = tuple(raw["terms"])
             raw["ancestors"] = tuple(raw["ancestors"])
             raw["context"] = tuple(raw.get("context", ()))
+            raw["referenced"] = tuple(raw.get("referenced", ()))
             yield IndexedCode(**raw)

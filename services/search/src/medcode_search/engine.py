@@ -19,8 +19,9 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.documents import IndexedCode
 from medcode_search.query import ParsedQuery, parse, text_stems
-from medcode_search.ranking import BILLABLE_BOOST, BM25_SHARE, TITLE_PRIORS, Rescorer
+from medcode_search.ranking import BM25_SHARE, Rescorer
 from medcode_search.spelling import WORD, Corrector
+from medcode_search.splits import lift_split_headings
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 
 MAX_QUERY = 256
@@ -32,15 +33,14 @@ _TYPO_WEIGHT = 80.0
 #: counts when choosing candidates.
 _TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
 _CONTEXT_BOOST = 0.5
+#: Words other codes' notes say about a code ("chilblains (T69.1)") choose it too, modestly.
+REFERENCED_BOOST = 1.0
 #: Candidates taken from the index per reading of the query, then re-scored.
 _CANDIDATES = 50
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one.
 POPULARITY_CAP = 1.1
 Popularity = Callable[[str], float]
-# The Elasticsearch backend mirrors the engine's priors (they live in `ranking` now).
-_BILLABLE_BOOST = BILLABLE_BOOST
-_TITLE_PRIORS = TITLE_PRIORS
 
 
 @dataclass(slots=True)
@@ -183,14 +183,12 @@ class SearchEngine:
             clauses.append(
                 (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity))
             )
-            if _CONTEXT_BOOST:  # the index's main term often lives only in a heading
-                heading = tantivy.Query.term_query(self._schema, "context", stem)
-                clauses.append(
-                    (
-                        tantivy.Occur.Should,
-                        tantivy.Query.const_score_query(heading, _CONTEXT_BOOST * rarity),
-                    )
-                )
+            # The index's main term often lives only in a heading or another code's note.
+            for name, boost in (("context", _CONTEXT_BOOST), ("referenced", REFERENCED_BOOST)):
+                if boost:
+                    found = tantivy.Query.term_query(self._schema, name, stem)
+                    scored = tantivy.Query.const_score_query(found, boost * rarity)
+                    clauses.append((tantivy.Occur.Should, scored))
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"
@@ -231,10 +229,12 @@ class SearchEngine:
     ) -> list[Ranked]:
         found: dict[int, Ranked] = {}
         filters = self._filters(systems, billable_only, within)
+        named: set[str] = set()  # every stem of every reading: did it name a side?
         for variant, weight, kind in self._variants(text, prefix_last):
             parsed = parse(variant)
             if not parsed.words:
                 continue
+            named.update(parsed.stems)
             query = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, self._word_query(parsed, prefix_last)), *filters]
             )
@@ -255,7 +255,9 @@ class SearchEngine:
                 previous = found.get(number)
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
-        return list(found.values())
+        hits = list(found.values())
+        lift_split_headings(hits, self._rescorer.split, frozenset(named))
+        return hits
 
     @staticmethod
     def explain(hit: Ranked, query: str) -> None:

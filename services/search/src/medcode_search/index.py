@@ -25,6 +25,7 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("title_raw", stored=False, tokenizer_name="default")
     builder.add_text_field("terms", stored=False, tokenizer_name=STEMMED)
     builder.add_text_field("context", stored=False, tokenizer_name=STEMMED)
+    builder.add_text_field("referenced", stored=False, tokenizer_name=STEMMED)
     return builder.build()
 
 
@@ -56,6 +57,8 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
             entry.add_text("terms", term)
         for text in document.context:
             entry.add_text("context", text)
+        for text in document.referenced:
+            entry.add_text("referenced", text)
         writer.add_document(entry)
     writer.commit()
     writer.wait_merging_threads()

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import grpc
@@ -21,10 +22,11 @@ from medcode_search.backends.base import SearchBackend
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
+from medcode_search.references import referenced_texts
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
@@ -32,6 +34,14 @@ SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_CPT: "cpt",
 }
 _TERM_NOTES = {codes_pb.NOTE_TYPE_INCLUSION_TERM, codes_pb.NOTE_TYPE_INCLUDES}
+#: Notes that describe the codes they name: their words are lent to those codes.
+_REFERRING_NOTES = {
+    codes_pb.NOTE_TYPE_EXCLUDES1,
+    codes_pb.NOTE_TYPE_EXCLUDES2,
+    codes_pb.NOTE_TYPE_CODE_FIRST,
+    codes_pb.NOTE_TYPE_USE_ADDITIONAL_CODE,
+    codes_pb.NOTE_TYPE_CODE_ALSO,
+}
 
 
 def newest_releases(reply: codes_pb.ListReleasesResponse) -> dict[int, str]:
@@ -51,18 +61,36 @@ def fingerprint(releases: dict[int, str]) -> str:
 async def export(
     stub: codes_grpc.CodesServiceStub, releases: dict[int, str], *, timeout: float
 ) -> list[IndexedCode]:
-    """Every node of the chosen releases, with ancestors resolved from the parent links."""
+    """Every node of the chosen releases, with ancestors resolved from the parent links and
+    the words other codes' notes say about it."""
     found: list[IndexedCode] = []
     for system, release in sorted(releases.items()):
         ancestors: dict[str, tuple[str, ...]] = {}
         words: dict[str, tuple[str, ...]] = {}
+        referring: dict[str, list[str]] = {}
+        exported: list[IndexedCode] = []
         request = codes_pb.ExportCodesRequest(
             system=system, release=codes_pb.ReleaseSelector(release=release)
         )
         async for batch in stub.ExportCodes(request, timeout=timeout):
             for code in batch.codes:
-                _add(found, ancestors, words, code, SYSTEM_NAMES[system], release)
+                _add(exported, ancestors, words, code, SYSTEM_NAMES[system], release)
+                texts = [n.text for n in code.notes if n.type in _REFERRING_NOTES]
+                if texts:
+                    referring[code.code] = texts
+        found.extend(with_references(exported, referring))
     return found
+
+
+def with_references(
+    exported: list[IndexedCode], referring: dict[str, list[str]]
+) -> list[IndexedCode]:
+    """The documents of one system, each with the referring notes of other codes that name it."""
+    lent = referenced_texts(referring, (document.code for document in exported))
+    return [
+        replace(document, referenced=lent[document.code]) if document.code in lent else document
+        for document in exported
+    ]
 
 
 def _add(

@@ -19,11 +19,14 @@ import tantivy
 
 from medcode_search.documents import IndexedCode
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
+from medcode_search.splits import split_headings
 
 #: Weight of each coverage measure and of the BM25 score (scaled to the best hit's). Tuned on
 #: the tuning half of the alphabetic-index development set (bench/search_misses.py); the
 #: held-out half is reported by bench/search_relevance.py.
 BEST_TEXT, ALL_OWN, WITH_CONTEXT = 0.5, 0.1, 0.35
+#: Weight of the query's share explained only by other codes' notes naming this code.
+REFERENCED = 0.2
 BM25_SHARE = 0.4
 #: Cost of the best text's unasked-for words, as a share of its words.
 EXTRA_PENALTY = 0.3
@@ -55,6 +58,8 @@ class Profile:
     own: frozenset[str]
     context: frozenset[str]
     prior: float
+    referenced: frozenset[str] = frozenset()
+    split: frozenset[str] = frozenset()  # stems naming how its children split (sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +103,7 @@ class Rescorer:
         self._total = max(1, searcher.num_docs)
         self._profiles: dict[int, Profile] = {}
         self._weights: dict[str, float] = {}
+        self._splits = split_headings(documents)
 
     def profile(self, number: int) -> Profile:
         """The stems of document `number`, cached (a code is a candidate for many queries)."""
@@ -107,9 +113,15 @@ class Rescorer:
             texts = tuple(_text_profile(text) for text in (document.title, *document.terms))
             own = frozenset().union(*(stems for stems, _core in texts))
             context = own | texts_stems(document.context)
-            found = Profile(texts, own, context, prior(document))
+            lent = texts_stems(document.referenced) - context
+            split = self._splits.get((document.system, document.code), frozenset())
+            found = Profile(texts, own, context, prior(document), lent, split)
             self._profiles[number] = found
         return found
+
+    def split(self, number: int) -> frozenset[str]:
+        """The stems that name how document `number`'s children split (empty: no split)."""
+        return self.profile(number).split
 
     def weight(self, stem: str) -> float:
         """BM25's inverse document frequency of a stem over titles and inclusion terms."""
@@ -147,4 +159,11 @@ class Rescorer:
                 best = max(best, (sum(weights[s] for s in shared), -extra))
         own = sum(weights[s] for s in profile.own & stems)
         near = sum(weights[s] for s in profile.context & stems)
-        return BEST_TEXT * best[0] + ALL_OWN * own + WITH_CONTEXT * near + EXTRA_PENALTY * best[1]
+        lent = sum(weights[s] for s in profile.referenced & stems) if profile.referenced else 0.0
+        return (
+            BEST_TEXT * best[0]
+            + ALL_OWN * own
+            + WITH_CONTEXT * near
+            + REFERENCED * lent
+            + EXTRA_PENALTY * best[1]
+        )

@@ -40,6 +40,11 @@ class SearchSettings(GrpcServiceSettings):
         default=True,
         description="Build new indices; false on replicas that only follow the alias.",
     )
+    warm: bool = Field(
+        default=True,
+        description="Profile every code before a new tantivy index serves (first queries "
+        "as fast as later ones; seconds of CPU per build).",
+    )
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)
     refresh_seconds: float = Field(

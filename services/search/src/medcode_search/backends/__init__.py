@@ -24,4 +24,4 @@ def create_backend(settings: SearchSettings, *, popularity: Popularity | None) -
         )
     from medcode_search.backends.tantivy_backend import TantivyBackend
 
-    return TantivyBackend(index_dir=settings.index_dir, popularity=popularity)
+    return TantivyBackend(index_dir=settings.index_dir, popularity=popularity, warm=settings.warm)

@@ -1,7 +1,8 @@
 """The Elasticsearch index: field mapping, analysis and the document built per code.
 
 Field roles match the tantivy schema (index.py): keyword fields for filters and codes,
-stemmed English text for BM25 over titles, inclusion terms and heading context, and an
+stemmed English text for BM25 over titles, inclusion terms, heading context and other
+codes' notes naming the code, and an
 unstemmed title for type-ahead prefixes.
 """
 
@@ -14,7 +15,7 @@ from elasticsearch.dsl import Boolean, Document, Float, Index, Keyword, Text, an
 from medcode_search.documents import IndexedCode
 
 #: Bumped when the mapping or analysis changes, so a new index is built beside the old one.
-MAPPING_VERSION = "1"
+MAPPING_VERSION = "2"
 
 english = analyzer(
     "medcode_english",
@@ -38,6 +39,8 @@ class CodeDocument(Document):
     title = Text(analyzer=english, fields={"raw": Text(analyzer="standard")})
     terms = Text(analyzer=english, multi=True)
     context = Text(analyzer=english, multi=True)
+    #: Other codes' notes that name this code ("chilblains (T69.1)" -> T69.1).
+    referenced = Text(analyzer=english, multi=True)
     kind = Keyword()
     billable = Boolean()
     release = Keyword()
@@ -70,6 +73,7 @@ def to_source(document: IndexedCode) -> dict[str, Any]:
         "title": document.title,
         "terms": list(document.terms),
         "context": list(document.context),
+        "referenced": list(document.referenced),
         "kind": document.kind,
         "billable": document.billable,
         "release": document.release,
@@ -90,4 +94,5 @@ def from_source(source: dict[str, Any]) -> IndexedCode:
         terms=tuple(source.get("terms") or ()),
         ancestors=tuple(source.get("ancestors") or ()),
         context=tuple(source.get("context") or ()),
+        referenced=tuple(source.get("referenced") or ()),
     )

@@ -3,9 +3,9 @@
 One request per search: a dis_max over (exact code, code prefix, words), so the best rule a
 document meets sets its score and rules never add up. Exact codes and prefixes get constant
 scores far above any text score; sorting by score then code key lists a prefix's subtree in
-code order. Words are a multi_match over title^3 terms^2 context^0.5 with typo tolerance,
-plus the whole phrase in an inclusion term, plus the query rewritten by MedCode's synonym
-list; a function_score applies the billable and title priors.
+code order. Words are a multi_match over title^3 terms^2 context^0.5 referenced^0.5 with
+typo tolerance, plus the whole phrase in an inclusion term, plus the query rewritten by
+MedCode's synonym list; a function_score applies the billable and title priors.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from elasticsearch.dsl.query import Query
 
 from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
-from medcode_search.engine import _BILLABLE_BOOST, _TITLE_PRIORS
+from medcode_search.ranking import BILLABLE_BOOST, TITLE_PRIORS
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 
 EXACT_SCORE = 20_000.0
 PREFIX_SCORE = 10_000.0
 CODE, PREFIX, TEXT, SYNONYM = "code", "prefix", "text", "synonym"
-WORD_FIELDS = ["title^3", "terms^2", "context^0.5"]
+WORD_FIELDS = ["title^3", "terms^2", "context^0.5", "referenced^0.5"]
 #: Edit distance 0 below 4 letters, 1 below 7, else 2 (the tantivy engine's rule).
 FUZZINESS = "AUTO:4,7"
 PHRASE_BOOST = 15.0
@@ -92,12 +92,12 @@ def filters(systems: Sequence[str], billable_only: bool, within: str) -> list[Qu
 def with_priors(query: Query) -> Query:
     """Billable codes above their headings, the general code first, initial encounters first."""
     functions = [
-        {"filter": Q("term", billable=True), "weight": _BILLABLE_BOOST},
+        {"filter": Q("term", billable=True), "weight": BILLABLE_BOOST},
         {"field_value_factor": {"field": "generality", "missing": 1.0}},
     ]
     functions.extend(
         {"filter": Q("match_phrase", title=words), "weight": factor}
-        for words, factor in _TITLE_PRIORS
+        for words, factor in TITLE_PRIORS
     )
     return Q(
         "function_score",

@@ -25,9 +25,12 @@ class TantivyBackend:
 
     name = "tantivy"
 
-    def __init__(self, *, index_dir: Path, popularity: Popularity | None = None) -> None:
+    def __init__(
+        self, *, index_dir: Path, popularity: Popularity | None = None, warm: bool = True
+    ) -> None:
         self._index_dir = index_dir
         self._popularity = popularity
+        self._warm = warm
         self._synonyms = SynonymExpander(load_synonyms())
         self._key = ""
         self.engine: SearchEngine | None = None
@@ -45,7 +48,10 @@ class TantivyBackend:
             folder.mkdir(parents=True, exist_ok=True)
             built = await asyncio.to_thread(index.build, docs, folder / "tantivy")
             documents.save(sidecar, docs)
-        self.engine = SearchEngine(docs, built, self._synonyms, popularity=self._popularity)
+        engine = SearchEngine(docs, built, self._synonyms, popularity=self._popularity)
+        if self._warm:  # the old engine answers meanwhile; cold, the first queries are 2x slower
+            await asyncio.to_thread(engine.warm)
+        self.engine = engine
         self._key = key
         log.info("tantivy index %s serving %d documents", key, len(docs))
 
