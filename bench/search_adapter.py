@@ -14,6 +14,7 @@ from pathlib import Path
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
+from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.engine import SearchEngine
 from medcode_search.indexer import IndexHolder
 
@@ -29,8 +30,9 @@ def make_searcher() -> Callable[[str, int], list[str]]:
     return search
 
 
-def make_engine() -> SearchEngine:
-    """The search engine over the default data, built exactly as the search service builds it."""
+def make_engine(*, warm: bool = True) -> SearchEngine:
+    """The search engine over the default data, built exactly as the search service builds it
+    (`warm=False` leaves the codes to be profiled on first use, to measure the difference)."""
     data_dir = Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
     import_defaults(data_dir)
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
@@ -38,7 +40,9 @@ def make_engine() -> SearchEngine:
 
     async def build() -> IndexHolder:
         holder = IndexHolder(
-            index_dir=data_dir / "search", codes_addr=f"127.0.0.1:{codes.port}", export_timeout=600
+            backend=TantivyBackend(index_dir=data_dir / "search", warm=warm),
+            codes_addr=f"127.0.0.1:{codes.port}",
+            export_timeout=600,
         )
         await holder.refresh()
         await holder.close()

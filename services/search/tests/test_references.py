@@ -16,7 +16,12 @@ from medcode_search.references import (
     referenced_texts,
     references,
 )
-from medcode_search.splits import SIDE_STEMS, TRIMESTER_STEMS, split_headings
+from medcode_search.splits import (
+    REMISSION_STEMS,
+    SIDE_STEMS,
+    TRIMESTER_STEMS,
+    split_headings,
+)
 from medcode_search.synonyms import SynonymExpander
 
 CODES = st.from_regex(r"[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?", fullmatch=True)
@@ -104,8 +109,11 @@ def test_split_headings_need_two_sides_or_two_trimesters() -> None:
         node("X20.12", "Sprain of right wrist, sequela", "X20.1"),
         node("X30.1", "Infection in pregnancy, first trimester", "X30"),
         node("X30.2", "Infection in pregnancy, second trimester", "X30"),
+        node("X40.0", "Gizmo leukemia not having achieved remission", "X40"),
+        node("X40.1", "Gizmo leukemia, in remission", "X40"),
     ]
     assert split_headings(documents) == {
         ("icd10cm", "X10"): SIDE_STEMS,
         ("icd10cm", "X30"): TRIMESTER_STEMS,
+        ("icd10cm", "X40"): REMISSION_STEMS,
     }

@@ -1,9 +1,10 @@
-"""Headings whose children split one condition by side or trimester ("M25.46 Effusion, knee"
--> right, left, unspecified knee).
+"""Headings whose children split one condition by side, trimester or remission state
+("M25.46 Effusion, knee" -> right, left, unspecified knee).
 
 The alphabetic index points at such a heading ("Effusion, joint, knee M25.46-") and leaves the
 side to the coder; its "unspecified knee" child says the same words plus a default. When the
-query names no side, the heading is the answer and the unspecified child comes next.
+query names no side (trimester, remission), the heading is the answer and the unspecified
+child comes next.
 """
 
 from __future__ import annotations
@@ -17,28 +18,33 @@ from medcode_search.documents import IndexedCode
 #: Stems a query uses to name each kind of split; naming one lets the children compete.
 SIDE_STEMS = frozenset({"right", "left", "bilater"})
 TRIMESTER_STEMS = frozenset({"trimest"})
-_SIDE = re.compile(r"\b(right|left)\b")
+REMISSION_STEMS = frozenset({"remiss", "relaps"})
+#: How a child's title names its branch of each kind of split.
+_KINDS = (
+    (re.compile(r"\b(right|left)\b"), SIDE_STEMS),
+    (re.compile(r"\b(first|second|third)\s+trimester\b"), TRIMESTER_STEMS),
+    (re.compile(r"\b(in remission|in relapse|not having achieved remission)\b"), REMISSION_STEMS),
+)
 _JUST_ABOVE = 1.0001
-_TRIMESTER = re.compile(r"\b(first|second|third)\s+trimester\b")
 
 
 def split_headings(documents: Iterable[IndexedCode]) -> dict[tuple[str, str], frozenset[str]]:
-    """(system, heading code) -> the stems that name its split, for headings whose children
-    differ by side (a right and a left child) or trimester (two trimesters)."""
-    sides: dict[tuple[str, str], set[str]] = {}
-    trimesters: dict[tuple[str, str], set[str]] = {}
+    """(system, heading code) -> the stems that name its split, for headings with children
+    on two branches of a split: a right and a left child, two trimesters, remission states."""
+    branches: dict[tuple[tuple[str, str], frozenset[str]], set[str]] = {}
     for document in documents:
         if not document.ancestors:
             continue
         parent = (document.system, document.ancestors[-1])
         title = document.title.lower()
-        for found, seen in ((_SIDE.findall(title), sides), (_TRIMESTER.findall(title), trimesters)):
+        for pattern, stems in _KINDS:
+            found = pattern.findall(title)
             if found:
-                seen.setdefault(parent, set()).update(found)
-    splits = {parent: SIDE_STEMS for parent, named in sides.items() if len(named) >= 2}
-    for parent, named in trimesters.items():
+                branches.setdefault((parent, stems), set()).update(found)
+    splits: dict[tuple[str, str], frozenset[str]] = {}
+    for (parent, stems), named in branches.items():
         if len(named) >= 2:
-            splits[parent] = splits.get(parent, frozenset()) | TRIMESTER_STEMS
+            splits[parent] = splits.get(parent, frozenset()) | stems
     return splits
 
 

@@ -46,6 +46,7 @@ def search_address(codes_address: str, codes_data_dir: Path) -> Iterator[str]:
         codes_addr=codes_address,
         index_dir=codes_data_dir / "search",
         events=False,
+        warm=False,  # ~15 s of profiling per session; test_rescoring covers warming itself
     )
     server = SearchThread(settings)
     server.start()
