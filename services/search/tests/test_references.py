@@ -102,7 +102,14 @@ def test_split_headings_need_two_sides_or_two_trimesters() -> None:
     def node(code: str, title: str, parent: str) -> IndexedCode:
         return IndexedCode("icd10cm", code, title, "code", True, "2026", (), ("X", parent))
 
+    def heading(code: str, kind: str = "category") -> IndexedCode:
+        return IndexedCode("icd10cm", code, "Heading", kind, False, "2026", (), ("X",))
+
     documents = [
+        *(heading(code) for code in ("X10", "X20.1", "X30", "X40")),
+        heading("X50", "table"),  # a PCS-like table is no heading a coder is sent to
+        node("X50.1", "Bypass right artery", "X50"),
+        node("X50.2", "Bypass left artery", "X50"),
         node("X10.1", "Sprain of right ankle", "X10"),
         node("X10.2", "Sprain of left ankle", "X10"),
         node("X20.11", "Sprain of right wrist, initial encounter", "X20.1"),  # one side only

@@ -256,7 +256,7 @@ class SearchEngine:
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
         hits = list(found.values())
-        lift_split_headings(hits, self._rescorer.split, frozenset(named))
+        lift_split_headings(hits, self._rescorer.splits, frozenset(named))
         return hits
 
     @staticmethod

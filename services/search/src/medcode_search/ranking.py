@@ -59,7 +59,6 @@ class Profile:
     context: frozenset[str]
     prior: float
     referenced: frozenset[str] = frozenset()
-    split: frozenset[str] = frozenset()  # stems naming how its children split (sides)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +102,8 @@ class Rescorer:
         self._total = max(1, searcher.num_docs)
         self._profiles: dict[int, Profile] = {}
         self._weights: dict[str, float] = {}
-        self._splits = split_headings(documents)
+        #: (system, heading code) -> stems naming how its children split (sides, ...).
+        self.splits = split_headings(documents)
 
     def profile(self, number: int) -> Profile:
         """The stems of document `number`, cached (a code is a candidate for many queries)."""
@@ -114,14 +114,9 @@ class Rescorer:
             own = frozenset().union(*(stems for stems, _core in texts))
             context = own | texts_stems(document.context)
             lent = texts_stems(document.referenced) - context
-            split = self._splits.get((document.system, document.code), frozenset())
-            found = Profile(texts, own, context, prior(document), lent, split)
+            found = Profile(texts, own, context, prior(document), lent)
             self._profiles[number] = found
         return found
-
-    def split(self, number: int) -> frozenset[str]:
-        """The stems that name how document `number`'s children split (empty: no split)."""
-        return self.profile(number).split
 
     def weight(self, stem: str) -> float:
         """BM25's inverse document frequency of a stem over titles and inclusion terms."""

@@ -10,7 +10,7 @@ child comes next.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from medcode_search.documents import IndexedCode
@@ -26,13 +26,18 @@ _KINDS = (
     (re.compile(r"\b(in remission|in relapse|not having achieved remission)\b"), REMISSION_STEMS),
 )
 _JUST_ABOVE = 1.0001
+#: Nodes a coder is sent to by the index (not a PCS table, whose codes differ in every axis).
+_HEADING_KINDS = frozenset({"category", "subcategory"})
 
 
 def split_headings(documents: Iterable[IndexedCode]) -> dict[tuple[str, str], frozenset[str]]:
     """(system, heading code) -> the stems that name its split, for headings with children
     on two branches of a split: a right and a left child, two trimesters, remission states."""
     branches: dict[tuple[tuple[str, str], frozenset[str]], set[str]] = {}
+    headings: set[tuple[str, str]] = set()
     for document in documents:
+        if document.kind in _HEADING_KINDS:
+            headings.add((document.system, document.code))
         if not document.ancestors:
             continue
         parent = (document.system, document.ancestors[-1])
@@ -43,7 +48,7 @@ def split_headings(documents: Iterable[IndexedCode]) -> dict[tuple[str, str], fr
                 branches.setdefault((parent, stems), set()).update(found)
     splits: dict[tuple[str, str], frozenset[str]] = {}
     for (parent, stems), named in branches.items():
-        if len(named) >= 2:
+        if len(named) >= 2 and parent in headings:
             splits[parent] = splits.get(parent, frozenset()) | stems
     return splits
 
@@ -53,23 +58,24 @@ class Hit(Protocol):
 
     document: IndexedCode
     score: float
-    number: int
 
 
 def lift_split_headings(
-    hits: Sequence[Hit], split_of: Callable[[int], frozenset[str]], asked: frozenset[str]
+    hits: Sequence[Hit], splits: Mapping[tuple[str, str], frozenset[str]], asked: frozenset[str]
 ) -> None:
-    """Move each split heading just above its best-scoring descendant among `hits`, unless
-    the query named the split (a side, a trimester); nothing else changes place."""
-    for heading in hits:
-        split = split_of(heading.number) if heading.number >= 0 else frozenset()
-        if not split or split & asked:
-            continue
-        system, code = heading.document.system, heading.document.code
-        below = [
-            hit.score
-            for hit in hits
-            if hit.document.system == system and code in hit.document.ancestors
-        ]
-        if below and max(below) >= heading.score:
-            heading.score = max(below) * _JUST_ABOVE
+    """Put each split heading among `hits` just above its best-scoring child or grandchild
+    there, unless the query named the split (a side, a trimester, remission); nothing else
+    changes place."""
+    best: dict[tuple[str, str], float] = {}
+    for hit in hits:
+        for ancestor in hit.document.ancestors[-2:]:
+            key = (hit.document.system, ancestor)
+            split = splits.get(key)
+            if split and not split & asked:
+                best[key] = max(best.get(key, 0.0), hit.score)
+    if not best:
+        return
+    for hit in hits:
+        below = best.get((hit.document.system, hit.document.code))
+        if below is not None:
+            hit.score = max(hit.score, below * _JUST_ABOVE)
