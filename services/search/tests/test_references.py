@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from medcode_search import index
+from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
 from medcode_search.indexer import with_references
@@ -124,3 +125,22 @@ def test_split_headings_need_two_sides_or_two_trimesters() -> None:
         ("icd10cm", "X30"): TRIMESTER_STEMS,
         ("icd10cm", "X40"): REMISSION_STEMS,
     }
+
+
+def test_a_heading_gives_its_place_to_its_default_child() -> None:
+    documents = [
+        IndexedCode(
+            "icd10cm", "X60", "Acute widgetitis", "category", False, "2026", ("Spasm",), ()
+        ),
+        IndexedCode(
+            "icd10cm", "X60.0", "Acute widgetitis due to gizmo", "code", True, "2026", (), ("X60",)
+        ),
+        IndexedCode(
+            "icd10cm", "X60.9", "Acute widgetitis, unspecified", "code", True, "2026", (), ("X60",)
+        ),
+    ]
+    assert default_children(documents) == {("icd10cm", "X60"): "X60.9"}
+    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    # "spasm" is only in the heading's includes note; the default child still comes first.
+    found = [hit.document.code for hit in engine.search("acute widgetitis spasm")[0]]
+    assert found.index("X60.9") < found.index("X60")

@@ -17,6 +17,7 @@ import tantivy
 
 from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
+from medcode_search.defaults import promote_default_children
 from medcode_search.documents import IndexedCode
 from medcode_search.query import ParsedQuery, parse, text_stems
 from medcode_search.ranking import BM25_SHARE, Rescorer
@@ -256,6 +257,7 @@ class SearchEngine:
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
         hits = list(found.values())
+        promote_default_children(hits, self._rescorer.defaults)
         lift_split_headings(hits, self._rescorer.splits, frozenset(named))
         return hits
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import tantivy
 
+from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
 from medcode_search.splits import split_headings
@@ -104,6 +105,8 @@ class Rescorer:
         self._weights: dict[str, float] = {}
         #: (system, heading code) -> stems naming how its children split (sides, ...).
         self.splits = split_headings(documents)
+        #: (system, heading code) -> its default child's code ("J21" -> "J21.9").
+        self.defaults = default_children(documents)
 
     def profile(self, number: int) -> Profile:
         """The stems of document `number`, cached (a code is a candidate for many queries)."""
