@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 
+from medcode.accounts.v1 import accounts_service_pb2 as apb
+from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
@@ -42,13 +45,30 @@ def reference_dir(
     return data_dir
 
 
+def internal_key(accounts_address: str) -> str:
+    """An operator key on the internal plan: code pages unmetered for these checks."""
+    with grpc.insecure_channel(accounts_address) as channel:
+        reply = accounts_grpc.AccountsServiceStub(channel).CreateApiKey(
+            apb.CreateApiKeyRequest(name="reference data tests", plan="internal"), timeout=10
+        )
+    return str(reply.secret)
+
+
 @pytest.fixture(scope="module")
-def api(reference_dir: Path) -> Iterator[httpx.Client]:
+def api(
+    reference_dir: Path, accounts_address: str, metering_address: str
+) -> Iterator[httpx.Client]:
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
     codes.start()
-    gateway = UvicornThread(create_app(GatewaySettings(codes_addr=f"127.0.0.1:{codes.port}")))
+    settings = GatewaySettings(
+        codes_addr=f"127.0.0.1:{codes.port}",
+        accounts_addr=accounts_address,
+        metering_addr=metering_address,
+    )
+    gateway = UvicornThread(create_app(settings))
     gateway.start()
-    with httpx.Client(base_url=gateway.url, timeout=30) as client:
+    headers = {"X-API-Key": internal_key(accounts_address)}
+    with httpx.Client(base_url=gateway.url, timeout=30, headers=headers) as client:
         yield client
     gateway.stop()
     codes.stop()

@@ -14,4 +14,5 @@ LAUNCH = ServiceLaunch(
     port_env="MEDCODE_ACCOUNTS_PORT",
     default_port=DEFAULT_PORT,
     health="grpc",
+    health_service="medcode.accounts.v1.AccountsService",
 )

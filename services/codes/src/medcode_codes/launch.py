@@ -23,5 +23,6 @@ LAUNCH = ServiceLaunch(
     port_env="MEDCODE_CODES_PORT",
     default_port=DEFAULT_PORT,
     health="grpc",
+    health_service="medcode.codes.v1.CodesService",
     prepare=_build_default_data,
 )

@@ -12,12 +12,16 @@ from redis.retry import Retry
 from medcode_common.launch import ServiceLaunch
 
 
-def grpc_serving(address: str, *, timeout: float = 1.0) -> bool:
-    """True when the standard gRPC health service at `address` reports SERVING."""
+def grpc_serving(address: str, *, service: str = "", timeout: float = 1.0) -> bool:
+    """True when the standard gRPC health service at `address` reports `service` SERVING.
+
+    The overall server ("") is SERVING as soon as it listens; a service that loads data
+    after listening (search builds its index) is ready only when its own name says so.
+    """
     try:
         with grpc.insecure_channel(address) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
-            reply = stub.Check(health_pb2.HealthCheckRequest(service=""), timeout=timeout)
+            reply = stub.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
     except grpc.RpcError:
         return False
     return reply.status == health_pb2.HealthCheckResponse.SERVING
@@ -52,7 +56,7 @@ def redis_pong(address: str, *, timeout: float = 1.0) -> bool:
 def launch_ready(launch: ServiceLaunch, address: str) -> bool:
     """Probe `address` the way `launch.health` says."""
     if launch.health == "grpc":
-        return grpc_serving(address)
+        return grpc_serving(address, service=launch.health_service)
     if launch.health == "redis":
         return redis_pong(address)
     return http_ready(f"http://{address}{launch.health_path}")

@@ -35,6 +35,7 @@ class ServiceLaunch:
     default_port: int
     health: HealthKind
     health_path: str = "/readyz"
+    health_service: str = ""
     peers: Mapping[str, str] = field(default_factory=dict)
     prepare: Callable[[Mapping[str, str]], None] | None = None
     exports: Mapping[str, str] = field(default_factory=dict)

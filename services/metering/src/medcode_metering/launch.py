@@ -34,4 +34,5 @@ LAUNCH = ServiceLaunch(
     port_env="MEDCODE_METERING_PORT",
     default_port=DEFAULT_PORT,
     health="grpc",
+    health_service="medcode.metering.v1.MeteringService",  # SERVING while Redis answers
 )

@@ -14,5 +14,6 @@ LAUNCH = ServiceLaunch(
     port_env="MEDCODE_SEARCH_PORT",
     default_port=DEFAULT_PORT,
     health="grpc",
+    health_service="medcode.search.v1.SearchService",  # SERVING once an index is loaded
     peers={"MEDCODE_SEARCH_CODES_ADDR": "codes"},
 )
