@@ -111,6 +111,8 @@ def main() -> None:
         "MEDCODE_GATEWAY_PORT": str(gateway_port),
         "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{codes_port}",
         "MEDCODE_GATEWAY_SEARCH_ADDR": f"127.0.0.1:{search_port}",
+        # Every request reaches the search service: the gateway's 30 s answer cache is off.
+        "MEDCODE_GATEWAY_SEARCH_CACHE_TTL_SECONDS": "0",
     }
     processes = [
         start([sys.executable, "-m", "medcode_codes", "serve"], env),
