@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -69,7 +70,7 @@ def main() -> None:
         finally:
             server.stop()
     for name, (p50, p95) in rows.items():
-        print(f"{name:<26} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms")  # noqa: T201
+        sys.stdout.write(f"{name:<26} p50 {p50:7.2f} ms   p95 {p95:7.2f} ms\n")
 
 
 if __name__ == "__main__":
