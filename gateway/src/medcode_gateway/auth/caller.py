@@ -101,6 +101,15 @@ def auth_state(request: Request) -> AuthState:
     return state
 
 
+def session_token(request: Request) -> tuple[str | None, bool]:
+    """The access token (Authorization header first, else the session cookie) and whether it
+    came from the cookie (then CSRF rules apply)."""
+    token = bearer_token(request)
+    if token is None and SESSION_COOKIE in request.cookies:
+        return request.cookies[SESSION_COOKIE], True
+    return token, False
+
+
 def caller_known_without_io(request: Request) -> Caller | None:
     """The caller when it can be told from memory alone (a checked key, a token seen before,
     a valid guest cookie); None when resolving needs the accounts service or mints a guest."""
@@ -109,10 +118,7 @@ def caller_known_without_io(request: Request) -> Caller | None:
     key: VerifiedKey | None = request.scope.get("state", {}).get("api_key")
     if key is not None:
         return Caller("api_key", key.key_id, key.plan, ip, api_key=key)
-    token = bearer_token(request)
-    via_cookie = token is None and SESSION_COOKIE in request.cookies
-    if via_cookie:
-        token = request.cookies[SESSION_COOKIE]
+    token, via_cookie = session_token(request)
     if token:
         claims = auth.tokens.cached(token)
         if claims is None:
@@ -123,23 +129,20 @@ def caller_known_without_io(request: Request) -> Caller | None:
 
 
 async def resolve_caller(request: Request) -> Caller:
-    """FastAPI dependency: the caller of this request (never fails for guests)."""
+    """FastAPI dependency: the caller of this request (never fails for guests).
+
+    What memory cannot tell is either a token to verify (401 when it is bad) or a new guest.
+    """
+    known = caller_known_without_io(request)
+    if known is not None:
+        return known
     auth = auth_state(request)
     ip = client_ip(request, trusted_hops=auth.trusted_proxy_hops)
-    key: VerifiedKey | None = getattr(request.state, "api_key", None)
-    if key is not None:
-        return Caller("api_key", key.key_id, key.plan, ip, api_key=key)
-    clients: ServiceClients = request.app.state.clients
-    token = bearer_token(request)
-    via_cookie = token is None and SESSION_COOKIE in request.cookies
-    if via_cookie:
-        token = request.cookies[SESSION_COOKIE]
+    token, via_cookie = session_token(request)
     if token:
+        clients: ServiceClients = request.app.state.clients
         claims = await auth.tokens.verify(token, stub=clients.accounts, timeout=clients.timeout)
         return Caller("user", claims.user_id, claims.plan, ip, via_cookie=via_cookie)
-    guest_id = auth.signer.verify(request.cookies.get(GUEST_COOKIE))
-    if guest_id is not None:
-        return Caller("guest", guest_id, "guest", ip)
     guest_id = new_guest_id()
     return Caller("guest", guest_id, "guest", ip, guest_cookie_to_set=auth.signer.sign(guest_id))
 
