@@ -148,20 +148,28 @@ class Rescorer:
     def quality(self, profile: Profile, asked: Asked) -> float:
         """0..1: how much of the query (by rarity) this code's words explain, less extras."""
         weights, stems, allowed = asked.weights, asked.stems, asked.allowed
-        best = (-1.0, 0.0)  # (share of the query explained, -share of the text not asked for)
+        weigh = weights.__getitem__
+        # The best text by (share of the query explained, -share of the text not asked for);
+        # a text that explains less than the best so far cannot win, so its extras are skipped.
+        best_share, best_extra = -1.0, 0.0
         for text, core in profile.texts:
             shared = text & stems
-            if shared or best[0] < 0:
-                unasked = core - allowed
-                extra = len(unasked) / max(1, len(core)) + SIDE_PENALTY * len(unasked & _SIDES)
-                best = max(best, (sum(weights[s] for s in shared), -extra))
-        own = sum(weights[s] for s in profile.own & stems)
-        near = sum(weights[s] for s in profile.context & stems)
-        lent = sum(weights[s] for s in profile.referenced & stems) if profile.referenced else 0.0
+            if not shared and best_share >= 0:
+                continue
+            share = sum(map(weigh, shared))
+            if share < best_share:
+                continue
+            unasked = core - allowed
+            extra = -(len(unasked) / max(1, len(core)) + SIDE_PENALTY * len(unasked & _SIDES))
+            if share > best_share or extra > best_extra:
+                best_share, best_extra = share, extra
+        own = sum(map(weigh, profile.own & stems))
+        near = sum(map(weigh, profile.context & stems))
+        lent = sum(map(weigh, profile.referenced & stems)) if profile.referenced else 0.0
         return (
-            BEST_TEXT * best[0]
+            BEST_TEXT * best_share
             + ALL_OWN * own
             + WITH_CONTEXT * near
             + REFERENCED * lent
-            + EXTRA_PENALTY * best[1]
+            + EXTRA_PENALTY * best_extra
         )

@@ -32,4 +32,9 @@ def main() -> None:
     from medcode_common.logs import configure_logging
 
     configure_logging()
-    asyncio.run(serve(SearchSettings()))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(serve(SearchSettings()))
+    else:
+        uvloop.run(serve(SearchSettings()))

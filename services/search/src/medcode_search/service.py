@@ -29,20 +29,25 @@ _REASONS = {
 }
 T = TypeVar("T")
 _WORDS = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]+")
+_QUERY_WORDS = re.compile(r"[a-z0-9]+")
 
 
-def highlight(title: str, query: str) -> str:
-    """The title, HTML-escaped, with words that match the query wrapped in <em>."""
-    wanted = {w[:5] for w in re.findall(r"[a-z0-9]+", normalise_phrase(query)) if len(w) > 1}
+def query_prefixes(query: str) -> frozenset[str]:
+    """The 5-letter prefixes of the query's words: worked out once per request, not per hit."""
+    return frozenset(w[:5] for w in _QUERY_WORDS.findall(normalise_phrase(query)) if len(w) > 1)
+
+
+def highlight(title: str, wanted: frozenset[str]) -> str:
+    """The title, HTML-escaped, with words whose prefix the query has wrapped in <em>."""
     out = []
     for piece in _WORDS.findall(title):
-        escaped = html.escape(piece)
+        escaped = piece if piece.isalnum() else html.escape(piece)
         out.append(f"<em>{escaped}</em>" if piece.lower()[:5] in wanted else escaped)
     return "".join(out)
 
 
-def hit_message(hit: Ranked, query: str) -> pb.Hit:
-    """One ranked document as a Hit."""
+def hit_message(hit: Ranked, wanted: frozenset[str]) -> pb.Hit:
+    """One ranked document as a Hit; `wanted` comes from `query_prefixes`."""
     document = hit.document
     return pb.Hit(
         code=document.code,
@@ -52,7 +57,7 @@ def hit_message(hit: Ranked, query: str) -> pb.Hit:
         score=round(hit.score, 4),
         kind=document.kind,
         release=document.release,
-        highlight=highlight(document.title, query),
+        highlight=highlight(document.title, wanted),
         reasons=[_REASONS[r] for r in hit.reasons],
         matched_text=hit.matched_text,
     )
@@ -101,7 +106,8 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             )
 
         hits, total = await _answer(context, search())
-        return pb.SearchResponse(hits=[hit_message(h, request.query) for h in hits], total=total)
+        wanted = query_prefixes(request.query)
+        return pb.SearchResponse(hits=[hit_message(h, wanted) for h in hits], total=total)
 
     async def Suggest(
         self, request: pb.SuggestRequest, context: grpc.aio.ServicerContext
@@ -115,7 +121,8 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             )
 
         hits = await _answer(context, suggest())
-        return pb.SuggestResponse(suggestions=[hit_message(h, request.query) for h in hits])
+        wanted = query_prefixes(request.query)
+        return pb.SuggestResponse(suggestions=[hit_message(h, wanted) for h in hits])
 
     async def GetIndexStatus(
         self, request: pb.GetIndexStatusRequest, context: grpc.aio.ServicerContext
