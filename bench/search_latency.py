@@ -121,6 +121,8 @@ def main() -> None:
     ]
     try:
         wait_http(f"http://127.0.0.1:{gateway_port}/readyz", timeout=300)
+        # Readiness needs only codes; search answers 503 until its index is built and warm.
+        wait_http(f"http://127.0.0.1:{gateway_port}/v1/search?q=asthma", timeout=300)
         search_paths = [f"/v1/search?{urlencode({'q': q})}" for q in queries]
         suggest_paths = [
             f"/v1/suggest?{urlencode({'q': q[: max(1, len(q) // 2)]})}" for q in queries
