@@ -150,3 +150,13 @@ def test_source_round_trips(document: IndexedCode) -> None:
     source = to_source(document)
     assert source["code_key"] == document.code.replace(".", "")
     assert from_source(json.loads(json.dumps(source))) == document
+
+
+def test_word_families_are_searched_beside_the_typed_words() -> None:
+    body = _search("kidney colic")
+    family = [q for q in _find(body, "multi_match") if q.get("boost") == rules.FAMILY_BOOST]
+    assert len(family) == 1
+    assert set(family[0]["query"].split()) == {"renal", "nephric"}
+    assert not [
+        q for q in _find(_search("colic"), "multi_match") if q.get("boost") == rules.FAMILY_BOOST
+    ]

@@ -125,3 +125,18 @@ def test_bad_requests_are_invalid_argument(
 def test_index_status(stub: pb_grpc.SearchServiceStub) -> None:
     status = stub.GetIndexStatus(pb.GetIndexStatusRequest(), timeout=10)
     assert status.document_count > 170_000 and len(status.releases) >= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("abscess pulmonary", "J85.2"),  # "Abscess of lung without pneumonia"
+        ("hepatic abscess", "K75.0"),  # "Abscess of liver"
+        ("kidney colic", "N23"),  # "Unspecified renal colic"
+        ("agenesis duodenum", "Q41.0"),  # "Congenital absence, atresia and stenosis of duodenum"
+    ],
+)
+def test_word_families_find_the_other_wording(
+    stub: pb_grpc.SearchServiceStub, query: str, expected: str
+) -> None:
+    assert codes(stub, query, systems=["icd10cm"], limit=3)[0] == expected

@@ -165,6 +165,22 @@ class SearchEngine:
             )
         return clauses
 
+    def _stem_clauses(self, stem: str, rarity: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """One stem's clauses: BM25 on titles, its rarity on terms, headings and notes."""
+        title = tantivy.Query.term_query(self._schema, "title", stem)
+        term = tantivy.Query.term_query(self._schema, "terms", stem)
+        clauses = [
+            (tantivy.Occur.Should, tantivy.Query.boost_query(title, _TITLE_BOOST)),
+            (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity)),
+        ]
+        # The index's main term often lives only in a heading or another code's note.
+        for name, boost in (("context", _CONTEXT_BOOST), ("referenced", REFERENCED_BOOST)):
+            if boost:
+                found = tantivy.Query.term_query(self._schema, name, stem)
+                scored = tantivy.Query.const_score_query(found, boost * rarity)
+                clauses.append((tantivy.Occur.Should, scored))
+        return clauses
+
     def _word_query(self, parsed: ParsedQuery, prefix_last: bool) -> tantivy.Query:
         """A flat OR of stem terms, cheap for tantivy to take the top k of.
 
@@ -176,20 +192,10 @@ class SearchEngine:
         if prefix_last:
             stems = tuple(stem for stem in stems if stem not in text_stems(parsed.words[-1]))
         clauses = []
-        for stem in stems:
-            title = tantivy.Query.term_query(self._schema, "title", stem)
-            term = tantivy.Query.term_query(self._schema, "terms", stem)
-            rarity = self._rescorer.weight(stem)
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(title, _TITLE_BOOST)))
-            clauses.append(
-                (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity))
-            )
-            # The index's main term often lives only in a heading or another code's note.
-            for name, boost in (("context", _CONTEXT_BOOST), ("referenced", REFERENCED_BOOST)):
-                if boost:
-                    found = tantivy.Query.term_query(self._schema, name, stem)
-                    scored = tantivy.Query.const_score_query(found, boost * rarity)
-                    clauses.append((tantivy.Occur.Should, scored))
+        for asked in stems:
+            rarity = self._rescorer.weight(asked)
+            for stem in (asked, *self._rescorer.families.others(asked)):
+                clauses.extend(self._stem_clauses(stem, rarity))
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"

@@ -21,6 +21,7 @@ from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
 from medcode_search.splits import split_headings
+from medcode_search.word_families import WordFamilies, load_word_families
 
 #: Weight of each coverage measure and of the BM25 score (scaled to the best hit's). Tuned on
 #: the tuning half of the alphabetic-index development set (bench/search_misses.py); the
@@ -97,8 +98,15 @@ def prior(document: IndexedCode) -> float:
 class Rescorer:
     """Per-code stem profiles (built on first use) and per-stem rarity weights."""
 
-    def __init__(self, documents: Sequence[IndexedCode], searcher: tantivy.Searcher) -> None:
+    def __init__(
+        self,
+        documents: Sequence[IndexedCode],
+        searcher: tantivy.Searcher,
+        families: WordFamilies | None = None,
+    ) -> None:
         self._documents = documents
+        #: "lung" and "pulmonary": a code's texts count as saying every member of a family.
+        self.families = families if families is not None else load_word_families()
         self._searcher = searcher
         self._total = max(1, searcher.num_docs)
         self._profiles: dict[int, Profile] = {}
@@ -113,10 +121,14 @@ class Rescorer:
         found = self._profiles.get(number)
         if found is None:
             document = self._documents[number]
-            texts = tuple(_text_profile(text) for text in (document.title, *document.terms))
+            widen = self.families.widen
+            texts = tuple(
+                (widen(stems), core)
+                for stems, core in map(_text_profile, (document.title, *document.terms))
+            )
             own = frozenset().union(*(stems for stems, _core in texts))
-            context = own | texts_stems(document.context)
-            lent = texts_stems(document.referenced) - context
+            context = own | widen(texts_stems(document.context))
+            lent = widen(texts_stems(document.referenced)) - context
             found = Profile(texts, own, context, prior(document), lent)
             self._profiles[number] = found
         return found
@@ -142,7 +154,8 @@ class Rescorer:
         total = sum(raw.values()) or 1.0
         asked = frozenset(raw)
         # "without X" is a default only when the query did not ask for "with" something.
-        allowed = asked | (_WITH if _WITH_STEM in asked else _WITHOUT)
+        # A code saying "pulmonary" adds nothing unasked-for to a query that said "lung".
+        allowed = self.families.widen(asked) | (_WITH if _WITH_STEM in asked else _WITHOUT)
         return Asked({stem: value / total for stem, value in raw.items()}, asked, allowed)
 
     def quality(self, profile: Profile, asked: Asked) -> float:

@@ -20,6 +20,7 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.ranking import BILLABLE_BOOST, TITLE_PRIORS
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
+from medcode_search.word_families import load_word_families
 
 EXACT_SCORE = 20_000.0
 PREFIX_SCORE = 10_000.0
@@ -32,6 +33,8 @@ PHRASE_BOOST = 15.0
 #: literal words slightly ahead.
 WHOLE_LAY_REWRITE_BOOST = 2.0
 PARTIAL_REWRITE_BOOST = 0.98
+#: A word's family ("renal" for "kidney") counts a little less than the word typed.
+FAMILY_BOOST = 0.8
 MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -150,6 +153,13 @@ def text_query(text: str, synonyms: SynonymExpander) -> Query | None:
     rewritten, weight = rewrite(text, synonyms)
     if rewritten:
         clauses.extend(_words_clauses(rewritten, name=SYNONYM, boost=weight, fuzzy=False))
+    families = load_word_families()
+    related = [other for word in words for other in families.other_words(word)]
+    if related:
+        family = " ".join(dict.fromkeys(related))
+        clauses.append(
+            Q("multi_match", query=family, fields=WORD_FIELDS, boost=FAMILY_BOOST, _name=TEXT)
+        )
     return with_priors(Q("bool", should=clauses, minimum_should_match=1))
 
 
