@@ -65,3 +65,17 @@ def test_repeat_searches_are_served_from_the_short_lived_cache(api: httpx.Client
     bad = [api.get("/v1/suggest", params={"q": " "}) for _ in range(2)]
     assert [r.status_code for r in bad] == [400, 400]
     assert [r.headers.get("x-cache") for r in bad] == ["miss", "miss"]
+
+
+def test_every_match_reason_has_a_json_name() -> None:
+    from medcode.search.v1 import search_service_pb2 as pb
+    from medcode_gateway.routers.search import _REASONS
+
+    named = set(pb.MatchReason.values()) - {pb.MATCH_REASON_UNSPECIFIED}
+    assert named == set(_REASONS)
+
+
+def test_a_code_named_by_another_codes_note_says_so(api: httpx.Client) -> None:
+    body = api.get("/v1/search", params={"q": "chylothorax", "system": "icd10cm"}).json()
+    assert body["hits"][0]["code"] == "J94.0"
+    assert body["hits"][0]["matched"] == ["note_reference"]

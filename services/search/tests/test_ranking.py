@@ -140,3 +140,21 @@ def test_word_families_find_the_other_wording(
     stub: pb_grpc.SearchServiceStub, query: str, expected: str
 ) -> None:
     assert codes(stub, query, systems=["icd10cm"], limit=3)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "reason"),
+    [
+        # J94.0 is titled "Chylous effusion"; "chylothorax" is
+        # written in another code's note that points at J94.0.
+        ("chylothorax", "J94.0", pb.MATCH_REASON_NOTE_REFERENCE),
+        # "Cloudburst" is an inclusion term of X37.8, the heading of the 7th-character code.
+        ("cloudburst", "X37.8XXA", pb.MATCH_REASON_HEADING),
+    ],
+)
+def test_says_when_the_words_came_from_elsewhere(
+    stub: pb_grpc.SearchServiceStub, query: str, expected: str, reason: int
+) -> None:
+    reply = stub.Search(pb.SearchRequest(query=query, systems=["icd10cm"], limit=3), timeout=10)
+    assert reply.hits[0].code == expected
+    assert list(reply.hits[0].reasons) == [reason]

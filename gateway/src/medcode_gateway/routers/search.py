@@ -20,6 +20,8 @@ _REASONS = {
     pb.MATCH_REASON_INCLUSION_TERM: "inclusion_term",
     pb.MATCH_REASON_SYNONYM: "synonym",
     pb.MATCH_REASON_FUZZY: "fuzzy",
+    pb.MATCH_REASON_HEADING: "heading",
+    pb.MATCH_REASON_NOTE_REFERENCE: "note_reference",
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import tantivy
@@ -19,7 +20,7 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.defaults import promote_default_children
 from medcode_search.documents import IndexedCode
-from medcode_search.query import ParsedQuery, parse, text_stems
+from medcode_search.query import ParsedQuery, parse, text_stems, texts_stems
 from medcode_search.ranking import BM25_SHARE, Rescorer
 from medcode_search.spelling import WORD, Corrector
 from medcode_search.splits import lift_split_headings
@@ -27,6 +28,7 @@ from medcode_search.synonyms import SynonymExpander, normalise_phrase
 
 MAX_QUERY = 256
 CODE, PREFIX, TITLE, TERM, SYNONYM, FUZZY = "code", "prefix", "title", "term", "synonym", "fuzzy"
+HEADING, REFERENCE = "heading", "reference"
 _PREFIX_LIMIT = 500
 _REWRITE_WEIGHT = 98.0
 _TYPO_WEIGHT = 80.0
@@ -289,7 +291,9 @@ class SearchEngine:
                 break
         else:
             if not in_title and not reasons:
-                reasons.append(FUZZY)
+                asked = text_stems(hit.matched_text or query)
+                lent = texts_stems(document.referenced)
+                reasons.append(_elsewhere(asked, lent, texts_stems(document.context)))
         hit.reasons = reasons
 
     def _explain_indexed(self, hit: Ranked, query: str) -> None:
@@ -311,7 +315,7 @@ class SearchEngine:
                 break
         else:
             if not reasons:
-                reasons.append(FUZZY)
+                reasons.append(_elsewhere(rest, profile.referenced, profile.context - profile.own))
         hit.reasons = reasons
 
     # -- public ----------------------------------------------------------------------------
@@ -395,3 +399,13 @@ class SearchEngine:
         for hit in hits[:limit]:
             self._explain_indexed(hit, text)
         return hits[:limit]
+
+
+def _elsewhere(asked: AbstractSet[str], lent: AbstractSet[str], headings: AbstractSet[str]) -> str:
+    """Why a hit matched when none of its own texts has the words: another code's note names
+    it, its heading has them, or only a typo-tolerant reading matched."""
+    if asked & lent:
+        return REFERENCE
+    if asked & headings:
+        return HEADING
+    return FUZZY

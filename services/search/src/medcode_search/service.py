@@ -26,6 +26,8 @@ _REASONS = {
     ranking.TERM: pb.MATCH_REASON_INCLUSION_TERM,
     ranking.SYNONYM: pb.MATCH_REASON_SYNONYM,
     ranking.FUZZY: pb.MATCH_REASON_FUZZY,
+    ranking.HEADING: pb.MATCH_REASON_HEADING,
+    ranking.REFERENCE: pb.MATCH_REASON_NOTE_REFERENCE,
 }
 T = TypeVar("T")
 _WORDS = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]+")

@@ -16,6 +16,8 @@ class MatchReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MATCH_REASON_INCLUSION_TERM: _ClassVar[MatchReason]
     MATCH_REASON_SYNONYM: _ClassVar[MatchReason]
     MATCH_REASON_FUZZY: _ClassVar[MatchReason]
+    MATCH_REASON_HEADING: _ClassVar[MatchReason]
+    MATCH_REASON_NOTE_REFERENCE: _ClassVar[MatchReason]
 MATCH_REASON_UNSPECIFIED: MatchReason
 MATCH_REASON_CODE: MatchReason
 MATCH_REASON_CODE_PREFIX: MatchReason
@@ -23,6 +25,8 @@ MATCH_REASON_TITLE: MatchReason
 MATCH_REASON_INCLUSION_TERM: MatchReason
 MATCH_REASON_SYNONYM: MatchReason
 MATCH_REASON_FUZZY: MatchReason
+MATCH_REASON_HEADING: MatchReason
+MATCH_REASON_NOTE_REFERENCE: MatchReason
 
 class SearchRequest(_message.Message):
     __slots__ = ("query", "systems", "billable_only", "limit", "offset", "within")
