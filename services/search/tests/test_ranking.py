@@ -158,3 +158,10 @@ def test_says_when_the_words_came_from_elsewhere(
     reply = stub.Search(pb.SearchRequest(query=query, systems=["icd10cm"], limit=3), timeout=10)
     assert reply.hits[0].code == expected
     assert list(reply.hits[0].reasons) == [reason]
+
+
+def test_words_no_sibling_explains_prefer_the_other_code(stub: pb_grpc.SearchServiceStub) -> None:
+    # No typhoid code names an abscess: the index files it under "with other complications".
+    found = codes(stub, "typhoid fever abscess", systems=["icd10cm"], limit=10)
+    assert "A01.09" in found[:3]
+    assert all(found.index("A01.09") < found.index(c) for c in ("A01.03", "A01.04") if c in found)

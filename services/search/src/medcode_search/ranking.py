@@ -38,6 +38,9 @@ SIDE_PENALTY = 1.0
 _SIDES = frozenset({"right", "left", "bilater"})
 _WITH_STEM = "with"
 _CONVENTIONS = (("specifi", "other"),)
+_OTHER = "other"
+_OTHER_SET = frozenset({_OTHER})
+_ALL_EXPLAINED = 0.999
 _WITH: frozenset[str] = frozenset()
 _WITHOUT = frozenset({"without"})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -173,6 +176,9 @@ class Rescorer:
             if share < best_share:
                 continue
             unasked = core - allowed
+            if share < _ALL_EXPLAINED and _OTHER in unasked:
+                # Words no text of this code explains: the index files them under "Other".
+                unasked = unasked - _OTHER_SET
             extra = -(len(unasked) / max(1, len(core)) + SIDE_PENALTY * len(unasked & _SIDES))
             if share > best_share or extra > best_extra:
                 best_share, best_extra = share, extra
