@@ -79,3 +79,33 @@ def test_a_code_named_by_another_codes_note_says_so(api: httpx.Client) -> None:
     body = api.get("/v1/search", params={"q": "chylothorax", "system": "icd10cm"}).json()
     assert body["hits"][0]["code"] == "J94.0"
     assert body["hits"][0]["matched"] == ["note_reference"]
+
+
+def test_search_a_release_by_name_or_date(api: httpx.Client) -> None:
+    newest = api.get("/v1/search", params={"q": "asthma", "system": "icd10cm"}).json()["hits"]
+    release = newest[0]["release"]
+    named = api.get("/v1/search", params={"q": "asthma", "release": release}).json()["hits"]
+    assert named and {(h["system"], h["release"]) for h in named} == {("icd10cm", release)}
+    dated = api.get(
+        "/v1/search", params={"q": "asthma", "system": "icd10cm", "as_of": "2999-01-01"}
+    ).json()["hits"]
+    assert {h["release"] for h in dated} == {release}
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "words"),
+    [
+        ({"release": "1999"}, 404, "no release"),
+        ({"as_of": "1990-01-01"}, 404, "in force on 1990-01-01"),
+        ({"as_of": "2026-13-01"}, 400, "not a calendar date"),
+        ({"as_of": "2026-01-01T00:00"}, 400, "as_of"),
+        ({"as_of": "2026-01-01", "release": "2026"}, 400, "not both"),
+    ],
+)
+def test_bad_release_choices_are_problems(
+    api: httpx.Client, params: dict[str, str], status: int, words: str
+) -> None:
+    answer = api.get("/v1/search", params={"q": "asthma", **params})
+    assert answer.status_code == status
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert words in answer.json()["detail"]

@@ -170,3 +170,20 @@ def test_suggest_from_the_first_characters(
     reply = stub.Suggest(pb.SuggestRequest(query=typed, systems=["icd10cm"]), timeout=30)
     first = reply.suggestions[0]
     assert expected in first.code or expected in first.title.lower(), first
+
+
+def test_release_and_as_of_choose_what_is_searched(stub: pb_grpc.SearchServiceStub) -> None:
+    status = stub.GetIndexStatus(pb.GetIndexStatusRequest(), timeout=30)
+    release = next(r.split(":", 1)[1] for r in status.releases if r.startswith("icd10cm:"))
+    named = search(stub, "asthma", release=release, limit=20).hits
+    assert named and {(h.system, h.release) for h in named} == {("icd10cm", release)}
+    in_force = search(stub, "asthma", systems=["icd10cm"], as_of="2999-01-01", limit=5).hits
+    assert in_force and {h.release for h in in_force} == {release}
+    for options, status_code in [
+        ({"release": "no-such-release"}, grpc.StatusCode.NOT_FOUND),
+        ({"as_of": "1900-01-01"}, grpc.StatusCode.NOT_FOUND),
+        ({"as_of": "01/02/2026"}, grpc.StatusCode.INVALID_ARGUMENT),
+    ]:
+        with pytest.raises(grpc.RpcError) as raised:
+            search(stub, "asthma", **options)
+        assert raised.value.code() == status_code

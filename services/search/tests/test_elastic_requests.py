@@ -160,3 +160,18 @@ def test_word_families_are_searched_beside_the_typed_words() -> None:
     assert not [
         q for q in _find(_search("colic"), "multi_match") if q.get("boost") == rules.FAMILY_BOOST
     ]
+
+
+def test_a_release_choice_filters_each_system_to_its_release() -> None:
+    body = _search("asthma", releases={"icd10cm": "2026-04-01", "cpt": "2026"})
+    pairs = [
+        (terms[0]["term"]["system"], terms[1]["term"]["release"])
+        for terms in _find(body, "filter")
+        if len(terms) == 2 and "release" in terms[1].get("term", {})
+    ]
+    assert pairs == [("cpt", "2026"), ("icd10cm", "2026-04-01")]
+
+
+def test_no_release_for_the_searched_systems_matches_nothing() -> None:
+    body = _search("asthma", systems=["hcpcs"], releases={"icd10cm": "2026-04-01"})
+    assert _find(body, "match_none")

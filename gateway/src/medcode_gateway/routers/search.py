@@ -27,6 +27,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},
     503: {"description": "The search service is unavailable or still indexing."},
 }
+_SEARCH_ERRORS = {**_ERRORS, 404: {"description": "No indexed release matches release/as_of."}}
 QueryText = Annotated[str, Query(description="A code, code prefix or words (1-256 characters)")]
 Systems = Annotated[str | None, Query(description="Comma-separated: icd10cm, icd10pcs, hcpcs, cpt")]
 
@@ -59,7 +60,7 @@ def hit(message: pb.Hit) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/search", responses=_ERRORS, summary="Search codes (Case2Code)")
+@router.get("/v1/search", responses=_SEARCH_ERRORS, summary="Search codes (Case2Code)")
 async def search(
     clients: Clients,
     q: QueryText,
@@ -68,9 +69,17 @@ async def search(
     within: Annotated[str | None, Query(description="A chapter or section code")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    release: Annotated[
+        str | None, Query(max_length=64, description="A release name, e.g. 2026-04-01")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(description="YYYY-MM-DD: the releases in force that day"),
+    ] = None,
 ) -> JSONResponse:
     """Hits ranked: exact code, code prefix (subtree in code order), then words, synonyms
-    and typos; each hit says why it matched."""
+    and typos; each hit says why it matched. The newest release of each code system unless
+    `release` or `as_of` (a date of service) picks an older one (404 when none matches)."""
     request = pb.SearchRequest(
         query=_query(q),
         systems=_systems(system),
@@ -78,6 +87,8 @@ async def search(
         limit=limit,
         offset=offset,
         within=within or "",
+        release=release or "",
+        as_of=as_of or "",
     )
     reply = await clients.search.Search(request, timeout=clients.timeout)
     return JSONResponse({"total": reply.total, "hits": [hit(h) for h in reply.hits]})

@@ -45,6 +45,7 @@ class SearchApp:
             backend=create_backend(settings, popularity=self.popularity.factor),
             codes_addr=settings.codes_addr,
             export_timeout=settings.export_timeout_seconds,
+            history=settings.release_history,
         )
         self.consumers: list[EventConsumer] = []
         self.port = 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -20,6 +20,7 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.defaults import promote_default_children
 from medcode_search.documents import IndexedCode
+from medcode_search.index import edition
 from medcode_search.query import ParsedQuery, parse, text_stems, texts_stems
 from medcode_search.ranking import BM25_SHARE, Rescorer
 from medcode_search.spelling import WORD, Corrector
@@ -93,6 +94,10 @@ class SearchEngine:
         self._schema = index.schema
         self._synonyms = synonyms
         self._codes: dict[str, list[tuple[str, int]]] = {}
+        #: system -> its releases in this index (a filter is needed only when there are several).
+        self._releases: dict[str, set[str]] = {}
+        for document in documents:
+            self._releases.setdefault(document.system, set()).add(document.release)
         for number, document in enumerate(documents):
             self._codes.setdefault(document.system, []).append(
                 (document.code.replace(".", ""), number)
@@ -128,7 +133,9 @@ class SearchEngine:
         return int(self._searcher.doc(address)["doc"][0])
 
     # -- codes -----------------------------------------------------------------------------
-    def _code_hits(self, text: str, systems: Sequence[str]) -> list[Ranked]:
+    def _code_hits(
+        self, text: str, systems: Sequence[str], releases: Mapping[str, str] | None
+    ) -> list[Ranked]:
         hits: list[Ranked] = []
         for system in systems:
             try:
@@ -141,6 +148,8 @@ class SearchEngine:
             for offset, (key, number) in enumerate(entries[start : start + _PREFIX_LIMIT]):
                 if not key.startswith(bare):
                     break
+                if releases is not None and self.documents[number].release != releases[system]:
+                    continue
                 exact = key == bare
                 score = 1000.0 if exact else 900.0 - offset * 0.001
                 hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
@@ -148,9 +157,22 @@ class SearchEngine:
 
     # -- words -----------------------------------------------------------------------------
     def _filters(
-        self, systems: Sequence[str], billable_only: bool, within: str
+        self,
+        systems: Sequence[str],
+        billable_only: bool,
+        within: str,
+        releases: Mapping[str, str] | None = None,
     ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         clauses = []
+        if releases is not None and any(
+            self._releases.get(s, set()) - {releases[s]} for s in systems
+        ):
+            # Several releases of a searched system are indexed: keep the chosen one of each.
+            chosen = [
+                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "edition", key))
+                for key in (edition(s, releases[s]) for s in systems)
+            ]
+            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(chosen)))
         if systems and set(systems) != set(self._codes):  # every system: nothing to filter
             either = [
                 (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "system", s))
@@ -235,9 +257,10 @@ class SearchEngine:
         within: str,
         depth: int,
         prefix_last: bool,
+        releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
         found: dict[int, Ranked] = {}
-        filters = self._filters(systems, billable_only, within)
+        filters = self._filters(systems, billable_only, within, releases)
         named: set[str] = set()  # every stem of every reading: did it name a side?
         for variant, weight, kind in self._variants(text, prefix_last):
             parsed = parse(variant)
@@ -329,17 +352,22 @@ class SearchEngine:
         offset: int = 0,
         within: str = "",
         popularity: Popularity | None = None,
+        releases: Mapping[str, str] | None = None,
     ) -> tuple[list[Ranked], int]:
         """Ranked hits for `query` (page `offset`..`offset+limit`) and the total found.
 
         `popularity` (code -> multiplier, clamped to [1.0, 1.1]; else the engine's own) boosts
-        word matches only: an exact code or a code prefix keeps its place.
+        word matches only: an exact code or a code prefix keeps its place. `releases`
+        (system -> release, from `releases.choose`) limits each system to one release and
+        leaves out systems it does not name; None searches everything indexed.
         """
         text = check_query(query)
-        chosen = list(systems) or sorted(self._codes)
+        chosen = self._chosen_systems(systems, releases)
+        if not chosen:
+            return [], 0
         ranked = [
             hit
-            for hit in self._code_hits(text, chosen)
+            for hit in self._code_hits(text, chosen, releases)
             if (not billable_only or hit.document.billable)
             and (not within or within in hit.document.ancestors)
         ]
@@ -352,6 +380,7 @@ class SearchEngine:
             within=within,
             depth=depth,
             prefix_last=False,
+            releases=releases,
         ):
             if (hit.document.system, hit.document.code) not in seen:
                 ranked.append(hit)
@@ -361,6 +390,12 @@ class SearchEngine:
         for hit in page:
             self._explain_indexed(hit, text)
         return page, len(ranked)
+
+    def _chosen_systems(
+        self, systems: Sequence[str], releases: Mapping[str, str] | None
+    ) -> list[str]:
+        chosen = list(systems) or sorted(self._codes)
+        return chosen if releases is None else [s for s in chosen if s in releases]
 
     def _boost_popular(self, ranked: list[Ranked], popularity: Popularity | None) -> None:
         """Multiply word-match scores by the bounded popularity factor (codes stay put)."""
@@ -378,11 +413,14 @@ class SearchEngine:
         systems: Sequence[str] = (),
         limit: int = 10,
         popularity: Popularity | None = None,
+        releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
         """Type-ahead: codes starting with what was typed, else titles whose words start so."""
         text = check_query(query)
-        chosen = list(systems) or sorted(self._codes)
-        hits = self._code_hits(text, chosen)
+        chosen = self._chosen_systems(systems, releases)
+        if not chosen:
+            return []
+        hits = self._code_hits(text, chosen, releases)
         if len(hits) < limit:
             hits.extend(
                 self._text_hits(
@@ -392,6 +430,7 @@ class SearchEngine:
                     within="",
                     depth=limit * 3,
                     prefix_last=True,
+                    releases=releases,
                 )
             )
         self._boost_popular(hits, popularity)

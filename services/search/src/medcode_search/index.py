@@ -13,12 +13,18 @@ from medcode_search.documents import IndexedCode
 STEMMED = "en_stem"
 
 
+def edition(system: str, release: str) -> str:
+    """The key of one release of one system, the unit a search chooses."""
+    return f"{system}:{release}"
+
+
 def schema() -> tantivy.Schema:
     """Fields: raw keys for filters, stemmed text for BM25, unstemmed title for typos."""
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("doc", stored=True, indexed=False)
     builder.add_text_field("code", stored=False, tokenizer_name="raw")
     builder.add_text_field("system", stored=False, tokenizer_name="raw")
+    builder.add_text_field("edition", stored=False, tokenizer_name="raw")  # "icd10cm:2026-04-01"
     builder.add_text_field("ancestors", stored=False, tokenizer_name="raw")
     builder.add_unsigned_field("billable", indexed=True)
     builder.add_text_field("title", stored=False, tokenizer_name=STEMMED)
@@ -48,6 +54,7 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         entry.add_unsigned("doc", number)
         entry.add_text("code", document.code)
         entry.add_text("system", document.system)
+        entry.add_text("edition", edition(document.system, document.release))
         for ancestor in document.ancestors:
             entry.add_text("ancestors", ancestor)
         entry.add_unsigned("billable", int(document.billable))

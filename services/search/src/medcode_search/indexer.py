@@ -23,16 +23,18 @@ from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
 from medcode_search.references import referenced_texts
+from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "3"
+ENGINE_VERSION = "4"  # 4: an "edition" (system:release) field, several releases per system
 SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
     codes_pb.CODE_SYSTEM_HCPCS: "hcpcs",
     codes_pb.CODE_SYSTEM_CPT: "cpt",
 }
+SYSTEM_ENUMS = {name: number for number, name in SYSTEM_NAMES.items()}
 _TERM_NOTES = {codes_pb.NOTE_TYPE_INCLUSION_TERM, codes_pb.NOTE_TYPE_INCLUDES}
 #: Notes that describe the codes they name: their words are lent to those codes.
 _REFERRING_NOTES = {
@@ -44,27 +46,37 @@ _REFERRING_NOTES = {
 }
 
 
-def newest_releases(reply: codes_pb.ListReleasesResponse) -> dict[int, str]:
-    """The newest release of each system (the codes service lists newest first)."""
-    chosen: dict[int, str] = {}
+def releases_to_index(
+    reply: codes_pb.ListReleasesResponse, *, history: int
+) -> tuple[IndexedRelease, ...]:
+    """The newest `history` releases of each system, newest first (the codes service lists
+    them so): older ones stay searchable by name or date until they fall out of the window."""
+    kept: dict[int, int] = {}
+    chosen = []
     for release in reply.releases:
-        chosen.setdefault(release.system, release.release)
-    return chosen
+        if release.system not in SYSTEM_NAMES or kept.get(release.system, 0) >= history:
+            continue
+        kept[release.system] = kept.get(release.system, 0) + 1
+        chosen.append(
+            IndexedRelease(SYSTEM_NAMES[release.system], release.release, release.effective_date)
+        )
+    return tuple(chosen)
 
 
-def fingerprint(releases: dict[int, str]) -> str:
+def fingerprint(indexed: tuple[IndexedRelease, ...]) -> str:
     """A folder name for the index of exactly these releases and this engine version."""
-    text = ENGINE_VERSION + ";" + ";".join(f"{s}:{r}" for s, r in sorted(releases.items()))
+    text = ENGINE_VERSION + ";" + ";".join(sorted(f"{r.system}:{r.release}" for r in indexed))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 async def export(
-    stub: codes_grpc.CodesServiceStub, releases: dict[int, str], *, timeout: float
+    stub: codes_grpc.CodesServiceStub, indexed: tuple[IndexedRelease, ...], *, timeout: float
 ) -> list[IndexedCode]:
     """Every node of the chosen releases, with ancestors resolved from the parent links and
-    the words other codes' notes say about it."""
+    the words other codes' notes say about it (within the same release)."""
     found: list[IndexedCode] = []
-    for system, release in sorted(releases.items()):
+    for chosen in indexed:
+        system, release = SYSTEM_ENUMS[chosen.system], chosen.release
         ancestors: dict[str, tuple[str, ...]] = {}
         words: dict[str, tuple[str, ...]] = {}
         referring: dict[str, list[str]] = {}
@@ -117,7 +129,8 @@ def _add(
 
 
 class IndexHolder:
-    """Keeps the backend serving the newest releases the codes service has.
+    """Keeps the backend serving the newest releases the codes service has (the newest
+    `history` of each system, so past ones can still be searched by name or date).
 
     `refresh` runs on the poll, on `release.published` events and at start; a lock makes
     concurrent triggers build once. The backend swaps to a new index only when it is
@@ -129,6 +142,7 @@ class IndexHolder:
         *,
         codes_addr: str,
         export_timeout: float,
+        history: int = 3,
         backend: SearchBackend | None = None,
         index_dir: Path | None = None,
         before_build: Callable[[], Awaitable[None]] | None = None,
@@ -146,7 +160,9 @@ class IndexHolder:
         self._lock = asyncio.Lock()
         #: Awaited once a rebuild has started (an operator hook; tests hold a rebuild open).
         self.before_build = before_build
-        self.releases: dict[int, str] = {}
+        self._history = history
+        #: The releases in the served index, newest first per system.
+        self.indexed: tuple[IndexedRelease, ...] = ()
         self.build_seconds = 0.0
         self.rebuilding = False
 
@@ -154,8 +170,8 @@ class IndexHolder:
         """Rebuild when the releases changed; True when a new index was swapped in."""
         async with self._lock:
             reply = await self._stub.ListReleases(codes_pb.ListReleasesRequest(), timeout=5)
-            releases = newest_releases(reply)
-            if releases == self.releases and self.backend.ready():
+            indexed = releases_to_index(reply, history=self._history)
+            if indexed == self.indexed and self.backend.ready():
                 return False
             self.rebuilding = True
             started = time.perf_counter()
@@ -163,12 +179,12 @@ class IndexHolder:
                 if self.before_build is not None:
                     await self.before_build()
                 await self.backend.load(
-                    key=fingerprint(releases),
-                    fetch=lambda: export(self._stub, releases, timeout=self._timeout),
+                    key=fingerprint(indexed),
+                    fetch=lambda: export(self._stub, indexed, timeout=self._timeout),
                 )
             finally:
                 self.rebuilding = False
-            self.releases = releases
+            self.indexed = indexed
             self.build_seconds = time.perf_counter() - started
             log.info(
                 "search index ready (%s): %d documents in %.1fs",

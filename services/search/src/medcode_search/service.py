@@ -14,7 +14,8 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_search import engine as ranking
 from medcode_search.backends.base import BackendUnavailable
 from medcode_search.engine import Ranked
-from medcode_search.indexer import SYSTEM_NAMES, IndexHolder
+from medcode_search.indexer import IndexHolder
+from medcode_search.releases import ReleaseNotFound, choose
 from medcode_search.synonyms import normalise_phrase
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["SearchService"].full_name
@@ -80,6 +81,9 @@ async def _answer(context: grpc.aio.ServicerContext, work: Awaitable[T]) -> T:
     except ValueError as error:
         await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
         raise
+    except ReleaseNotFound as error:
+        await context.abort(grpc.StatusCode.NOT_FOUND, str(error))
+        raise
     except BackendUnavailable as error:
         await context.abort(grpc.StatusCode.UNAVAILABLE, str(error))
         raise
@@ -98,13 +102,20 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             limit = request.limit or 20
             if not 1 <= limit <= 500 or request.offset < 0:
                 raise ValueError("limit must be 1-500 and offset 0 or more")
+            systems = _systems(list(request.systems))
             return await self._holder.backend.search(
                 request.query,
-                systems=_systems(list(request.systems)),
+                systems=systems,
                 billable_only=request.billable_only,
                 limit=limit,
                 offset=request.offset,
                 within=request.within.strip().upper(),
+                releases=choose(
+                    self._holder.indexed,
+                    systems=systems,
+                    release=request.release.strip(),
+                    as_of=request.as_of.strip(),
+                ),
             )
 
         hits, total = await _answer(context, search())
@@ -118,8 +129,12 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             limit = request.limit or 10
             if not 1 <= limit <= 50:
                 raise ValueError("limit must be 1-50")
+            systems = _systems(list(request.systems))
             return await self._holder.backend.suggest(
-                request.query, systems=_systems(list(request.systems)), limit=limit
+                request.query,
+                systems=systems,
+                limit=limit,
+                releases=choose(self._holder.indexed, systems=systems),
             )
 
         hits = await _answer(context, suggest())
@@ -130,9 +145,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
         self, request: pb.GetIndexStatusRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetIndexStatusResponse:
         return pb.GetIndexStatusResponse(
-            releases=sorted(
-                f"{SYSTEM_NAMES.get(s, s)}:{r}" for s, r in self._holder.releases.items()
-            ),
+            releases=sorted(f"{r.system}:{r.release}" for r in self._holder.indexed),
             document_count=self._holder.backend.document_count(),
             build_seconds=self._holder.build_seconds,
             rebuilding=self._holder.rebuilding,

@@ -47,6 +47,12 @@ class SearchSettings(GrpcServiceSettings):
     )
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)
+    release_history: int = Field(
+        default=3,
+        ge=1,
+        le=20,
+        description="Releases of each code system kept searchable (by name or as_of date).",
+    )
     refresh_seconds: float = Field(
         default=60.0, gt=0, description="Fallback poll of the codes service for new releases."
     )

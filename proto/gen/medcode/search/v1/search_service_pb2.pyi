@@ -29,20 +29,24 @@ MATCH_REASON_HEADING: MatchReason
 MATCH_REASON_NOTE_REFERENCE: MatchReason
 
 class SearchRequest(_message.Message):
-    __slots__ = ("query", "systems", "billable_only", "limit", "offset", "within")
+    __slots__ = ("query", "systems", "billable_only", "limit", "offset", "within", "release", "as_of")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     SYSTEMS_FIELD_NUMBER: _ClassVar[int]
     BILLABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     WITHIN_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
     query: str
     systems: _containers.RepeatedScalarFieldContainer[str]
     billable_only: bool
     limit: int
     offset: int
     within: str
-    def __init__(self, query: _Optional[str] = ..., systems: _Optional[_Iterable[str]] = ..., billable_only: _Optional[bool] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., within: _Optional[str] = ...) -> None: ...
+    release: str
+    as_of: str
+    def __init__(self, query: _Optional[str] = ..., systems: _Optional[_Iterable[str]] = ..., billable_only: _Optional[bool] = ..., limit: _Optional[int] = ..., offset: _Optional[int] = ..., within: _Optional[str] = ..., release: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
 
 class Hit(_message.Message):
     __slots__ = ("code", "title", "system", "billable", "score", "highlight", "reasons", "matched_text", "kind", "release")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
 from medcode_search.documents import IndexedCode
@@ -46,11 +46,20 @@ class SearchBackend(Protocol):
         limit: int,
         offset: int,
         within: str,
+        releases: Mapping[str, str] | None = None,
     ) -> tuple[list[Ranked], int]:
-        """Ranked hits for one page and the total; ValueError for a bad query."""
+        """Ranked hits for one page and the total; ValueError for a bad query. `releases`
+        (system -> release) searches one release of each system it names, and only those."""
         ...
 
-    async def suggest(self, query: str, *, systems: Sequence[str], limit: int) -> list[Ranked]:
+    async def suggest(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str],
+        limit: int,
+        releases: Mapping[str, str] | None = None,
+    ) -> list[Ranked]:
         """Type-ahead completions; ValueError for a bad query."""
         ...
 

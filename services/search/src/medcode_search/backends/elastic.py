@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -184,6 +184,7 @@ class ElasticBackend:
         limit: int,
         offset: int,
         within: str,
+        releases: Mapping[str, str] | None = None,
     ) -> tuple[list[Ranked], int]:
         text = check_query(query)
         self._check_serving()
@@ -195,16 +196,26 @@ class ElasticBackend:
             within=within,
             depth=offset + limit + 20,
             synonyms=self._synonyms,
+            releases=releases,
         )
         rewritten = " ".join(rules.rewrite(text, self._synonyms)[0])
 
         ranked, total = await self._call(lambda: self._ranked(request, text, rewritten))
         return ranked[offset : offset + limit], total
 
-    async def suggest(self, query: str, *, systems: Sequence[str], limit: int) -> list[Ranked]:
+    async def suggest(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str],
+        limit: int,
+        releases: Mapping[str, str] | None = None,
+    ) -> list[Ranked]:
         text = check_query(query)
         self._check_serving()
-        request = rules.suggest_request(self.alias, text, systems=systems, limit=limit)
+        request = rules.suggest_request(
+            self.alias, text, systems=systems, limit=limit, releases=releases
+        )
         ranked, _total = await self._call(lambda: self._ranked(request, text, ""))
         return ranked[:limit]
 

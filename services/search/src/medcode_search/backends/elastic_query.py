@@ -11,7 +11,7 @@ MedCode's synonym list; a function_score applies the billable and title priors.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
@@ -80,11 +80,24 @@ def code_clauses(keys: Sequence[tuple[str, str]]) -> list[Query]:
     return clauses
 
 
-def filters(systems: Sequence[str], billable_only: bool, within: str) -> list[Query]:
-    """Code system, billable-only and chapter/section restrictions."""
+def filters(
+    systems: Sequence[str],
+    billable_only: bool,
+    within: str,
+    releases: Mapping[str, str] | None = None,
+) -> list[Query]:
+    """Code system, release, billable-only and chapter/section restrictions."""
     chosen: list[Query] = []
     if systems:
         chosen.append(Q("terms", system=list(systems)))
+    if releases is not None:
+        # One release per system: (system and release) for each chosen pair.
+        pairs = [
+            Q("bool", filter=[Q("term", system=system), Q("term", release=releases[system])])
+            for system in (systems or sorted(releases))
+            if system in releases
+        ]
+        chosen.append(Q("bool", should=pairs, minimum_should_match=1) if pairs else Q("match_none"))
     if billable_only:
         chosen.append(Q("term", billable=True))
     if within:
@@ -182,6 +195,7 @@ def search_request(
     within: str,
     depth: int,
     synonyms: SynonymExpander,
+    releases: Mapping[str, str] | None = None,
 ) -> Search:
     """The first `depth` hits of a search (paged and popularity-boosted by the caller)."""
     rules = code_clauses(code_keys(text, systems))
@@ -190,10 +204,17 @@ def search_request(
         rules.append(words)
     if not rules:
         rules.append(Q("match_none"))
-    return _request(index, rules, filters(systems, billable_only, within), depth)
+    return _request(index, rules, filters(systems, billable_only, within, releases), depth)
 
 
-def suggest_request(index: str, text: str, *, systems: Sequence[str], limit: int) -> Search:
+def suggest_request(
+    index: str,
+    text: str,
+    *,
+    systems: Sequence[str],
+    limit: int,
+    releases: Mapping[str, str] | None = None,
+) -> Search:
     """Type-ahead: codes starting with the input, then titles whose words start with it."""
     rules = code_clauses(code_keys(text, systems))
     words = query_words(text)
@@ -211,4 +232,4 @@ def suggest_request(index: str, text: str, *, systems: Sequence[str], limit: int
         rules.append(with_priors(completion))
     if not rules:
         rules.append(Q("match_none"))
-    return _request(index, rules, filters(systems, False, ""), limit)
+    return _request(index, rules, filters(systems, False, "", releases), limit)

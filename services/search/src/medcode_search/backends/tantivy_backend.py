@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from medcode_search import documents, index
@@ -79,6 +79,7 @@ class TantivyBackend:
         limit: int,
         offset: int,
         within: str,
+        releases: Mapping[str, str] | None = None,
     ) -> tuple[list[Ranked], int]:
         return self._serving().search(
             query,
@@ -87,10 +88,18 @@ class TantivyBackend:
             limit=limit,
             offset=offset,
             within=within,
+            releases=releases,
         )
 
-    async def suggest(self, query: str, *, systems: Sequence[str], limit: int) -> list[Ranked]:
-        return self._serving().suggest(query, systems=systems, limit=limit)
+    async def suggest(
+        self,
+        query: str,
+        *,
+        systems: Sequence[str],
+        limit: int,
+        releases: Mapping[str, str] | None = None,
+    ) -> list[Ranked]:
+        return self._serving().suggest(query, systems=systems, limit=limit, releases=releases)
 
     async def close(self) -> None:
         """Nothing to release: the engine stays usable in process (benchmarks read it)."""
