@@ -29,7 +29,7 @@ from medcode_search.word_families import WordFamilies, load_word_families
 BEST_TEXT, ALL_OWN, WITH_CONTEXT = 0.5, 0.1, 0.35
 #: Weight of the query's share explained only by other codes' notes naming this code.
 REFERENCED = 0.2
-BM25_SHARE = 0.4
+BM25_SHARE = 0.2
 #: Cost of the best text's unasked-for words, as a share of its words.
 EXTRA_PENALTY = 0.3
 BILLABLE_BOOST = 1.1
