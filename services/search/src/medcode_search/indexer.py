@@ -142,7 +142,7 @@ class IndexHolder:
         *,
         codes_addr: str,
         export_timeout: float,
-        history: int = 3,
+        history: int = 2,
         backend: SearchBackend | None = None,
         index_dir: Path | None = None,
         before_build: Callable[[], Awaitable[None]] | None = None,

@@ -48,7 +48,7 @@ class SearchSettings(GrpcServiceSettings):
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)
     release_history: int = Field(
-        default=3,
+        default=2,
         ge=1,
         le=20,
         description="Releases of each code system kept searchable (by name or as_of date).",
