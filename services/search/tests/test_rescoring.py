@@ -138,3 +138,28 @@ def test_a_heading_split_by_side_comes_before_its_unspecified_side_child() -> No
     assert found[:2] == ["X80", "X80.9"]
     assert _first(engine, "effusion of right widget") == "X80.1"
     assert [hit.document.code for hit in engine.search("gizmo fever")[0]][:2] == ["X90.9", "X90"]
+
+
+def test_a_new_index_removes_earlier_index_folders_only(tmp_path: Path) -> None:
+    stale = tmp_path / "0123456789abcdef"
+    (stale / "tantivy").mkdir(parents=True)
+    (stale / "documents.jsonl").write_text("")
+    half_built = tmp_path / "fedcba9876543210" / "tantivy.partial"
+    half_built.mkdir(parents=True)
+    unrelated = tmp_path / "notes"
+    unrelated.mkdir()
+    (tmp_path / "popularity.sqlite").write_text("")
+    documents = [_node("X70.0", "Sprain of ankle")]
+
+    async def fetch() -> list[IndexedCode]:
+        return documents
+
+    backend = TantivyBackend(index_dir=tmp_path, warm=False)
+    asyncio.run(backend.load(key="aaaaaaaaaaaaaaaa", fetch=fetch))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "aaaaaaaaaaaaaaaa",
+        "fedcba9876543210",  # no documents, no finished index: not ours to judge
+        "notes",
+        "popularity.sqlite",
+    ]
+    assert backend.engine is not None and backend.engine.search("ankle sprain")[0]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from medcode_search.engine import Popularity, Ranked, SearchEngine
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
+#: Index folders are named by a release-set fingerprint (indexer.fingerprint).
+_INDEX_FOLDER = re.compile(r"[0-9a-f]{16}")
 
 
 class TantivyBackend:
@@ -57,6 +61,7 @@ class TantivyBackend:
         # A million long-lived objects (documents, stem profiles): freezing them keeps the
         # collector from walking them all (a full pass takes ~1.7 s) in the middle of a query.
         gc.freeze()
+        await asyncio.to_thread(remove_stale_indexes, self._index_dir, keep=key)
         log.info("tantivy index %s serving %d documents", key, len(docs))
 
     def ready(self) -> bool:
@@ -103,3 +108,21 @@ class TantivyBackend:
 
     async def close(self) -> None:
         """Nothing to release: the engine stays usable in process (benchmarks read it)."""
+
+
+def remove_stale_indexes(index_dir: Path, *, keep: str) -> list[str]:
+    """Delete the index folders of earlier release sets once a newer one serves, as the
+    Elasticsearch backend deletes its old indices: each holds about 100 MB and would
+    otherwise pile up with every release. Files that are not index folders stay."""
+    removed = []
+    for folder in sorted(index_dir.iterdir()) if index_dir.is_dir() else []:
+        if folder.name == keep or not folder.is_dir() or not _INDEX_FOLDER.fullmatch(folder.name):
+            continue
+        if not (folder / "documents.jsonl").exists() and not (folder / "tantivy").exists():
+            continue
+        # An engine still answering from it keeps its open files (mmap) until it is dropped.
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder.name)
+    if removed:
+        log.info("removed %d earlier index folder(s): %s", len(removed), ", ".join(removed))
+    return removed
