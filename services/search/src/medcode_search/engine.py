@@ -9,10 +9,7 @@ much of the query each code's own words and headings explain (`ranking.Rescorer`
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Callable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 
 import tantivy
 
@@ -20,42 +17,25 @@ from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.defaults import promote_default_children
 from medcode_search.documents import IndexedCode
-from medcode_search.index import edition
-from medcode_search.query import ParsedQuery, parse, text_stems, texts_stems
+from medcode_search.explain import explain, explain_profiled
+from medcode_search.hits import CODE, FUZZY, PREFIX, SYNONYM, Ranked
+from medcode_search.query import parse
 from medcode_search.ranking import BM25_SHARE, Rescorer
-from medcode_search.spelling import WORD, Corrector
+from medcode_search.spelling import Corrector
 from medcode_search.splits import lift_split_headings
-from medcode_search.synonyms import SynonymExpander, normalise_phrase
+from medcode_search.synonyms import SynonymExpander
+from medcode_search.word_query import WordQueries
 
 MAX_QUERY = 256
-CODE, PREFIX, TITLE, TERM, SYNONYM, FUZZY = "code", "prefix", "title", "term", "synonym", "fuzzy"
-HEADING, REFERENCE = "heading", "reference"
 _PREFIX_LIMIT = 500
 _REWRITE_WEIGHT = 98.0
 _TYPO_WEIGHT = 80.0
-#: How much a stem found in the title (BM25), an inclusion term or a heading above (rarity)
-#: counts when choosing candidates.
-_TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
-_CONTEXT_BOOST = 0.5
-#: Words other codes' notes say about a code ("chilblains (T69.1)") choose it too, modestly.
-REFERENCED_BOOST = 1.0
 #: Candidates taken from the index per reading of the query, then re-scored.
 _CANDIDATES = 50
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one.
 POPULARITY_CAP = 1.1
 Popularity = Callable[[str], float]
-
-
-@dataclass(slots=True)
-class Ranked:
-    """A hit being ranked: the document, its score and why it matched."""
-
-    document: IndexedCode
-    score: float
-    reasons: list[str] = field(default_factory=list)
-    matched_text: str = ""
-    number: int = -1  # the document's position, when it came from the word index
 
 
 def check_query(query: str) -> str:
@@ -106,6 +86,9 @@ class SearchEngine:
             entries.sort()
         self._in_order = self._addresses_are_positions()
         self._rescorer = Rescorer(documents, self._searcher)
+        self._queries = WordQueries(
+            self._schema, self._rescorer, systems=set(self._codes), releases=self._releases
+        )
         self._corrector = Corrector(
             (text for d in documents for text in (d.title, *d.terms)),
             self._searcher,
@@ -155,78 +138,6 @@ class SearchEngine:
                 hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
         return hits
 
-    # -- words -----------------------------------------------------------------------------
-    def _filters(
-        self,
-        systems: Sequence[str],
-        billable_only: bool,
-        within: str,
-        releases: Mapping[str, str] | None = None,
-    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        clauses = []
-        if releases is not None and any(
-            self._releases.get(s, set()) - {releases[s]} for s in systems
-        ):
-            # Several releases of a searched system are indexed: keep the chosen one of each.
-            chosen = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "edition", key))
-                for key in (edition(s, releases[s]) for s in systems)
-            ]
-            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(chosen)))
-        if systems and set(systems) != set(self._codes):  # every system: nothing to filter
-            either = [
-                (tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "system", s))
-                for s in systems
-            ]
-            clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(either)))
-        if billable_only:
-            clauses.append(
-                (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "billable", 1))
-            )
-        if within:
-            clauses.append(
-                (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "ancestors", within))
-            )
-        return clauses
-
-    def _stem_clauses(self, stem: str, rarity: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """One stem's clauses: BM25 on titles, its rarity on terms, headings and notes."""
-        title = tantivy.Query.term_query(self._schema, "title", stem)
-        term = tantivy.Query.term_query(self._schema, "terms", stem)
-        clauses = [
-            (tantivy.Occur.Should, tantivy.Query.boost_query(title, _TITLE_BOOST)),
-            (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity)),
-        ]
-        # The index's main term often lives only in a heading or another code's note.
-        for name, boost in (("context", _CONTEXT_BOOST), ("referenced", REFERENCED_BOOST)):
-            if boost:
-                found = tantivy.Query.term_query(self._schema, name, stem)
-                scored = tantivy.Query.const_score_query(found, boost * rarity)
-                clauses.append((tantivy.Occur.Should, scored))
-        return clauses
-
-    def _word_query(self, parsed: ParsedQuery, prefix_last: bool) -> tantivy.Query:
-        """A flat OR of stem terms, cheap for tantivy to take the top k of.
-
-        Titles score by BM25. Inclusion terms score a constant per stem (its rarity): most
-        codes have none, so BM25's length normalisation would make any code that has several
-        look far longer than average and bury a term that says exactly what was asked.
-        """
-        stems = parsed.searched
-        if prefix_last:
-            stems = tuple(stem for stem in stems if stem not in text_stems(parsed.words[-1]))
-        clauses = []
-        for asked in stems:
-            rarity = self._rescorer.weight(asked)
-            for stem in (asked, *self._rescorer.families.others(asked)):
-                clauses.extend(self._stem_clauses(stem, rarity))
-        if prefix_last:
-            # Type-ahead: the last word is still being typed, so match it as a prefix.
-            pattern = re.escape(parsed.words[-1]) + ".*"
-            query = tantivy.Query.regex_query(self._schema, "title_raw", pattern)
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, 2.0)))
-        return tantivy.Query.boolean_query(clauses)
-
     def _variants(self, text: str, prefix_last: bool) -> list[tuple[str, float, str]]:
         """(text, weight, kind) per way of reading the query: as typed, its clinical
         rewrite, its typo correction. Each reading's best hit scores about its weight."""
@@ -260,7 +171,7 @@ class SearchEngine:
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
         found: dict[int, Ranked] = {}
-        filters = self._filters(systems, billable_only, within, releases)
+        filters = self._queries.filters(systems, billable_only, within, releases)
         named: set[str] = set()  # every stem of every reading: did it name a side?
         for variant, weight, kind in self._variants(text, prefix_last):
             parsed = parse(variant)
@@ -268,7 +179,7 @@ class SearchEngine:
                 continue
             named.update(parsed.stems)
             query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, self._word_query(parsed, prefix_last)), *filters]
+                [(tantivy.Occur.Must, self._queries.words(parsed, prefix_last)), *filters]
             )
             results = self._searcher.search(query, depth, count=False).hits
             top = results[0][0] if results else 1.0
@@ -292,54 +203,11 @@ class SearchEngine:
         lift_split_headings(hits, self._rescorer.splits, frozenset(named))
         return hits
 
-    @staticmethod
-    def explain(hit: Ranked, query: str) -> None:
-        """Fill in why a hit matched (title, inclusion term, synonym, fuzzy): only for the
-        hits a caller will see, since it reads every inclusion term."""
-        if CODE in hit.reasons or PREFIX in hit.reasons:
-            return
-        words = WORD.findall(normalise_phrase(hit.matched_text or query))
-        document = hit.document
-        title_words = set(WORD.findall(normalise_phrase(document.title)))
-        stems = {w[:5] for w in title_words}
-        in_title = [w for w in words if w in title_words or (len(w) >= 5 and w[:5] in stems)]
-        reasons = list(hit.reasons)
-        if in_title:
-            reasons.append(TITLE)
-        for term in document.terms:
-            term_words = set(WORD.findall(normalise_phrase(term)))
-            if any(w in term_words for w in words if w not in in_title):
-                reasons.append(TERM)
-                hit.matched_text = hit.matched_text or term
-                break
-        else:
-            if not in_title and not reasons:
-                asked = text_stems(hit.matched_text or query)
-                lent = texts_stems(document.referenced)
-                reasons.append(_elsewhere(asked, lent, texts_stems(document.context)))
-        hit.reasons = reasons
-
-    def _explain_indexed(self, hit: Ranked, query: str) -> None:
-        """`explain` from the stems the re-scoring already holds (no re-tokenising)."""
+    def _explain(self, hit: Ranked, query: str) -> None:
         if hit.number < 0:
-            self.explain(hit, query)
-            return
-        stems = set(parse(hit.matched_text or query).stems)
-        profile = self._rescorer.profile(hit.number)
-        title, *terms = (text for text, _core in profile.texts)
-        reasons = list(hit.reasons)
-        if stems & title:
-            reasons.append(TITLE)
-        rest = stems - title
-        for position, term in enumerate(terms):
-            if rest & term:
-                reasons.append(TERM)
-                hit.matched_text = hit.matched_text or hit.document.terms[position]
-                break
+            explain(hit, query)
         else:
-            if not reasons:
-                reasons.append(_elsewhere(rest, profile.referenced, profile.context - profile.own))
-        hit.reasons = reasons
+            explain_profiled(hit, query, self._rescorer.profile(hit.number))
 
     # -- public ----------------------------------------------------------------------------
     def search(
@@ -388,7 +256,7 @@ class SearchEngine:
         ranked.sort(key=lambda hit: -hit.score)
         page = ranked[offset : offset + limit]
         for hit in page:
-            self._explain_indexed(hit, text)
+            self._explain(hit, text)
         return page, len(ranked)
 
     def _chosen_systems(
@@ -436,15 +304,5 @@ class SearchEngine:
         self._boost_popular(hits, popularity)
         hits.sort(key=lambda hit: -hit.score)
         for hit in hits[:limit]:
-            self._explain_indexed(hit, text)
+            self._explain(hit, text)
         return hits[:limit]
-
-
-def _elsewhere(asked: AbstractSet[str], lent: AbstractSet[str], headings: AbstractSet[str]) -> str:
-    """Why a hit matched when none of its own texts has the words: another code's note names
-    it, its heading has them, or only a typo-tolerant reading matched."""
-    if asked & lent:
-        return REFERENCE
-    if asked & headings:
-        return HEADING
-    return FUZZY

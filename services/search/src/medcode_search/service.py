@@ -11,9 +11,9 @@ import grpc
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_search import engine as ranking
+from medcode_search import hits as ranking
 from medcode_search.backends.base import BackendUnavailable
-from medcode_search.engine import Ranked
+from medcode_search.hits import Ranked
 from medcode_search.indexer import IndexHolder
 from medcode_search.releases import ReleaseNotFound, choose
 from medcode_search.synonyms import normalise_phrase

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
 from medcode_search.documents import IndexedCode
-from medcode_search.engine import Ranked
+from medcode_search.hits import Ranked
 
 Fetch = Callable[[], Awaitable[list[IndexedCode]]]
 """Exports the documents of the releases being indexed (only called when a build is needed)."""

@@ -25,16 +25,9 @@ from medcode_search.backends.elastic_mapping import (
     to_source,
 )
 from medcode_search.documents import IndexedCode
-from medcode_search.engine import (
-    CODE,
-    PREFIX,
-    SYNONYM,
-    Popularity,
-    Ranked,
-    SearchEngine,
-    check_query,
-    popularity_factor,
-)
+from medcode_search.engine import Popularity, check_query, popularity_factor
+from medcode_search.explain import explain
+from medcode_search.hits import CODE, PREFIX, SYNONYM, Ranked
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
@@ -158,7 +151,7 @@ class ElasticBackend:
                 found.reasons = [PREFIX]
             elif rules.SYNONYM in names and rules.TEXT not in names:
                 found.reasons, found.matched_text = [SYNONYM], rewritten
-            SearchEngine.explain(found, text)
+            explain(found, text)
             ranked.append(found)
         total = response.hits.total.value  # type: ignore[attr-defined]
         return self._boost(ranked), int(total)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from medcode_search import documents, index
 from medcode_search.backends.base import BackendUnavailable, Fetch
-from medcode_search.engine import Popularity, Ranked, SearchEngine
+from medcode_search.engine import Popularity, SearchEngine
+from medcode_search.hits import Ranked
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
