@@ -74,20 +74,18 @@ class SearchEngine:
         self._schema = index.schema
         self._synonyms = synonyms
         self._codes: dict[str, list[tuple[str, int]]] = {}
-        #: system -> its releases in this index (a filter is needed only when there are several).
-        self._releases: dict[str, set[str]] = {}
-        for document in documents:
-            self._releases.setdefault(document.system, set()).add(document.release)
+        releases: dict[str, set[str]] = {}  # system -> its releases in this index
         for number, document in enumerate(documents):
             self._codes.setdefault(document.system, []).append(
                 (document.code.replace(".", ""), number)
             )
+            releases.setdefault(document.system, set()).add(document.release)
         for entries in self._codes.values():
             entries.sort()
         self._in_order = self._addresses_are_positions()
         self._rescorer = Rescorer(documents, self._searcher)
         self._queries = WordQueries(
-            self._schema, self._rescorer, systems=set(self._codes), releases=self._releases
+            self._schema, self._rescorer, systems=set(self._codes), releases=releases
         )
         self._corrector = Corrector(
             (text for d in documents for text in (d.title, *d.terms)),

@@ -11,33 +11,42 @@ import grpc
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_search import hits as ranking
 from medcode_search.backends.base import BackendUnavailable
-from medcode_search.hits import Ranked
+from medcode_search.hits import (
+    CODE,
+    FUZZY,
+    HEADING,
+    PREFIX,
+    REFERENCE,
+    SYNONYM,
+    TERM,
+    TITLE,
+    Ranked,
+)
 from medcode_search.indexer import IndexHolder
 from medcode_search.releases import ReleaseNotFound, choose
+from medcode_search.spelling import WORD
 from medcode_search.synonyms import normalise_phrase
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["SearchService"].full_name
 SYSTEMS = ("icd10cm", "icd10pcs", "hcpcs", "cpt")
 _REASONS = {
-    ranking.CODE: pb.MATCH_REASON_CODE,
-    ranking.PREFIX: pb.MATCH_REASON_CODE_PREFIX,
-    ranking.TITLE: pb.MATCH_REASON_TITLE,
-    ranking.TERM: pb.MATCH_REASON_INCLUSION_TERM,
-    ranking.SYNONYM: pb.MATCH_REASON_SYNONYM,
-    ranking.FUZZY: pb.MATCH_REASON_FUZZY,
-    ranking.HEADING: pb.MATCH_REASON_HEADING,
-    ranking.REFERENCE: pb.MATCH_REASON_NOTE_REFERENCE,
+    CODE: pb.MATCH_REASON_CODE,
+    PREFIX: pb.MATCH_REASON_CODE_PREFIX,
+    TITLE: pb.MATCH_REASON_TITLE,
+    TERM: pb.MATCH_REASON_INCLUSION_TERM,
+    SYNONYM: pb.MATCH_REASON_SYNONYM,
+    FUZZY: pb.MATCH_REASON_FUZZY,
+    HEADING: pb.MATCH_REASON_HEADING,
+    REFERENCE: pb.MATCH_REASON_NOTE_REFERENCE,
 }
 T = TypeVar("T")
 _WORDS = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]+")
-_QUERY_WORDS = re.compile(r"[a-z0-9]+")
 
 
 def query_prefixes(query: str) -> frozenset[str]:
     """The 5-letter prefixes of the query's words: worked out once per request, not per hit."""
-    return frozenset(w[:5] for w in _QUERY_WORDS.findall(normalise_phrase(query)) if len(w) > 1)
+    return frozenset(w[:5] for w in WORD.findall(normalise_phrase(query)) if len(w) > 1)
 
 
 def highlight(title: str, wanted: frozenset[str]) -> str:
