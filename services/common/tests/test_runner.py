@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 import time
 
 import pytest
@@ -48,6 +49,17 @@ def test_stop_ends_a_service_that_never_got_ready() -> None:
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="not ready after 1s"):
         runner.start(launch(sleeper))
+    runner.stop(grace=5)
+    assert time.monotonic() - started < 10
+    assert runner.processes and all(p.poll() is not None for p in runner.processes)
+
+
+def test_a_stop_during_start_up_does_not_wait_for_the_service() -> None:
+    runner = PlatformRunner(env={"DEMO_PORT": str(free_port())}, start_timeout=60)
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    threading.Timer(0.5, runner.request_stop).start()  # as SIGTERM's handler does
+    started = time.monotonic()
+    runner.start(launch(sleeper))
     runner.stop(grace=5)
     assert time.monotonic() - started < 10
     assert runner.processes and all(p.poll() is not None for p in runner.processes)

@@ -120,6 +120,8 @@ class PlatformRunner:
         self._running.append(item)
         deadline = time.monotonic() + self._start_timeout
         while process.poll() is None and not launch_ready(launch, address):
+            if self._stopping:
+                return  # a stop during start-up: `stop` ends this child with the others
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{launch.name} not ready after {self._start_timeout:.0f}s")
             time.sleep(0.1)
