@@ -31,13 +31,29 @@ class LoopThread:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         try:
-            self._loop.run_until_complete(self.startup())
-        except BaseException as error:  # re-raised by start() in the caller's thread
-            self._error = error
-            return
+            try:
+                self._loop.run_until_complete(self.startup())
+            except BaseException as error:  # re-raised by start() in the caller's thread
+                self._error = error
+                return
+            finally:
+                self._ready.set()
+            self._loop.run_forever()
         finally:
-            self._ready.set()
-        self._loop.run_forever()
+            self._close_loop()
+
+    def _close_loop(self) -> None:
+        """Join the loop's executor threads and close it.
+
+        `asyncio.to_thread` starts worker threads that live until their executor shuts
+        down; a test run starts hundreds of these servers, and without this each left
+        its idle workers behind (CI once ran out of threads).
+        """
+        try:
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.run_until_complete(self._loop.shutdown_default_executor())
+        finally:
+            self._loop.close()
 
     def start(self, *, timeout: float = 300.0) -> None:
         """Start the thread and wait for `startup`; raise if it failed or never finished."""
