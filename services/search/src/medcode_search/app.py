@@ -108,9 +108,9 @@ class SearchApp:
 
     async def wait_ready(self) -> None:
         """Return once an index is served, then report SERVING on the health service."""
-        while not self.holder.backend.ready() and not self._stop.is_set():
+        while not self.holder.ready() and not self._stop.is_set():
             await asyncio.sleep(0.05)
-        if self.holder.backend.ready() and self._health is not None:
+        if self.holder.ready() and self._health is not None:
             await mark_serving(self._health, [SERVICE_NAME])
 
     async def stop(self, grace: float) -> None:

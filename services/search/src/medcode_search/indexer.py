@@ -27,7 +27,7 @@ from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "4"  # 4: an "edition" (system:release) field, several releases per system
+ENGINE_VERSION = "5"  # 5: a "Name: explanation" title indexes its name as the title
 SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
@@ -193,6 +193,12 @@ class IndexHolder:
                 self.build_seconds,
             )
             return True
+
+    def ready(self) -> bool:
+        """True once an index serves and its releases are known: between the two, a search
+        would pick no release and find nothing, which must read as "not ready", not as
+        "no such code"."""
+        return bool(self.indexed) and self.backend.ready()
 
     @property
     def engine(self) -> SearchEngine | None:

@@ -104,10 +104,15 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
     def __init__(self, holder: IndexHolder) -> None:
         self._holder = holder
 
+    def _require_ready(self) -> None:
+        if not self._holder.ready():
+            raise BackendUnavailable("the search index is being built")
+
     async def Search(
         self, request: pb.SearchRequest, context: grpc.aio.ServicerContext
     ) -> pb.SearchResponse:
         async def search() -> tuple[list[Ranked], int]:
+            self._require_ready()
             limit = request.limit or 20
             if not 1 <= limit <= 500 or request.offset < 0:
                 raise ValueError("limit must be 1-500 and offset 0 or more")
@@ -135,6 +140,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
         self, request: pb.SuggestRequest, context: grpc.aio.ServicerContext
     ) -> pb.SuggestResponse:
         async def suggest() -> list[Ranked]:
+            self._require_ready()
             limit = request.limit or 10
             if not 1 <= limit <= 50:
                 raise ValueError("limit must be 1-50")

@@ -1,0 +1,59 @@
+"""An index that serves before its releases are recorded answers UNAVAILABLE, never an empty
+success: a client must not read "no such code" while the service is still starting."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import grpc
+import pytest
+
+from medcode.search.v1 import search_service_pb2 as pb
+from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
+from medcode_search.backends.tantivy_backend import TantivyBackend
+from medcode_search.documents import IndexedCode
+from medcode_search.indexer import IndexHolder
+from medcode_search.releases import IndexedRelease
+from medcode_search.service import SearchServicer
+
+DOCUMENTS = [
+    IndexedCode("cpt", "27447", "Total knee replacement: joint surfaces replaced.", "code",
+                True, "r1", (), ("SECTION-SURG",)),
+    IndexedCode("cpt", "45378", "Diagnostic colonoscopy.", "code", True, "r1", (),
+                ("SECTION-SURG",)),
+]  # fmt: skip
+
+
+async def _documents() -> list[IndexedCode]:
+    return DOCUMENTS
+
+
+def test_search_is_unavailable_until_the_served_index_has_its_releases(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        backend = TantivyBackend(index_dir=tmp_path, warm=False)
+        await backend.load(key="0123456789abcdef", fetch=_documents)
+        holder = IndexHolder(backend=backend, codes_addr="127.0.0.1:9", export_timeout=1)
+        server = grpc.aio.server()
+        pb_grpc.add_SearchServiceServicer_to_server(SearchServicer(holder), server)
+        port = server.add_insecure_port("127.0.0.1:0")
+        await server.start()
+        try:
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+                stub = pb_grpc.SearchServiceStub(channel)
+                assert backend.ready() and not holder.ready()
+                for call in (
+                    stub.Search(pb.SearchRequest(query="knee replacement")),
+                    stub.Suggest(pb.SuggestRequest(query="kne")),
+                ):
+                    with pytest.raises(grpc.aio.AioRpcError) as caught:
+                        await call
+                    assert caught.value.code() == grpc.StatusCode.UNAVAILABLE
+                holder.indexed = (IndexedRelease("cpt", "r1", "2025-01-01"),)
+                reply = await stub.Search(pb.SearchRequest(query="knee replacement"))
+                assert [hit.code for hit in reply.hits][:1] == ["27447"]
+        finally:
+            await server.stop(0)
+            await holder.close()
+
+    asyncio.run(scenario())
