@@ -17,8 +17,10 @@ def stub(search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
         yield pb_grpc.SearchServiceStub(channel)
 
 
-def hits(stub: pb_grpc.SearchServiceStub, query: str) -> list[pb.Hit]:
-    request = pb.SearchRequest(query=query, systems=["icd10cm"], limit=10)
+def hits(
+    stub: pb_grpc.SearchServiceStub, query: str, systems: tuple[str, ...] = ("icd10cm",)
+) -> list[pb.Hit]:
+    request = pb.SearchRequest(query=query, systems=list(systems), limit=10)
     return list(stub.Search(request, timeout=10).hits)
 
 
@@ -62,3 +64,38 @@ def test_an_unknown_word_is_read_by_its_root(stub: pb_grpc.SearchServiceStub) ->
     first = hits(stub, "choleperitoneum")[0]
     assert first.code == "K65.3"
     assert first.reasons[0] == pb.MATCH_REASON_FUZZY
+
+
+def test_a_title_naming_exactly_what_was_asked_comes_first(stub: pb_grpc.SearchServiceStub) -> None:
+    # J18.2 "Hypostatic pneumonia, unspecified organism" scored higher on BM25 alone.
+    assert hits(stub, "pneumonia")[0].code == "J18.9"
+
+
+def test_pregnancy_and_newborn_codes_wait_until_the_query_says_so(
+    stub: pb_grpc.SearchServiceStub,
+) -> None:
+    general = [hit.code for hit in hits(stub, "urinary tract infection")]
+    assert general[0] == "N39.0"  # "site not specified" is the default's wording too
+    setting = [code for code in general if code[0] in "OP"]
+    assert all(general.index(code) > 2 for code in setting)
+    assert hits(stub, "urinary tract infection pregnancy")[0].code.startswith("O23.4")
+
+
+def test_anaesthesia_codes_wait_until_the_query_asks_for_anaesthesia(
+    stub: pb_grpc.SearchServiceStub,
+) -> None:
+    procedure = [hit.code for hit in hits(stub, "colonoscopy", ("cpt",))]
+    anaesthesia = [procedure.index(code) for code in ("00811", "00812") if code in procedure]
+    colonoscopies = [i for i, code in enumerate(procedure) if code.startswith("453")]
+    assert colonoscopies and all(i < min(anaesthesia, default=99) for i in colonoscopies)
+    assert hits(stub, "anesthesia colonoscopy", ("cpt",))[0].code == "00812"
+
+
+@pytest.mark.parametrize("query", ["knee replacement", "total knee arthroplasty"])
+def test_a_procedure_named_before_its_explanation_is_found_by_its_name(
+    stub: pb_grpc.SearchServiceStub, query: str
+) -> None:
+    # MedCode's CPT wording reads "Total knee replacement: the worn joint surfaces ...": the
+    # name weighs as a title, so the long explanation no longer hides it among 78,000 PCS
+    # titles when every system is searched.
+    assert hits(stub, query, ())[0].code == "27447"

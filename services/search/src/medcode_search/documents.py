@@ -24,6 +24,14 @@ class IndexedCode:
     referenced: tuple[str, ...] = ()  # other codes' notes that name it ("chilblains (T69.1)")
 
 
+def split_name(title: str) -> tuple[str, str]:
+    """(name, explanation) of a title written "Name: what it means" (MedCode's own CPT
+    wording), else (title, ""). The name is what a coder searches for; the explanation is
+    plain language that should match without weighing like the name."""
+    name, colon, explanation = title.partition(": ")
+    return (name, explanation) if colon else (title, "")
+
+
 def save(path: Path, documents: Iterable[IndexedCode]) -> None:
     """Write documents as JSON lines (the index's sidecar, reloaded instead of re-exported)."""
     with path.open("w", encoding="utf-8") as out:

@@ -52,7 +52,7 @@ def explain(hit: Ranked, query: str) -> None:
 def explain_profiled(hit: Ranked, query: str, profile: Profile) -> None:
     """`explain` from the stems the re-scoring already holds (no re-tokenising)."""
     stems = set(parse(hit.matched_text or query).stems)
-    title, *terms = (text for text, _core in profile.texts)
+    title, *terms = (text for text, _core, _head in profile.texts)
     reasons = list(hit.reasons)
     if stems & title:
         reasons.append(TITLE)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import tantivy
 
-from medcode_search.documents import IndexedCode
+from medcode_search.documents import IndexedCode, split_name
 
 STEMMED = "en_stem"
 
@@ -58,9 +58,12 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         for ancestor in document.ancestors:
             entry.add_text("ancestors", ancestor)
         entry.add_unsigned("billable", int(document.billable))
-        entry.add_text("title", document.title)
+        # "Total knee replacement: the worn joint surfaces ..." weighs as its name; its
+        # explanation still matches, as inclusion terms do, without diluting the name.
+        name, explanation = split_name(document.title)
+        entry.add_text("title", name)
         entry.add_text("title_raw", document.title)
-        for term in document.terms:
+        for term in (*document.terms, explanation) if explanation else document.terms:
             entry.add_text("terms", term)
         for text in document.context:
             entry.add_text("context", text)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import tantivy
 
 from medcode_search.defaults import default_children
-from medcode_search.documents import IndexedCode
+from medcode_search.documents import IndexedCode, split_name
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
 from medcode_search.splits import split_headings
 from medcode_search.word_families import WordFamilies, load_word_families
@@ -36,6 +36,18 @@ BILLABLE_BOOST = 1.1
 #: Extra cost of a side ("right", "left", "bilateral") nobody asked for: a coder cannot pick it.
 SIDE_PENALTY = 1.0
 _SIDES = frozenset({"right", "left", "bilater"})
+#: Extra cost of words that put a code in a setting nobody asked for: pregnancy and
+#: childbirth (chapter 15), the newborn (chapter 16), anaesthesia care (CPT 00100-01999).
+#: Like a side, a coder cannot pick such a code unless the record says so.
+CONTEXT_PENALTY = 1.0
+_CONTEXTS = text_stems(
+    "anaesthesia anesthesia anaesthetic anesthetic abortion pregnancy pregnant delivery newborn"
+    " neonatal puerperium puerperal childbirth postpartum maternal fetus fetal perinatal"
+    " gestation trimester obstetric antepartum intrapartum"
+)
+#: Bonus (in extra-word units) for a title whose name before the first comma is exactly what
+#: was asked: "pneumonia" -> "Pneumonia, unspecified organism", not "Hypostatic pneumonia, ...".
+HEAD_BONUS = 0.2
 _WITH_STEM = "with"
 _CONVENTIONS = (("specifi", "other"),)
 _OTHER = "other"
@@ -50,6 +62,7 @@ TITLE_PRIORS = (
     ("subsequent encounter", 0.95),
     ("sequela", 0.95),
     ("unspecified", 1.06),
+    ("not specified", 1.06),  # "Urinary tract infection, site not specified"
 )
 
 
@@ -59,7 +72,7 @@ class Profile:
     those it adds beyond what was asked if taken literally (bracketed words are optional),
     then all own stems, and those with any heading's title or term above."""
 
-    texts: tuple[tuple[frozenset[str], frozenset[str]], ...]
+    texts: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...]
     own: frozenset[str]
     context: frozenset[str]
     prior: float
@@ -76,12 +89,17 @@ class Asked:
     allowed: frozenset[str]
 
 
-def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(every stem, the stems outside brackets): "(primary)" or "[fibrinogen]" is optional."""
+def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(every stem, the stems of its name outside brackets, those of them before the first
+    comma): "(primary)" or "[fibrinogen]" is optional, a CPT explanation after "Name: " is
+    not a word the code adds, and in "Pneumonia, unspecified organism" the condition is
+    named before the comma and qualified after it."""
     stems = text_stems(text)
-    if "(" not in text and "[" not in text:
-        return stems, stems - FREE_STEMS
-    return stems, text_stems(_BRACKETED.sub(" ", text)) - FREE_STEMS
+    named = split_name(text)[0]
+    plain = named if "(" not in named and "[" not in named else _BRACKETED.sub(" ", named)
+    core = (stems if plain is text else text_stems(plain)) - FREE_STEMS
+    head = text_stems(plain.split(",", 1)[0]) - FREE_STEMS if "," in plain else core
+    return stems, core, head
 
 
 def prior(document: IndexedCode) -> float:
@@ -126,10 +144,10 @@ class Rescorer:
             document = self._documents[number]
             widen = self.families.widen
             texts = tuple(
-                (widen(stems), core)
-                for stems, core in map(_text_profile, (document.title, *document.terms))
+                (widen(stems), core, head)
+                for stems, core, head in map(_text_profile, (document.title, *document.terms))
             )
-            own = frozenset().union(*(stems for stems, _core in texts))
+            own = frozenset().union(*(stems for stems, _core, _head in texts))
             context = own | widen(texts_stems(document.context))
             lent = widen(texts_stems(document.referenced)) - context
             found = Profile(texts, own, context, prior(document), lent)
@@ -168,7 +186,8 @@ class Rescorer:
         # The best text by (share of the query explained, -share of the text not asked for);
         # a text that explains less than the best so far cannot win, so its extras are skipped.
         best_share, best_extra = -1.0, 0.0
-        for text, core in profile.texts:
+        context_free = not (stems & _CONTEXTS)  # a query in a setting may get its codes
+        for text, core, _head in profile.texts:
             shared = text & stems
             if not shared and best_share >= 0:
                 continue
@@ -179,9 +198,15 @@ class Rescorer:
             if share < _ALL_EXPLAINED and _OTHER in unasked:
                 # Words no text of this code explains: the index files them under "Other".
                 unasked = unasked - _OTHER_SET
-            extra = -(len(unasked) / max(1, len(core)) + SIDE_PENALTY * len(unasked & _SIDES))
+            extra = -(
+                len(unasked) / max(1, len(core))
+                + SIDE_PENALTY * len(unasked & _SIDES)
+                + (CONTEXT_PENALTY if context_free and unasked & _CONTEXTS else 0.0)
+            )
             if share > best_share or extra > best_extra:
                 best_share, best_extra = share, extra
+        if profile.texts[0][2] == stems:  # the title names exactly what was asked
+            best_extra += HEAD_BONUS
         own = sum(map(weigh, profile.own & stems))
         near = sum(map(weigh, profile.context & stems))
         lent = sum(map(weigh, profile.referenced & stems)) if profile.referenced else 0.0
