@@ -39,7 +39,6 @@ class TantivyBackend:
         self._warm = warm
         self._synonyms = SynonymExpander(load_synonyms())
         self._key = ""
-        self._cleanup: asyncio.Task[list[str]] | None = None
         self.engine: SearchEngine | None = None
 
     async def load(self, *, key: str, fetch: Fetch) -> None:
@@ -63,11 +62,7 @@ class TantivyBackend:
         # A million long-lived objects (documents, stem profiles): freezing them keeps the
         # collector from walking them all (a full pass takes ~1.7 s) in the middle of a query.
         gc.freeze()
-        # In the background: the holder records the new releases as soon as this returns, and
-        # deleting ~100 MB of an earlier index must not keep the two apart.
-        self._cleanup = asyncio.create_task(
-            asyncio.to_thread(remove_stale_indexes, self._index_dir, keep=key)
-        )
+        await asyncio.to_thread(remove_stale_indexes, self._index_dir, keep=key)
         log.info("tantivy index %s serving %d documents", key, len(docs))
 
     def ready(self) -> bool:
@@ -113,9 +108,7 @@ class TantivyBackend:
         return self._serving().suggest(query, systems=systems, limit=limit, releases=releases)
 
     async def close(self) -> None:
-        """Finish removing earlier indexes; the engine stays usable (benchmarks read it)."""
-        if self._cleanup is not None:
-            await self._cleanup
+        """Nothing to release: the engine stays usable in process (benchmarks read it)."""
 
 
 def remove_stale_indexes(index_dir: Path, *, keep: str) -> list[str]:
