@@ -33,6 +33,11 @@ def test_a_named_release_keeps_only_the_systems_that_have_it() -> None:
         choose(INDEXED, release="2024-10-01")
 
 
+def test_a_named_release_matches_whatever_its_case_and_answers_the_indexed_name() -> None:
+    # The codes service finds "STARTER-2025" too; the engine filters on the indexed spelling.
+    assert choose(INDEXED, release="STARTER-2025") == {"cpt": "starter-2025"}
+
+
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [

@@ -62,7 +62,11 @@ def choose(
     by_system = newest_first(indexed)
     wanted = [s for s in (systems or sorted(by_system)) if s in by_system]
     if release:
-        chosen = {s: release for s in wanted if any(r.release == release for r in by_system[s])}
+        # Names match whatever their case, as the codes service matches them ("STARTER-2025").
+        named = release.casefold()
+        chosen = {
+            s: r.release for s in wanted for r in by_system[s] if r.release.casefold() == named
+        }
         if not chosen:
             raise ReleaseNotFound(f"no release {release!r} is indexed; {_listing(by_system)}")
         return chosen
