@@ -57,3 +57,27 @@ def test_search_is_unavailable_until_the_served_index_has_its_releases(tmp_path:
             await holder.close()
 
     asyncio.run(scenario())
+
+
+def test_the_served_releases_are_recorded_as_the_new_index_starts_serving(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        backend = TantivyBackend(index_dir=tmp_path, warm=False)
+        engines: list[object] = []
+
+        def on_swap() -> None:
+            engines.append(backend.engine)
+
+        await backend.load(key="0" * 16, fetch=_documents, on_swap=on_swap)
+        first = backend.engine
+        assert first is not None and engines == [first]
+        await backend.load(key="0" * 16, fetch=_documents, on_swap=on_swap)  # already serving
+        assert engines == [first, first]
+
+        async def fewer() -> list[IndexedCode]:
+            return DOCUMENTS[:1]
+
+        await backend.load(key="1" * 16, fetch=fewer, on_swap=on_swap)
+        assert engines[-1] is backend.engine is not first
+        assert backend.document_count() == 1
+
+    asyncio.run(scenario())

@@ -102,7 +102,7 @@ class SearchApp:
                 log.exception("index refresh failed; retrying")
                 await asyncio.sleep(5.0)
                 continue
-            delay = self.settings.refresh_seconds if self.holder.backend.ready() else 1.0
+            delay = self.settings.refresh_seconds if self.holder.ready() else 1.0
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), timeout=delay)
 

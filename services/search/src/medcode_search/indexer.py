@@ -175,16 +175,22 @@ class IndexHolder:
                 return False
             self.rebuilding = True
             started = time.perf_counter()
+
+            def record() -> None:  # in the same step as the new index starts serving
+                self.indexed = indexed
+
             try:
                 if self.before_build is not None:
                     await self.before_build()
                 await self.backend.load(
                     key=fingerprint(indexed),
                     fetch=lambda: export(self._stub, indexed, timeout=self._timeout),
+                    on_swap=record,
                 )
             finally:
                 self.rebuilding = False
-            self.indexed = indexed
+            if self.indexed != indexed:
+                return False  # a follower still serving the previous index
             self.build_seconds = time.perf_counter() - started
             log.info(
                 "search index ready (%s): %d documents in %.1fs",

@@ -10,6 +10,12 @@ from medcode_search.hits import Ranked
 
 Fetch = Callable[[], Awaitable[list[IndexedCode]]]
 """Exports the documents of the releases being indexed (only called when a build is needed)."""
+OnSwap = Callable[[], None]
+"""Called in the same step as the index of a `load` starts serving (see `SearchBackend.load`)."""
+
+
+def _nothing() -> None:
+    """The default `on_swap`."""
 
 
 class BackendUnavailable(RuntimeError):
@@ -25,8 +31,13 @@ class SearchBackend(Protocol):
 
     name: str
 
-    async def load(self, *, key: str, fetch: Fetch) -> None:
-        """Serve the index of `key` (a fingerprint of releases), building it when missing."""
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
+        """Serve the index of `key` (a fingerprint of releases), building it when missing.
+
+        `on_swap` runs with no await between it and the switch (or at once when `key`
+        already serves), so the caller can record which releases are served in the same
+        step; it does not run when this replica keeps serving another index (a follower).
+        """
         ...
 
     def ready(self) -> bool:

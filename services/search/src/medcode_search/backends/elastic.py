@@ -17,7 +17,7 @@ from elasticsearch.dsl import Search
 from elasticsearch.helpers import bulk
 
 from medcode_search.backends import elastic_query as rules
-from medcode_search.backends.base import BackendUnavailable, Fetch
+from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, _nothing
 from medcode_search.backends.elastic_mapping import (
     MAPPING_VERSION,
     concrete_index,
@@ -86,27 +86,31 @@ class ElasticBackend:
             raise BackendUnavailable(f"Elasticsearch: {error}") from error
 
     # -- building ----------------------------------------------------------------------------
-    async def load(self, *, key: str, fetch: Fetch) -> None:
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
         target = self.index_name(key)
         current = await self._call(self._aliased)
         if current:
-            self._serving = current[0]  # serve what the alias points at while building
             self._count = await self._call(self._counted)
-        if current == [target] or not self._builds:
+            self._serving = current[0]  # serve what the alias points at while building
+        if current == [target]:
+            on_swap()
+            return
+        if not self._builds:
             return  # a follower serves whatever alias the building replica moved
         documents = await fetch()
         await self._call(lambda: self._build(target, documents))
+        self._count = await self._call(lambda: self._counted(target))
         await self._call(lambda: self._swap(target, current))
         self._serving = target
-        self._count = await self._call(self._counted)
+        on_swap()
         log.info("elasticsearch index %s serving %d documents", target, self._count)
 
     def _aliased(self) -> list[str]:
         found = self._client.options(ignore_status=404).indices.get_alias(name=self.alias)
         return [] if found.meta.status == 404 else sorted(found.body)
 
-    def _counted(self) -> int:
-        return int(self._client.count(index=self.alias)["count"])
+    def _counted(self, index: str = "") -> int:
+        return int(self._client.count(index=index or self.alias)["count"])
 
     def _build(self, target: str, documents: Iterable[IndexedCode]) -> None:
         """Create `target` fresh (a leftover from a crashed build is dropped) and fill it."""

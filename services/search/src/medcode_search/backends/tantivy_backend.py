@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from medcode_search import documents, index
-from medcode_search.backends.base import BackendUnavailable, Fetch
+from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, _nothing
 from medcode_search.engine import Popularity, SearchEngine
 from medcode_search.hits import Ranked
 from medcode_search.synonyms import SynonymExpander, load_synonyms
@@ -41,8 +41,9 @@ class TantivyBackend:
         self._key = ""
         self.engine: SearchEngine | None = None
 
-    async def load(self, *, key: str, fetch: Fetch) -> None:
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
         if key == self._key and self.engine is not None:
+            on_swap()
             return
         folder = self._index_dir / key
         sidecar = folder / "documents.jsonl"
@@ -59,6 +60,7 @@ class TantivyBackend:
             await asyncio.to_thread(engine.warm)
         self.engine = engine
         self._key = key
+        on_swap()
         # A million long-lived objects (documents, stem profiles): freezing them keeps the
         # collector from walking them all (a full pass takes ~1.7 s) in the middle of a query.
         gc.freeze()
