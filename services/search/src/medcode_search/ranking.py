@@ -81,12 +81,14 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """A query's stems with their rarity weights (summing to 1), and the words a code may
-    add without cost: the query's own and, unless it asked "with", a default "without"."""
+    """A query's stems with their rarity weights (summing to 1), the words a code may
+    add without cost (the query's own and, unless it asked "with", a default "without"),
+    and the setting words that cost extra (none once the query names any setting)."""
 
     weights: dict[str, float]
     stems: frozenset[str]
     allowed: frozenset[str]
+    costly_settings: frozenset[str] = frozenset()
 
 
 def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -177,7 +179,9 @@ class Rescorer:
         # "without X" is a default only when the query did not ask for "with" something.
         # A code saying "pulmonary" adds nothing unasked-for to a query that said "lung".
         allowed = self.families.widen(asked) | (_WITH if _WITH_STEM in asked else _WITHOUT)
-        return Asked({stem: value / total for stem, value in raw.items()}, asked, allowed)
+        # A query in a setting ("... pregnancy") may get that setting's codes at no extra cost.
+        costly = frozenset() if asked & _CONTEXTS else _CONTEXTS
+        return Asked({stem: value / total for stem, value in raw.items()}, asked, allowed, costly)
 
     def quality(self, profile: Profile, asked: Asked) -> float:
         """0..1: how much of the query (by rarity) this code's words explain, less extras."""
@@ -186,7 +190,6 @@ class Rescorer:
         # The best text by (share of the query explained, -share of the text not asked for);
         # a text that explains less than the best so far cannot win, so its extras are skipped.
         best_share, best_extra = -1.0, 0.0
-        context_free = not (stems & _CONTEXTS)  # a query in a setting may get its codes
         for text, core, _head in profile.texts:
             shared = text & stems
             if not shared and best_share >= 0:
@@ -201,7 +204,7 @@ class Rescorer:
             extra = -(
                 len(unasked) / max(1, len(core))
                 + SIDE_PENALTY * len(unasked & _SIDES)
-                + (CONTEXT_PENALTY if context_free and unasked & _CONTEXTS else 0.0)
+                + (CONTEXT_PENALTY if unasked & asked.costly_settings else 0.0)
             )
             if share > best_share or extra > best_extra:
                 best_share, best_extra = share, extra

@@ -14,8 +14,8 @@ OnSwap = Callable[[], None]
 """Called in the same step as the index of a `load` starts serving (see `SearchBackend.load`)."""
 
 
-def _nothing() -> None:
-    """The default `on_swap`."""
+def ignore_swap() -> None:
+    """The default `on_swap`: nothing to record."""
 
 
 class BackendUnavailable(RuntimeError):
@@ -31,7 +31,7 @@ class SearchBackend(Protocol):
 
     name: str
 
-    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = ignore_swap) -> None:
         """Serve the index of `key` (a fingerprint of releases), building it when missing.
 
         `on_swap` runs with no await between it and the switch (or at once when `key`

@@ -17,7 +17,7 @@ from elasticsearch.dsl import Search
 from elasticsearch.helpers import bulk
 
 from medcode_search.backends import elastic_query as rules
-from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, _nothing
+from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, ignore_swap
 from medcode_search.backends.elastic_mapping import (
     MAPPING_VERSION,
     concrete_index,
@@ -86,7 +86,7 @@ class ElasticBackend:
             raise BackendUnavailable(f"Elasticsearch: {error}") from error
 
     # -- building ----------------------------------------------------------------------------
-    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = ignore_swap) -> None:
         target = self.index_name(key)
         current = await self._call(self._aliased)
         if current:

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from medcode_search import documents, index
-from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, _nothing
+from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, ignore_swap
 from medcode_search.engine import Popularity, SearchEngine
 from medcode_search.hits import Ranked
 from medcode_search.synonyms import SynonymExpander, load_synonyms
@@ -41,7 +41,7 @@ class TantivyBackend:
         self._key = ""
         self.engine: SearchEngine | None = None
 
-    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = _nothing) -> None:
+    async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = ignore_swap) -> None:
         if key == self._key and self.engine is not None:
             on_swap()
             return
