@@ -23,7 +23,7 @@ import httpx
 
 from medcode_common.events.valkey_server import ValkeyServer
 from medcode_common.health_probe import grpc_serving
-from medcode_common.runner import die_with_parent
+from medcode_common.parent_death import spawn_dying_with_parent
 
 PASSWORD = "bench-violet-lantern-42"
 
@@ -55,12 +55,9 @@ def wait_grpc(address: str, timeout: float = 60) -> None:
 
 
 def start(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        argv,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=die_with_parent,  # no orphan servers if the benchmark is killed
+    # no orphan servers if the benchmark is killed
+    return spawn_dying_with_parent(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
 
 

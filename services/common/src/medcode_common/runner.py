@@ -1,40 +1,26 @@
 """`medcode run`: start every installed service on loopback, in order, and stop them together.
 
 Children get SIGTERM when the runner gets SIGINT/SIGTERM, and the kernel kills them if the
-runner itself dies (PR_SET_PDEATHSIG), so no run leaves orphan processes behind.
+runner itself dies (PR_SET_PDEATHSIG, armed by `medcode_common.parent_death`), so no run
+leaves orphan processes behind.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from medcode_common.health_probe import launch_ready
 from medcode_common.launch import ServiceLaunch, installed_launches
+from medcode_common.parent_death import spawn_dying_with_parent
 
 log = logging.getLogger(__name__)
-
-_PR_SET_PDEATHSIG = 1
-
-
-def die_with_parent() -> None:
-    """Runs in the child before exec: ask Linux to SIGKILL it when the runner dies.
-
-    Only an abnormal end of the runner gets here (a normal stop sends SIGTERM and waits), and
-    a child busy in a long thread (an index build) would outlive a SIGTERM; every service's
-    state is safe against a kill (SQLite transactions, snapshots swapped atomically, Valkey
-    fsyncing every write).
-    """
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _require_free(address: str, launch: ServiceLaunch) -> None:
@@ -115,7 +101,9 @@ class PlatformRunner:
             if peer in by_name:
                 self._env[variable] = by_name[peer]
         log.info("starting %s on %s", launch.name, address)
-        process = subprocess.Popen(list(launch.argv), env=self._env, preexec_fn=die_with_parent)
+        # Killed by the kernel if the runner dies abnormally; every service's state is safe
+        # against a kill (SQLite transactions, snapshots swapped atomically, Valkey fsyncing).
+        process = spawn_dying_with_parent(launch.argv, env=self._env)
         item = _Running(launch, address, process)
         self._running.append(item)
         deadline = time.monotonic() + self._start_timeout
