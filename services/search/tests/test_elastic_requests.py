@@ -49,11 +49,48 @@ def test_mapping_has_code_keywords_stemmed_text_and_one_shard() -> None:
     assert fields["title"]["analyzer"] == "medcode_english"
     assert fields["title"]["fields"]["raw"]["analyzer"] == "standard"
     assert fields["terms"]["analyzer"] == fields["context"]["analyzer"] == "medcode_english"
+    assert fields["name"]["analyzer"] == fields["explanation"]["analyzer"] == "medcode_english"
     assert fields["referenced"]["analyzer"] == "medcode_english"
     assert body["settings"]["number_of_shards"] == 1
     assert body["settings"]["number_of_replicas"] == 0
     stemmer = body["settings"]["analysis"]["filter"]["medcode_stemmer"]
     assert stemmer == {"type": "stemmer", "language": "english"}
+
+
+def test_a_name_explanation_title_is_searched_by_its_name() -> None:
+    """MedCode's CPT wording, "Name: explanation": the name weighs as a title does and the
+    explanation as an inclusion term, so its extra words do not dilute the name."""
+    document = IndexedCode(
+        system="cpt",
+        code="27447",
+        title="Total knee replacement: the worn joint surfaces are replaced",
+        kind="code",
+        billable=True,
+        release="starter-2025",
+        terms=(),
+        ancestors=(),
+    )
+    source = to_source(document)
+    assert source["name"] == "Total knee replacement"
+    assert source["explanation"] == "the worn joint surfaces are replaced"
+    assert source["title"] == document.title
+    assert from_source(source) == document
+    plain = to_source(
+        IndexedCode(
+            "icd10cm", "J18.9", "Pneumonia, unspecified organism", "code", True, "2026", (), ()
+        )
+    )
+    assert (plain["name"], plain["explanation"]) == ("Pneumonia, unspecified organism", "")
+
+
+def test_title_priors_look_at_the_name() -> None:
+    (scored,) = _find(_search("diabetes"), "function_score")
+    phrases = [
+        f["filter"]["match_phrase"]
+        for f in scored["functions"]
+        if "filter" in f and "match_phrase" in f["filter"]
+    ]
+    assert phrases and all(set(phrase) == {"name"} for phrase in phrases)
 
 
 def test_normalised_code_is_an_exact_keyword_match_above_its_prefix() -> None:
@@ -75,7 +112,13 @@ def test_words_are_a_fuzzy_multi_match_with_field_weights() -> None:
     body = _search("hypertension essential")
     assert _rules(body)[0:1] == [r for r in _rules(body) if "function_score" in r]
     (matcher,) = [m for m in _find(body, "multi_match") if m["_name"] == rules.TEXT]
-    assert matcher["fields"] == ["title^3", "terms^2", "context^0.5", "referenced^0.5"]
+    assert matcher["fields"] == [
+        "name^3",
+        "explanation^2",
+        "terms^2",
+        "context^0.5",
+        "referenced^0.5",
+    ]
     assert matcher["fuzziness"] == "AUTO:4,7"
     assert matcher["query"] == "hypertension essential"
     phrase = _find(body, "match_phrase")

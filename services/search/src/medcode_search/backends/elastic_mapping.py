@@ -1,9 +1,10 @@
 """The Elasticsearch index: field mapping, analysis and the document built per code.
 
 Field roles match the tantivy schema (index.py): keyword fields for filters and codes,
-stemmed English text for BM25 over titles, inclusion terms, heading context and other
-codes' notes naming the code, and an
-unstemmed title for type-ahead prefixes.
+stemmed English text for BM25 over names, inclusion terms, heading context and other
+codes' notes naming the code, and an unstemmed title for type-ahead prefixes. A title written
+"Name: explanation" (MedCode's CPT wording) is searched by its name, and its explanation
+counts like an inclusion term, as in the tantivy index.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import Any
 
 from elasticsearch.dsl import Boolean, Document, Float, Index, Keyword, Text, analyzer, token_filter
 
-from medcode_search.documents import IndexedCode
+from medcode_search.documents import IndexedCode, split_name
 
 #: Bumped when the mapping or analysis changes, so a new index is built beside the old one.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 
 english = analyzer(
     "medcode_english",
@@ -36,7 +37,12 @@ class CodeDocument(Document):
     code = Keyword()
     #: The code without its dot ("E119"): exact and prefix matches, and code order.
     code_key = Keyword()
+    #: The whole display title; its unstemmed words complete type-ahead prefixes.
     title = Text(analyzer=english, fields={"raw": Text(analyzer="standard")})
+    #: What word searches weigh: the title, or its name when it reads "Name: explanation".
+    name = Text(analyzer=english)
+    #: The explanation after "Name: " (empty otherwise), weighed like an inclusion term.
+    explanation = Text(analyzer=english)
     terms = Text(analyzer=english, multi=True)
     context = Text(analyzer=english, multi=True)
     #: Other codes' notes that name this code ("chilblains (T69.1)" -> T69.1).
@@ -66,11 +72,14 @@ def concrete_index(name: str, *, replicas: int) -> Index:
 
 def to_source(document: IndexedCode) -> dict[str, Any]:
     """The `_source` stored for a document."""
+    name, explanation = split_name(document.title)
     return {
         "system": document.system,
         "code": document.code,
         "code_key": document.code.replace(".", ""),
         "title": document.title,
+        "name": name,
+        "explanation": explanation,
         "terms": list(document.terms),
         "context": list(document.context),
         "referenced": list(document.referenced),

@@ -3,7 +3,8 @@
 One request per search: a dis_max over (exact code, code prefix, words), so the best rule a
 document meets sets its score and rules never add up. Exact codes and prefixes get constant
 scores far above any text score; sorting by score then code key lists a prefix's subtree in
-code order. Words are a multi_match over title^3 terms^2 context^0.5 referenced^0.5 with
+code order. Words are a multi_match over name^3 explanation^2 terms^2 context^0.5
+referenced^0.5 (the name is the title, or its part before ": " in MedCode's CPT wording) with
 typo tolerance, plus the whole phrase in an inclusion term, plus the query rewritten by
 MedCode's synonym list; a function_score applies the billable and title priors.
 """
@@ -25,7 +26,7 @@ from medcode_search.word_families import load_word_families
 EXACT_SCORE = 20_000.0
 PREFIX_SCORE = 10_000.0
 CODE, PREFIX, TEXT, SYNONYM = "code", "prefix", "text", "synonym"
-WORD_FIELDS = ["title^3", "terms^2", "context^0.5", "referenced^0.5"]
+WORD_FIELDS = ["name^3", "explanation^2", "terms^2", "context^0.5", "referenced^0.5"]
 #: Edit distance 0 below 4 letters, 1 below 7, else 2 (the tantivy engine's rule).
 FUZZINESS = "AUTO:4,7"
 PHRASE_BOOST = 15.0
@@ -112,7 +113,7 @@ def with_priors(query: Query) -> Query:
         {"field_value_factor": {"field": "generality", "missing": 1.0}},
     ]
     functions.extend(
-        {"filter": Q("match_phrase", title=words), "weight": factor}
+        {"filter": Q("match_phrase", name=words), "weight": factor}
         for words, factor in TITLE_PRIORS
     )
     return Q(
