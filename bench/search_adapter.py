@@ -30,10 +30,11 @@ def make_searcher() -> Callable[[str, int], list[str]]:
     return search
 
 
-def make_engine(*, warm: bool = True) -> SearchEngine:
-    """The search engine over the default data, built exactly as the search service builds it
-    (`warm=False` leaves the codes to be profiled on first use, to measure the difference)."""
-    data_dir = Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
+def make_engine(*, warm: bool = True, data_dir: Path | None = None) -> SearchEngine:
+    """The search engine over the default data (or `data_dir`'s), built exactly as the search
+    service builds it (`warm=False` leaves the codes to be profiled on first use, to measure
+    the difference)."""
+    data_dir = data_dir or Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
     import_defaults(data_dir)
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
     codes.start()

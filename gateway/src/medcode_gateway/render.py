@@ -128,6 +128,20 @@ def dataset_status(message: pb.DatasetStatus) -> dict[str, Any]:
     return _fields(message)
 
 
+def index_entry(message: pb.IndexEntry) -> dict[str, Any]:
+    """An alphabetic index line, with the path written as coders read it."""
+    path = list(message.path)
+    return {
+        "index": message.index,
+        "text": ", ".join([*path, message.column] if message.column else path),
+        "path": path,
+        "column": message.column or None,
+        "modifiers": list(message.modifiers),
+        "code": message.code,
+        "release": message.release,
+    }
+
+
 def reference_data(message: pb.Code) -> dict[str, Any]:
     """The data-set sections of a code record: present only for the systems they apply to."""
     out: dict[str, Any] = {}
@@ -146,6 +160,7 @@ def reference_data(message: pb.Code) -> dict[str, Any]:
         out["attributes"] = dict(message.attributes)
     if message.system == pb.CODE_SYSTEM_ICD10CM:
         out["cc_status"] = _fields(message.cc_status) if message.HasField("cc_status") else None
+        out["index_entries"] = [index_entry(e) for e in message.index_entries]
     if message.system in (pb.CODE_SYSTEM_ICD10CM, pb.CODE_SYSTEM_ICD10PCS):
         out["gems"] = [gem(g) for g in message.gems]
     if message.datasets:

@@ -99,3 +99,16 @@ def test_a_procedure_named_before_its_explanation_is_found_by_its_name(
     # name weighs as a title, so the long explanation no longer hides it among 78,000 PCS
     # titles when every system is searched.
     assert hits(stub, query, ())[0].code == "27447"
+
+
+def test_secondary_codes_need_the_query_to_say_so(stub: pb_grpc.SearchServiceStub) -> None:
+    # A neoplasm is primary unless the record says secondary or metastatic (C78.0 and C79.3
+    # were second).
+    for query, secondary in (
+        ("malignant neoplasm lung", "C78"),
+        ("malignant neoplasm brain", "C79"),
+    ):
+        found = [hit.code for hit in hits(stub, query)[:3]]
+        assert not [code for code in found if code.startswith(secondary)], found
+    assert hits(stub, "secondary malignant neoplasm lung")[0].code.startswith("C78.0")
+    assert hits(stub, "metastatic cancer lung")[0].code.startswith("C78.0")

@@ -22,6 +22,7 @@ _REASONS = {
     pb.MATCH_REASON_FUZZY: "fuzzy",
     pb.MATCH_REASON_HEADING: "heading",
     pb.MATCH_REASON_NOTE_REFERENCE: "note_reference",
+    pb.MATCH_REASON_INDEX_TERM: "index_term",
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},

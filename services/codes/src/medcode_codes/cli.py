@@ -25,7 +25,16 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else CodesSettings().data_dir
 
 
-IMPORT_KINDS = ("defaults", "hcpcs", "pfs-rvu", "ncci-ptp", "ncci-aoc", "mue", "cpt")
+IMPORT_KINDS = (
+    "defaults",
+    "hcpcs",
+    "pfs-rvu",
+    "ncci-ptp",
+    "ncci-aoc",
+    "mue",
+    "cpt",
+    "icd10cm-index",
+)
 
 
 def _run_import(args: argparse.Namespace, data_dir: Path) -> list[Path]:
@@ -44,6 +53,8 @@ def _run_import(args: argparse.Namespace, data_dir: Path) -> list[Path]:
         return [
             operator.import_ncci_ptp(data_dir, path, setting=args.setting, release=args.release)
         ]
+    if args.kind == "icd10cm-index":
+        return [operator.import_icd10cm_index(data_dir, path, release=args.release)]
     if args.kind == "ncci-aoc":
         return [operator.import_aoc(data_dir, path, release=args.release)]
     if args.kind == "cpt":

@@ -1,4 +1,5 @@
-"""Add what applies to a code from the reference data sets: fees, MUEs, CC/MCC, GEMs.
+"""Add what applies to a code from the reference data sets: fees, MUEs, CC/MCC, GEMs and
+the alphabetic index lines that lead to it.
 
 Every section also reports whether its data set is loaded, so "nothing here" is never
 mistaken for "no edit" when the data simply is not installed.
@@ -14,6 +15,7 @@ from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, DatasetCatalog
 from medcode_codes.importers.aoc import EDIT_TYPES
+from medcode_codes.index_entries import add_index_entries
 from medcode_codes.systems import System
 
 ADD_ON_GLOBAL_DAYS = "ZZZ"
@@ -148,6 +150,9 @@ def _add_on_edits(message: pb.Code, datasets: DatasetCatalog) -> None:
 
 
 def _diagnosis_fields(message: pb.Code, datasets: DatasetCatalog) -> None:
+    for kind in kinds.ALPHABETIC_INDEXES.values():
+        message.datasets.append(status(kind, datasets.select(kind)))
+    add_index_entries(message, datasets)
     cc = datasets.select(kinds.MSDRG_CC)
     message.datasets.append(status(kinds.MSDRG_CC, cc))
     if cc is not None:

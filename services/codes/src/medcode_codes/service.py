@@ -22,6 +22,7 @@ from medcode_codes.convert import (
 from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.enrich import add_reference_data
 from medcode_codes.errors import CodeNotFound, streaming, unary
+from medcode_codes.index_entries import IndexLookup, unique
 from medcode_codes.normalize import normalize_code
 from medcode_codes.snapshot.reader import Snapshot
 from medcode_codes.snapshot.releases import ReleaseCatalog
@@ -220,9 +221,23 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
     ) -> AsyncIterator[pb.ExportCodesResponse]:
         system = _system(request.system)
         snapshot = self._snapshot(system, request.release)
+        # The search index finds codes by the index's words too ("pernio" -> T69.1).
+        lookup = (
+            await asyncio.to_thread(IndexLookup, self._datasets)
+            if system is System.ICD10CM
+            else None
+        )
+        inherited: dict[str, list[pb.IndexEntry]] = {}  # dashed lines, by the node they reach
         batch = pb.ExportCodesResponse()
         for node in snapshot.iter_nodes():
-            batch.codes.append(export_code(snapshot, node, system=system))
+            message = export_code(snapshot, node, system=system)
+            if lookup:
+                above = inherited.get(node.parent or "", [])
+                message.index_entries.extend(unique((*lookup.entries(node.code), *above)))
+                dashed = lookup.dashed(node.code)
+                if above or dashed:
+                    inherited[node.code] = above + dashed
+            batch.codes.append(message)
             if len(batch.codes) == _EXPORT_BATCH:
                 yield batch
                 batch = pb.ExportCodesResponse()

@@ -45,6 +45,33 @@ def codes_data_dir() -> Path:
     return path
 
 
+#: The CDC index files in ../shared/data/cms/icd10cm (the Index to Diseases is not there).
+INDEX_FILES = (
+    "icd-10-cm-eindex-2025.xml",
+    "icd-10-cm-drug-2025.xml",
+    "icd-10-cm-neoplasm-2025.xml",
+)
+
+
+@pytest.fixture(scope="session")
+def indexed_codes_data_dir(
+    codes_data_dir: Path, cms_data: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The default data plus the FY2025 External Cause index, Table of Drugs and Table of
+    Neoplasms, imported as an operator would. The snapshots and the other data sets are
+    linked from `codes_data_dir`, not copied."""
+    from medcode_codes.importers.operator import import_icd10cm_index
+
+    path = tmp_path_factory.mktemp("indexed-codes")
+    (path / "snapshots").symlink_to(codes_data_dir / "snapshots", target_is_directory=True)
+    (path / "datasets").mkdir()
+    for kind in sorted((codes_data_dir / "datasets").iterdir()):
+        (path / "datasets" / kind.name).symlink_to(kind, target_is_directory=True)
+    for name in INDEX_FILES:
+        import_icd10cm_index(path, cms_data / "icd10cm" / name)
+    return path
+
+
 class ServerThread(LoopThread):
     """The codes gRPC server on its own event loop in a daemon thread."""
 
@@ -68,6 +95,16 @@ class ServerThread(LoopThread):
 def codes_address(codes_data_dir: Path) -> Iterator[str]:
     """host:port of a real codes gRPC server serving the default snapshots."""
     server = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=codes_data_dir))
+    server.start()
+    yield f"127.0.0.1:{server.port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def indexed_codes_address(indexed_codes_data_dir: Path) -> Iterator[str]:
+    """host:port of a real codes gRPC server with the alphabetic index files loaded."""
+    settings = CodesSettings(host="127.0.0.1", port=0, data_dir=indexed_codes_data_dir)
+    server = ServerThread(settings)
     server.start()
     yield f"127.0.0.1:{server.port}"
     server.stop()

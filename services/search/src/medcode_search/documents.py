@@ -22,6 +22,17 @@ class IndexedCode:
     ancestors: tuple[str, ...]  # chapter, section, ... codes above it
     context: tuple[str, ...] = ()  # titles and inclusion terms of the headings above it
     referenced: tuple[str, ...] = ()  # other codes' notes that name it ("chilblains (T69.1)")
+    #: ICD-10-CM alphabetic index lines that lead to it ("Pernio, hands"), when loaded.
+    index_terms: tuple[str, ...] = ()
+    #: Rows of the Tables of Neoplasms and of Drugs that lead to it, with their column
+    #: ("Neoplasm, neoplastic, lung, Malignant Primary"), when loaded.
+    table_terms: tuple[str, ...] = ()
+
+    @property
+    def word_texts(self) -> tuple[str, ...]:
+        """Its own texts besides the title: inclusion terms, then index lines. Both say what
+        the code is called; ranking and "why" treat them alike, except for the reason."""
+        return (*self.terms, *self.index_terms) if self.index_terms else self.terms
 
 
 def split_name(title: str) -> tuple[str, str]:
@@ -48,4 +59,6 @@ def load(path: Path) -> Iterator[IndexedCode]:
             raw["ancestors"] = tuple(raw["ancestors"])
             raw["context"] = tuple(raw.get("context", ()))
             raw["referenced"] = tuple(raw.get("referenced", ()))
+            raw["index_terms"] = tuple(raw.get("index_terms", ()))
+            raw["table_terms"] = tuple(raw.get("table_terms", ()))
             yield IndexedCode(**raw)

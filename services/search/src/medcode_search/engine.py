@@ -88,7 +88,7 @@ class SearchEngine:
             self._schema, self._rescorer, systems=set(self._codes), releases=releases
         )
         self._corrector = Corrector(
-            (text for d in documents for text in (d.title, *d.terms)),
+            (text for d in documents for text in (d.title, *d.word_texts, *d.table_terms)),
             self._searcher,
             self._schema,
             lambda address: self.documents[self._doc(address)].title,

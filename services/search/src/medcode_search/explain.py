@@ -1,6 +1,6 @@
-"""Why a hit matched: its title, an inclusion term, a synonym, a heading above it, another
-code's note naming it, or only a typo-tolerant reading. Worked out for the hits a caller will
-see, not for every candidate."""
+"""Why a hit matched: its title, an inclusion term, an alphabetic index line, a synonym, a
+heading above it, another code's note naming it, or only a typo-tolerant reading. Worked out
+for the hits a caller will see, not for every candidate."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from medcode_search.hits import (
     CODE,
     FUZZY,
     HEADING,
+    INDEX,
     PREFIX,
     REFERENCE,
     TERM,
@@ -35,10 +36,10 @@ def explain(hit: Ranked, query: str) -> None:
     reasons = list(hit.reasons)
     if in_title:
         reasons.append(TITLE)
-    for term in document.terms:
+    for position, term in enumerate((*document.word_texts, *document.table_terms)):
         term_words = set(WORD.findall(normalise_phrase(term)))
         if any(w in term_words for w in words if w not in in_title):
-            reasons.append(TERM)
+            reasons.append(TERM if position < len(document.terms) else INDEX)
             hit.matched_text = hit.matched_text or term
             break
     else:
@@ -57,14 +58,21 @@ def explain_profiled(hit: Ranked, query: str, profile: Profile) -> None:
     if stems & title:
         reasons.append(TITLE)
     rest = stems - title
+    own_terms = len(hit.document.terms)
     for position, term in enumerate(terms):
         if rest & term:
-            reasons.append(TERM)
-            hit.matched_text = hit.matched_text or hit.document.terms[position]
+            reasons.append(TERM if position < own_terms else INDEX)
+            hit.matched_text = hit.matched_text or hit.document.word_texts[position]
             break
     else:
-        if not reasons:
-            reasons.append(_elsewhere(rest, profile.referenced, profile.context - profile.own))
+        for position, (row, _core, _head) in enumerate(profile.tables):
+            if rest & row:
+                reasons.append(INDEX)
+                hit.matched_text = hit.matched_text or hit.document.table_terms[position]
+                break
+        else:
+            if not reasons:
+                reasons.append(_elsewhere(rest, profile.referenced, profile.context - profile.own))
     hit.reasons = reasons
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from medcode_search.documents import IndexedCode
 
 CODE, PREFIX, TITLE, TERM, SYNONYM, FUZZY = "code", "prefix", "title", "term", "synonym", "fuzzy"
-HEADING, REFERENCE = "heading", "reference"
+HEADING, REFERENCE, INDEX = "heading", "reference", "index"
 
 
 @dataclass(slots=True)

@@ -32,6 +32,9 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("terms", stored=False, tokenizer_name=STEMMED)
     builder.add_text_field("context", stored=False, tokenizer_name=STEMMED)
     builder.add_text_field("referenced", stored=False, tokenizer_name=STEMMED)
+    # Table of Neoplasms / Drugs rows: apart from "terms", so their thousands of site and
+    # substance names leave the words' rarity as the tabular list and index set it.
+    builder.add_text_field("tables", stored=False, tokenizer_name=STEMMED)
     return builder.build()
 
 
@@ -63,12 +66,14 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         name, explanation = split_name(document.title)
         entry.add_text("title", name)
         entry.add_text("title_raw", document.title)
-        for term in (*document.terms, explanation) if explanation else document.terms:
+        for term in (*document.word_texts, explanation) if explanation else document.word_texts:
             entry.add_text("terms", term)
         for text in document.context:
             entry.add_text("context", text)
         for text in document.referenced:
             entry.add_text("referenced", text)
+        for text in document.table_terms:
+            entry.add_text("tables", text)
         writer.add_document(entry)
     writer.commit()
     writer.wait_merging_threads()

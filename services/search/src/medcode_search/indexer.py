@@ -1,7 +1,9 @@
 """Follow the codes service's releases: export their codes and have the backend index them.
 
-An index is named by the fingerprint of the releases it holds (and the engine version), so
-a restart reopens it and a new release builds beside the old one while the old one serves.
+An index is named by the fingerprint of the releases it holds, the data sets folded into
+their export (the ICD-10-CM alphabetic index files) and the engine version, so a restart
+reopens it, and a new release or newly imported index file builds beside the old index
+while the old one serves.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "5"  # 5: a "Name: explanation" title indexes its name as the title
+ENGINE_VERSION = "6"  # 6: alphabetic index lines and table rows are searched
 SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
@@ -35,6 +37,11 @@ SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_CPT: "cpt",
 }
 SYSTEM_ENUMS = {name: number for number, name in SYSTEM_NAMES.items()}
+#: Data sets the codes service folds into its export (the alphabetic index lines of
+#: ICD-10-CM codes): importing one changes what the index must hold.
+EXPORTED_DATASETS = frozenset(
+    {"icd10cm-index", "icd10cm-eindex", "icd10cm-neoplasm", "icd10cm-drug"}
+)
 _TERM_NOTES = {codes_pb.NOTE_TYPE_INCLUSION_TERM, codes_pb.NOTE_TYPE_INCLUDES}
 #: Notes that describe the codes they name: their words are lent to those codes.
 _REFERRING_NOTES = {
@@ -63,9 +70,22 @@ def releases_to_index(
     return tuple(chosen)
 
 
-def fingerprint(indexed: tuple[IndexedRelease, ...]) -> str:
-    """A folder name for the index of exactly these releases and this engine version."""
+def exported_datasets(reply: codes_pb.ListDatasetsResponse) -> tuple[str, ...]:
+    """ "kind:release" of the newest release of each data set the export folds in (the codes
+    service lists each kind's releases newest first, and uses the newest)."""
+    newest: dict[str, str] = {}
+    for dataset in reply.datasets:
+        if dataset.kind in EXPORTED_DATASETS:
+            newest.setdefault(dataset.kind, dataset.release)
+    return tuple(sorted(f"{kind}:{release}" for kind, release in newest.items()))
+
+
+def fingerprint(indexed: tuple[IndexedRelease, ...], datasets: tuple[str, ...] = ()) -> str:
+    """A folder name for the index of exactly these releases and exported data sets, and
+    this engine version."""
     text = ENGINE_VERSION + ";" + ";".join(sorted(f"{r.system}:{r.release}" for r in indexed))
+    if datasets:
+        text += ";datasets;" + ";".join(datasets)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -105,6 +125,21 @@ def with_references(
     ]
 
 
+def index_lines(
+    entries: Iterable[codes_pb.IndexEntry],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(index lines, table rows) as coders write them, each once: "Pernio, hands";
+    "Neoplasm, neoplastic, lung, Malignant Primary" (a table row ends with its column)."""
+    lines: dict[str, None] = {}
+    rows: dict[str, None] = {}
+    for entry in entries:
+        if entry.column:
+            rows[", ".join((*entry.path, entry.column))] = None
+        else:
+            lines[", ".join(entry.path)] = None
+    return tuple(lines), tuple(rows)
+
+
 def _add(
     found: list[IndexedCode],
     ancestors: dict[str, tuple[str, ...]],
@@ -118,12 +153,23 @@ def _add(
     above = (*ancestors.get(parent, ()), parent) if parent else ()
     ancestors[code.code] = above
     terms = tuple(n.text for n in code.notes if n.type in _TERM_NOTES)
+    index_terms, table_terms = index_lines(code.index_entries)
     # Headings below the chapter lend their words: "asthma" reaches J45.901 through J45.
     context = words.get(parent, ()) if code.kind not in ("chapter", "section") else ()
     words[code.code] = (*context, code.title, *terms) if code.kind != "chapter" else ()
     found.append(
         IndexedCode(
-            system, code.code, code.title, code.kind, code.billable, release, terms, above, context
+            system,
+            code.code,
+            code.title,
+            code.kind,
+            code.billable,
+            release,
+            terms,
+            above,
+            context,
+            index_terms=index_terms,
+            table_terms=table_terms,
         )
     )
 
@@ -163,6 +209,8 @@ class IndexHolder:
         self._history = history
         #: The releases in the served index, newest first per system.
         self.indexed: tuple[IndexedRelease, ...] = ()
+        #: The exported data sets ("icd10cm-eindex:FY2025") folded into the served index.
+        self.datasets: tuple[str, ...] = ()
         self.build_seconds = 0.0
         self.rebuilding = False
 
@@ -171,25 +219,27 @@ class IndexHolder:
         async with self._lock:
             reply = await self._stub.ListReleases(codes_pb.ListReleasesRequest(), timeout=5)
             indexed = releases_to_index(reply, history=self._history)
-            if indexed == self.indexed and self.backend.ready():
+            listed = await self._stub.ListDatasets(codes_pb.ListDatasetsRequest(), timeout=5)
+            datasets = exported_datasets(listed)
+            if (indexed, datasets) == (self.indexed, self.datasets) and self.backend.ready():
                 return False
             self.rebuilding = True
             started = time.perf_counter()
 
             def record() -> None:  # in the same step as the new index starts serving
-                self.indexed = indexed
+                self.indexed, self.datasets = indexed, datasets
 
             try:
                 if self.before_build is not None:
                     await self.before_build()
                 await self.backend.load(
-                    key=fingerprint(indexed),
+                    key=fingerprint(indexed, datasets),
                     fetch=lambda: export(self._stub, indexed, timeout=self._timeout),
                     on_swap=record,
                 )
             finally:
                 self.rebuilding = False
-            if self.indexed != indexed:
+            if (self.indexed, self.datasets) != (indexed, datasets):
                 return False  # a follower still serving the previous index
             self.build_seconds = time.perf_counter() - started
             log.info(

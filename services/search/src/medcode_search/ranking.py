@@ -45,6 +45,25 @@ _CONTEXTS = text_stems(
     " neonatal puerperium puerperal childbirth postpartum maternal fetus fetal perinatal"
     " gestation trimester obstetric antepartum intrapartum"
 )
+#: "Secondary" (a metastasis, secondary hypertension, ...) needs the record to say so; the
+#: primary or essential code is the default, so an unasked "secondary" costs like a setting.
+_SECONDARY = text_stems("secondary")
+_SECONDARY_ASKED = _SECONDARY | text_stems("metastatic metastasis metastases mets spread")
+#: Words that ask for the Table of Neoplasms or the Table of Drugs and Chemicals. A table row
+#: names a site or a substance and a column ("Neoplasm, neoplastic, sublingual gland, Malignant
+#: Primary"); it explains a query that names no neoplasm or poisoning only when it explains all
+#: of it ("acetaminophen"), or "cyst sublingual gland" would read as a neoplasm of that gland.
+TABLE_SUBJECTS = text_stems(
+    "neoplasm neoplastic neoplasia tumor tumour cancer carcinoma adenocarcinoma sarcoma"
+    " malignant malignancy benign metastatic metastasis poisoning poison poisoned overdose"
+    " toxic toxicity intoxication adverse underdosing underdose"
+)
+#: Words every row of a table carries (its main term and column headings): they choose no
+#: row over another, so the candidate search for table rows leaves them out.
+TABLE_STRUCTURE = TABLE_SUBJECTS | text_stems(
+    "primary secondary in situ uncertain unspecified behavior accidental unintentional"
+    " intentional self-harm assault undetermined effect"
+)
 #: Bonus (in extra-word units) for a title whose name before the first comma is exactly what
 #: was asked: "pneumonia" -> "Pneumonia, unspecified organism", not "Hypostatic pneumonia, ...".
 HEAD_BONUS = 0.2
@@ -63,6 +82,8 @@ TITLE_PRIORS = (
     ("sequela", 0.95),
     ("unspecified", 1.06),
     ("not specified", 1.06),  # "Urinary tract infection, site not specified"
+    # An unknown intent is coded accidental (the guidelines for poisonings and external causes).
+    ("accidental", 1.06),
 )
 
 
@@ -77,6 +98,8 @@ class Profile:
     context: frozenset[str]
     prior: float
     referenced: frozenset[str] = frozenset()
+    #: Table rows, profiled like texts; they count only as `Asked.allows_table` says.
+    tables: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +112,11 @@ class Asked:
     stems: frozenset[str]
     allowed: frozenset[str]
     costly_settings: frozenset[str] = frozenset()
+    names_table_subject: bool = False
+
+    def allows_table(self, row: frozenset[str]) -> bool:
+        """Whether a table row may explain this query (see TABLE_SUBJECTS)."""
+        return self.names_table_subject or self.stems <= row
 
 
 def _text_profile(text: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -147,12 +175,16 @@ class Rescorer:
             widen = self.families.widen
             texts = tuple(
                 (widen(stems), core, head)
-                for stems, core, head in map(_text_profile, (document.title, *document.terms))
+                for stems, core, head in map(_text_profile, (document.title, *document.word_texts))
             )
             own = frozenset().union(*(stems for stems, _core, _head in texts))
             context = own | widen(texts_stems(document.context))
             lent = widen(texts_stems(document.referenced)) - context
-            found = Profile(texts, own, context, prior(document), lent)
+            tables = tuple(
+                (widen(stems), core, head)
+                for stems, core, head in map(_text_profile, document.table_terms)
+            )
+            found = Profile(texts, own, context, prior(document), lent, tables)
             self._profiles[number] = found
         return found
 
@@ -181,7 +213,10 @@ class Rescorer:
         allowed = self.families.widen(asked) | (_WITH if _WITH_STEM in asked else _WITHOUT)
         # A query in a setting ("... pregnancy") may get that setting's codes at no extra cost.
         costly = frozenset() if asked & _CONTEXTS else _CONTEXTS
-        return Asked({stem: value / total for stem, value in raw.items()}, asked, allowed, costly)
+        if not asked & _SECONDARY_ASKED:
+            costly = costly | _SECONDARY
+        weights = {stem: value / total for stem, value in raw.items()}
+        return Asked(weights, asked, allowed, costly, bool(asked & TABLE_SUBJECTS))
 
     def quality(self, profile: Profile, asked: Asked) -> float:
         """0..1: how much of the query (by rarity) this code's words explain, less extras."""
@@ -190,7 +225,14 @@ class Rescorer:
         # The best text by (share of the query explained, -share of the text not asked for);
         # a text that explains less than the best so far cannot win, so its extras are skipped.
         best_share, best_extra = -1.0, 0.0
-        for text, core, _head in profile.texts:
+        texts, own_stems, near_stems = profile.texts, profile.own, profile.context
+        if profile.tables:
+            rows = [row for row in profile.tables if asked.allows_table(row[0])]
+            if rows:  # a usable row counts as one of the code's own texts
+                texts = (*texts, *rows)
+                said = frozenset().union(*(row[0] for row in rows))
+                own_stems, near_stems = own_stems | said, near_stems | said
+        for text, core, _head in texts:
             shared = text & stems
             if not shared and best_share >= 0:
                 continue
@@ -210,8 +252,8 @@ class Rescorer:
                 best_share, best_extra = share, extra
         if profile.texts[0][2] == stems:  # the title names exactly what was asked
             best_extra += HEAD_BONUS
-        own = sum(map(weigh, profile.own & stems))
-        near = sum(map(weigh, profile.context & stems))
+        own = sum(map(weigh, own_stems & stems))
+        near = sum(map(weigh, near_stems & stems))
         lent = sum(map(weigh, profile.referenced & stems)) if profile.referenced else 0.0
         return (
             BEST_TEXT * best_share

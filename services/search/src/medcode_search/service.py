@@ -16,6 +16,7 @@ from medcode_search.hits import (
     CODE,
     FUZZY,
     HEADING,
+    INDEX,
     PREFIX,
     REFERENCE,
     SYNONYM,
@@ -39,6 +40,7 @@ _REASONS = {
     FUZZY: pb.MATCH_REASON_FUZZY,
     HEADING: pb.MATCH_REASON_HEADING,
     REFERENCE: pb.MATCH_REASON_NOTE_REFERENCE,
+    INDEX: pb.MATCH_REASON_INDEX_TERM,
 }
 T = TypeVar("T")
 _WORDS = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]+")

@@ -37,14 +37,12 @@ class SearchThread(LoopThread):
             await self.app.stop(0)
 
 
-@pytest.fixture(scope="session")
-def search_address(codes_address: str, codes_data_dir: Path) -> Iterator[str]:
-    """host:port of a real search service indexing the test codes service (index reused)."""
+def _serve(codes_address: str, index_dir: Path) -> Iterator[str]:
     settings = SearchSettings(
         host="127.0.0.1",
         port=0,
         codes_addr=codes_address,
-        index_dir=codes_data_dir / "search",
+        index_dir=index_dir,
         events=False,
         warm=False,  # ~15 s of profiling per session; test_rescoring covers warming itself
     )
@@ -52,3 +50,16 @@ def search_address(codes_address: str, codes_data_dir: Path) -> Iterator[str]:
     server.start()
     yield f"127.0.0.1:{server.port}"
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def search_address(codes_address: str, codes_data_dir: Path) -> Iterator[str]:
+    """host:port of a real search service indexing the test codes service (index reused)."""
+    yield from _serve(codes_address, codes_data_dir / "search")
+
+
+@pytest.fixture(scope="session")
+def indexed_search_address(indexed_codes_address: str, codes_data_dir: Path) -> Iterator[str]:
+    """host:port of a real search service over a codes service with the alphabetic index
+    files loaded (its index is kept beside the default one, and reused)."""
+    yield from _serve(indexed_codes_address, codes_data_dir / "search-indexed")

@@ -14,7 +14,7 @@ import tantivy
 
 from medcode_search.index import edition
 from medcode_search.query import ParsedQuery, text_stems
-from medcode_search.ranking import Rescorer
+from medcode_search.ranking import TABLE_STRUCTURE, TABLE_SUBJECTS, Rescorer
 
 #: How much a stem found in the title (BM25), an inclusion term or a heading above (rarity)
 #: counts when choosing candidates.
@@ -22,6 +22,10 @@ _TITLE_BOOST, _TERM_BOOST = 3.0, 3.0
 _CONTEXT_BOOST = 0.5
 #: Words other codes' notes say about a code ("chilblains (T69.1)") choose it too, modestly.
 REFERENCED_BOOST = 1.0
+#: Table of Neoplasms / Drugs rows choose codes like inclusion terms when the query names a
+#: neoplasm or a poisoning (ranking.TABLE_SUBJECTS), and only faintly otherwise, so a site's
+#: or a substance's name alone still finds its row without crowding other queries' candidates.
+_TABLE_BOOST, _TABLE_BOOST_UNASKED = 3.0, 0.1
 
 
 class WordQueries:
@@ -76,8 +80,10 @@ class WordQueries:
             )
         return clauses
 
-    def _stem_clauses(self, stem: str, rarity: float) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        """One stem's clauses: BM25 on titles, its rarity on terms, headings and notes."""
+    def _stem_clauses(
+        self, stem: str, rarity: float, table_boost: float
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """One stem's clauses: BM25 on titles, its rarity on terms, headings, notes, tables."""
         title = tantivy.Query.term_query(self._schema, "title", stem)
         term = tantivy.Query.term_query(self._schema, "terms", stem)
         clauses = [
@@ -85,7 +91,13 @@ class WordQueries:
             (tantivy.Occur.Should, tantivy.Query.const_score_query(term, _TERM_BOOST * rarity)),
         ]
         # The index's main term often lives only in a heading or another code's note.
-        for name, boost in (("context", _CONTEXT_BOOST), ("referenced", REFERENCED_BOOST)):
+        if stem in TABLE_STRUCTURE:
+            table_boost = 0.0  # in every row of its table: it tells rows apart no more
+        for name, boost in (
+            ("context", _CONTEXT_BOOST),
+            ("referenced", REFERENCED_BOOST),
+            ("tables", table_boost),
+        ):
             if boost:
                 found = tantivy.Query.term_query(self._schema, name, stem)
                 scored = tantivy.Query.const_score_query(found, boost * rarity)
@@ -103,10 +115,11 @@ class WordQueries:
         if prefix_last:
             stems = tuple(stem for stem in stems if stem not in text_stems(parsed.words[-1]))
         clauses = []
+        table_boost = _TABLE_BOOST if TABLE_SUBJECTS & set(stems) else _TABLE_BOOST_UNASKED
         for asked in stems:
             rarity = self._rescorer.weight(asked)
             for stem in (asked, *self._rescorer.families.others(asked)):
-                clauses.extend(self._stem_clauses(stem, rarity))
+                clauses.extend(self._stem_clauses(stem, rarity, table_boost))
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"

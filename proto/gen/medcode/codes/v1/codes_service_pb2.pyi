@@ -132,7 +132,7 @@ class RootOperation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., definition: _Optional[str] = ..., explanation: _Optional[str] = ..., examples: _Optional[str] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation", "fee_schedule", "mues", "cc_status", "gems", "datasets", "attributes", "plain_description", "add_on")
+    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation", "fee_schedule", "mues", "cc_status", "gems", "datasets", "attributes", "plain_description", "add_on", "index_entries")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -161,6 +161,7 @@ class Code(_message.Message):
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     PLAIN_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     ADD_ON_FIELD_NUMBER: _ClassVar[int]
+    INDEX_ENTRIES_FIELD_NUMBER: _ClassVar[int]
     system: CodeSystem
     code: str
     title: str
@@ -182,7 +183,26 @@ class Code(_message.Message):
     attributes: _containers.ScalarMap[str, str]
     plain_description: str
     add_on: AddOnStatus
-    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ..., fee_schedule: _Optional[_Iterable[_Union[FeeScheduleEntry, _Mapping]]] = ..., mues: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., cc_status: _Optional[_Union[CcStatus, _Mapping]] = ..., gems: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., plain_description: _Optional[str] = ..., add_on: _Optional[_Union[AddOnStatus, _Mapping]] = ...) -> None: ...
+    index_entries: _containers.RepeatedCompositeFieldContainer[IndexEntry]
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ..., fee_schedule: _Optional[_Iterable[_Union[FeeScheduleEntry, _Mapping]]] = ..., mues: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., cc_status: _Optional[_Union[CcStatus, _Mapping]] = ..., gems: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., plain_description: _Optional[str] = ..., add_on: _Optional[_Union[AddOnStatus, _Mapping]] = ..., index_entries: _Optional[_Iterable[_Union[IndexEntry, _Mapping]]] = ...) -> None: ...
+
+class IndexEntry(_message.Message):
+    __slots__ = ("index", "path", "column", "modifiers", "code", "release", "incomplete")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    COLUMN_FIELD_NUMBER: _ClassVar[int]
+    MODIFIERS_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    INCOMPLETE_FIELD_NUMBER: _ClassVar[int]
+    index: str
+    path: _containers.RepeatedScalarFieldContainer[str]
+    column: str
+    modifiers: _containers.RepeatedScalarFieldContainer[str]
+    code: str
+    release: str
+    incomplete: bool
+    def __init__(self, index: _Optional[str] = ..., path: _Optional[_Iterable[str]] = ..., column: _Optional[str] = ..., modifiers: _Optional[_Iterable[str]] = ..., code: _Optional[str] = ..., release: _Optional[str] = ..., incomplete: _Optional[bool] = ...) -> None: ...
 
 class FeeScheduleEntry(_message.Message):
     __slots__ = ("modifier", "status_code", "work_rvu", "nonfacility_pe_rvu", "facility_pe_rvu", "mp_rvu", "nonfacility_total", "facility_total", "global_days", "pctc_indicator", "multiple_procedure", "bilateral_surgery", "assistant_surgery", "co_surgeons", "team_surgery", "conversion_factor", "nonfacility_payment", "facility_payment", "release")

@@ -18,6 +18,7 @@ class MatchReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MATCH_REASON_FUZZY: _ClassVar[MatchReason]
     MATCH_REASON_HEADING: _ClassVar[MatchReason]
     MATCH_REASON_NOTE_REFERENCE: _ClassVar[MatchReason]
+    MATCH_REASON_INDEX_TERM: _ClassVar[MatchReason]
 MATCH_REASON_UNSPECIFIED: MatchReason
 MATCH_REASON_CODE: MatchReason
 MATCH_REASON_CODE_PREFIX: MatchReason
@@ -27,6 +28,7 @@ MATCH_REASON_SYNONYM: MatchReason
 MATCH_REASON_FUZZY: MatchReason
 MATCH_REASON_HEADING: MatchReason
 MATCH_REASON_NOTE_REFERENCE: MatchReason
+MATCH_REASON_INDEX_TERM: MatchReason
 
 class SearchRequest(_message.Message):
     __slots__ = ("query", "systems", "billable_only", "limit", "offset", "within", "release", "as_of")

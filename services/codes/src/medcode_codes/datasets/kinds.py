@@ -25,6 +25,15 @@ MUE_SETTINGS = {
     "dme": "mue-dme",
 }
 
+#: The ICD-10-CM alphabetic index files (importers/icd10cm_index.py), one data set each,
+#: keyed by the file's name for itself.
+ALPHABETIC_INDEXES = {
+    "Index to Diseases and Injuries": "icd10cm-index",
+    "External Cause of Injuries Index": "icd10cm-eindex",
+    "Table of Neoplasms": "icd10cm-neoplasm",
+    "Table of Drugs and Chemicals": "icd10cm-drug",
+}
+
 #: Sentences for answers given without a data set, naming the import that provides it.
 MISSING = {
     PFS_RVU: "no Medicare Physician Fee Schedule (PFS RVU) file is loaded in this installation; "
@@ -37,6 +46,11 @@ MISSING = {
         kind: f"no NCCI PTP edits ({setting}) are loaded in this installation; an operator "
         f"imports them with `medcode import ncci-ptp FILE --setting {setting}`"
         for setting, kind in PTP_SETTINGS.items()
+    },
+    **{
+        kind: f"no ICD-10-CM {name} is loaded in this installation; an operator imports the "
+        "CDC XML file with `medcode import icd10cm-index FILE`"
+        for name, kind in ALPHABETIC_INDEXES.items()
     },
     **{
         kind: f"no MUE table ({setting.replace('_', ' ')}) is loaded in this installation; "
@@ -94,3 +108,9 @@ def aoc_rows(edits: Iterable[Any]) -> Iterator[Row]:
     """Add-on code edits keyed by add-on code and primary code."""
     for edit in edits:
         yield edit.add_on, edit.primary, payload(edit, drop=("add_on",))
+
+
+def index_rows(entries: Iterable[Any]) -> Iterator[Row]:
+    """Alphabetic index lines keyed by the code they lead to (key2 unused)."""
+    for entry in entries:
+        yield entry.code, "", payload(entry, drop=("code", "index"))

@@ -125,6 +125,13 @@ class Dataset:
             params = (key, key2)
         return [json.loads(p) for (p,) in self._db.execute(query, params)]
 
+    def iter_rows(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every (key, key2, payload), in import order (for callers that need them all)."""
+        for key, key2, payload in self._db.execute(
+            "SELECT key, key2, payload FROM row ORDER BY seq"
+        ):
+            yield key, key2, json.loads(payload)
+
     def key2s(self, key: str) -> list[str]:
         """The second keys stored under `key`, in import order (e.g. a collection's members)."""
         query = "SELECT key2 FROM row WHERE key = ? ORDER BY seq"

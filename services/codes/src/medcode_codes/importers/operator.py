@@ -13,7 +13,7 @@ from pathlib import Path
 
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, Row, dataset_path, write_dataset
-from medcode_codes.importers import aoc, cpt, hcpcs, mue, ncci_ptp, pfs_rvu
+from medcode_codes.importers import aoc, cpt, hcpcs, icd10cm_index, mue, ncci_ptp, pfs_rvu
 from medcode_codes.importers.provenance import digest, snapshot_up_to_date
 from medcode_codes.snapshot.writer import snapshot_path, write_snapshot
 
@@ -60,6 +60,28 @@ def store(
         source=source,
         source_digest=source_digest,
         rows=rows,
+    )
+
+
+def import_icd10cm_index(data_dir: Path, path: Path, *, release: str | None = None) -> Path:
+    """One CDC ICD-10-CM index XML file (index, external causes, neoplasms or drugs) as its
+    data set; the release defaults to the file's fiscal year ("FY2025", effective the
+    October 1 before)."""
+    parsed = icd10cm_index.parse_index(path)
+    for skipped in parsed.skipped:
+        log.warning("%s: skipped a pointer that is no code (%s)", path.name, skipped)
+    if not release and not parsed.version.isdigit():
+        raise ValueError(f"{path.name} has no <version> year; name the release with --release")
+    name = release or f"FY{parsed.version}"
+    start = dt.date(int(parsed.version) - 1, 10, 1) if parsed.version.isdigit() else None
+    return store(
+        data_dir=data_dir,
+        kind=kinds.ALPHABETIC_INDEXES[parsed.index],
+        release=name,
+        effective_date=_release_date(name, start or dt.date.today()),
+        source=f"CDC ICD-10-CM {parsed.index} XML ({path.name})",
+        files=[path],
+        rows=kinds.index_rows(parsed.entries),
     )
 
 

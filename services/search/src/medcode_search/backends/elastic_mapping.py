@@ -16,7 +16,7 @@ from elasticsearch.dsl import Boolean, Document, Float, Index, Keyword, Text, an
 from medcode_search.documents import IndexedCode, split_name
 
 #: Bumped when the mapping or analysis changes, so a new index is built beside the old one.
-MAPPING_VERSION = "3"
+MAPPING_VERSION = "4"
 
 english = analyzer(
     "medcode_english",
@@ -47,6 +47,10 @@ class CodeDocument(Document):
     context = Text(analyzer=english, multi=True)
     #: Other codes' notes that name this code ("chilblains (T69.1)" -> T69.1).
     referenced = Text(analyzer=english, multi=True)
+    #: ICD-10-CM alphabetic index lines that lead to this code ("Pernio, hands").
+    index_terms = Text(analyzer=english, multi=True)
+    #: Table of Neoplasms / Drugs rows that lead to it ("Acetaminophen, Adverse effect").
+    table_terms = Text(analyzer=english, multi=True)
     kind = Keyword()
     billable = Boolean()
     release = Keyword()
@@ -83,6 +87,8 @@ def to_source(document: IndexedCode) -> dict[str, Any]:
         "terms": list(document.terms),
         "context": list(document.context),
         "referenced": list(document.referenced),
+        "index_terms": list(document.index_terms),
+        "table_terms": list(document.table_terms),
         "kind": document.kind,
         "billable": document.billable,
         "release": document.release,
@@ -104,4 +110,6 @@ def from_source(source: dict[str, Any]) -> IndexedCode:
         ancestors=tuple(source.get("ancestors") or ()),
         context=tuple(source.get("context") or ()),
         referenced=tuple(source.get("referenced") or ()),
+        index_terms=tuple(source.get("index_terms") or ()),
+        table_terms=tuple(source.get("table_terms") or ()),
     )

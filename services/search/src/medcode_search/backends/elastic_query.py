@@ -3,10 +3,11 @@
 One request per search: a dis_max over (exact code, code prefix, words), so the best rule a
 document meets sets its score and rules never add up. Exact codes and prefixes get constant
 scores far above any text score; sorting by score then code key lists a prefix's subtree in
-code order. Words are a multi_match over name^3 explanation^2 terms^2 context^0.5
-referenced^0.5 (the name is the title, or its part before ": " in MedCode's CPT wording) with
-typo tolerance, plus the whole phrase in an inclusion term, plus the query rewritten by
-MedCode's synonym list; a function_score applies the billable and title priors.
+code order. Words are a multi_match over name^3 explanation^2 terms^2 index_terms^2
+table_terms^0.5 context^0.5 referenced^0.5 (the name is the title, or its part before ": "
+in MedCode's CPT wording) with typo tolerance, plus the whole phrase in an inclusion term,
+plus the query rewritten by MedCode's synonym list; a function_score applies the billable and
+title priors.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from medcode_search.word_families import load_word_families
 EXACT_SCORE = 20_000.0
 PREFIX_SCORE = 10_000.0
 CODE, PREFIX, TEXT, SYNONYM = "code", "prefix", "text", "synonym"
-WORD_FIELDS = ["name^3", "explanation^2", "terms^2", "context^0.5", "referenced^0.5"]
+WORD_FIELDS = [
+    "name^3",
+    "explanation^2",
+    "terms^2",
+    "index_terms^2",
+    "table_terms^0.5",
+    "context^0.5",
+    "referenced^0.5",
+]
 #: Edit distance 0 below 4 letters, 1 below 7, else 2 (the tantivy engine's rule).
 FUZZINESS = "AUTO:4,7"
 PHRASE_BOOST = 15.0
