@@ -40,8 +40,8 @@ from medcode_search.synonyms import SynonymExpander, load_synonyms  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def latest_engine() -> SearchEngine:
-    """The engine over the newest exported documents, indexed in memory now."""
+def latest_documents() -> list[IndexedCode]:
+    """The documents of the newest search index build under var/search."""
     sidecars = sorted(
         (ROOT / "var" / "search").glob("*/documents.jsonl"), key=lambda p: p.stat().st_mtime
     )
@@ -49,7 +49,12 @@ def latest_engine() -> SearchEngine:
         raise SystemExit(
             "no exported documents under var/search; run bench/search_relevance.py once"
         )
-    docs = list(documents.load(sidecars[-1]))
+    return list(documents.load(sidecars[-1]))
+
+
+def latest_engine() -> SearchEngine:
+    """The engine over the newest exported documents, indexed in memory now."""
+    docs = latest_documents()
     return SearchEngine(docs, index.build(docs, None), SynonymExpander(load_synonyms()))
 
 
