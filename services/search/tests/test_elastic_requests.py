@@ -216,3 +216,9 @@ def test_a_release_choice_filters_each_system_to_its_release() -> None:
 def test_no_release_for_the_searched_systems_matches_nothing() -> None:
     body = _search("asthma", systems=["hcpcs"], releases={"icd10cm": "2026-04-01"})
     assert _find(body, "match_none")
+
+
+def test_a_body_part_also_searches_its_region() -> None:
+    body = _search("burn calf")
+    (related,) = [q for q in _find(body, "multi_match") if q.get("boost") == rules.FAMILY_BOOST]
+    assert set(related["query"].split()) == {"lower", "leg"}

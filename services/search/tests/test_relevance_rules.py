@@ -112,3 +112,17 @@ def test_secondary_codes_need_the_query_to_say_so(stub: pb_grpc.SearchServiceStu
         assert not [code for code in found if code.startswith(secondary)], found
     assert hits(stub, "secondary malignant neoplasm lung")[0].code.startswith("C78.0")
     assert hits(stub, "metastatic cancer lung")[0].code.startswith("C78.0")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("burn calf right second degree", "T24.231"),  # "... of right lower leg"
+        ("syphilis uterus", "A52.76"),  # "Other genitourinary symptomatic late syphilis"
+        ("osteonecrosis secondary due to drugs ischium", "M87.15"),  # "... pelvis"
+    ],
+)
+def test_a_body_part_finds_the_region_its_code_is_filed_under(
+    stub: pb_grpc.SearchServiceStub, query: str, expected: str
+) -> None:
+    assert hits(stub, query)[0].code.startswith(expected)

@@ -20,6 +20,7 @@ import tantivy
 from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode, split_name
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
+from medcode_search.regions import BodyRegions, load_body_regions
 from medcode_search.splits import split_headings
 from medcode_search.word_families import WordFamilies, load_word_families
 
@@ -154,10 +155,13 @@ class Rescorer:
         documents: Sequence[IndexedCode],
         searcher: tantivy.Searcher,
         families: WordFamilies | None = None,
+        regions: BodyRegions | None = None,
     ) -> None:
         self._documents = documents
         #: "lung" and "pulmonary": a code's texts count as saying every member of a family.
         self.families = families if families is not None else load_word_families()
+        #: "lower leg" covers "calf": a text naming a region counts as naming its parts.
+        self.regions = regions if regions is not None else load_body_regions()
         self._searcher = searcher
         self._total = max(1, searcher.num_docs)
         self._profiles: dict[int, Profile] = {}
@@ -172,7 +176,7 @@ class Rescorer:
         found = self._profiles.get(number)
         if found is None:
             document = self._documents[number]
-            widen = self.families.widen
+            widen = self._widen
             texts = tuple(
                 (widen(stems), core, head)
                 for stems, core, head in map(_text_profile, (document.title, *document.word_texts))
@@ -187,6 +191,12 @@ class Rescorer:
             found = Profile(texts, own, context, prior(document), lent, tables)
             self._profiles[number] = found
         return found
+
+    def _widen(self, stems: frozenset[str]) -> frozenset[str]:
+        """A text's stems with their word families' and the body parts its regions cover."""
+        wide = self.families.widen(stems)
+        parts = self.regions.covered(wide)
+        return wide | parts if parts else wide
 
     def weight(self, stem: str) -> float:
         """BM25's inverse document frequency of a stem over titles and inclusion terms."""

@@ -1,8 +1,9 @@
 """The tantivy side of a word search: candidate queries and the filters around them.
 
 A query's stems become a flat OR over titles (BM25), inclusion terms, headings and other
-codes' notes (constant scores by rarity), each stem joined by its word family; the
-re-scoring in `ranking.py` then decides among the candidates.
+codes' notes (constant scores by rarity), each stem joined by its word family and a body
+part by its region's words ("calf" by "lower leg"); the re-scoring in `ranking.py` then
+decides among the candidates.
 """
 
 from __future__ import annotations
@@ -104,6 +105,21 @@ class WordQueries:
                 clauses.append((tantivy.Occur.Should, scored))
         return clauses
 
+    def _region_clauses(
+        self, stem: str, rarity: float
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """A region's stem for a part asked ("lower", "leg" for "calf"): titles and inclusion
+        terms that name the region, at the part's rarity (no BM25: "leg" is common)."""
+        return [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(self._schema, field, stem), rarity
+                ),
+            )
+            for field in ("title", "terms")
+        ]
+
     def words(self, parsed: ParsedQuery, prefix_last: bool) -> tantivy.Query:
         """A flat OR of stem terms, cheap for tantivy to take the top k of.
 
@@ -120,6 +136,8 @@ class WordQueries:
             rarity = self._rescorer.weight(asked)
             for stem in (asked, *self._rescorer.families.others(asked)):
                 clauses.extend(self._stem_clauses(stem, rarity, table_boost))
+            for stem in self._rescorer.regions.regions_of(asked):
+                clauses.extend(self._region_clauses(stem, rarity))
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"

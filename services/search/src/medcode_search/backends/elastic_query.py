@@ -21,6 +21,7 @@ from elasticsearch.dsl.query import Query
 from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
 from medcode_search.ranking import BILLABLE_BOOST, TITLE_PRIORS
+from medcode_search.regions import load_body_regions
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 from medcode_search.word_families import load_word_families
 
@@ -43,7 +44,8 @@ PHRASE_BOOST = 15.0
 #: literal words slightly ahead.
 WHOLE_LAY_REWRITE_BOOST = 2.0
 PARTIAL_REWRITE_BOOST = 0.98
-#: A word's family ("renal" for "kidney") counts a little less than the word typed.
+#: A word's family ("renal" for "kidney") and a body part's region ("lower leg" for "calf")
+#: count a little less than the word typed.
 FAMILY_BOOST = 0.8
 MAX_WINDOW = 10_000  # Elasticsearch's default index.max_result_window
 _WORD = re.compile(r"[a-z0-9]+")
@@ -176,8 +178,11 @@ def text_query(text: str, synonyms: SynonymExpander) -> Query | None:
     rewritten, weight = rewrite(text, synonyms)
     if rewritten:
         clauses.extend(_words_clauses(rewritten, name=SYNONYM, boost=weight, fuzzy=False))
-    families = load_word_families()
+    families, regions = load_word_families(), load_body_regions()
     related = [other for word in words for other in families.other_words(word)]
+    related += [
+        part for word in words for region in regions.region_phrases(word) for part in region.split()
+    ]
     if related:
         family = " ".join(dict.fromkeys(related))
         clauses.append(
