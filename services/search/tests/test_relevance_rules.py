@@ -126,3 +126,9 @@ def test_a_body_part_finds_the_region_its_code_is_filed_under(
     stub: pb_grpc.SearchServiceStub, query: str, expected: str
 ) -> None:
     assert hits(stub, query)[0].code.startswith(expected)
+
+
+def test_an_inflammation_finds_the_code_filed_under_its_organ(
+    stub: pb_grpc.SearchServiceStub,
+) -> None:
+    assert hits(stub, "cystitis tuberculous")[0].code == "A18.12"  # "Tuberculosis of bladder"

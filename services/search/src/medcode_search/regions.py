@@ -5,6 +5,8 @@ The alphabetic index sends "Burn, calf" to T24.2- ("Burn of second degree of low
 not the part. Unlike a word family (two names of one thing, both ways), this goes one way:
 a text that names the region covers its parts, and a query naming a part also looks for
 texts naming its region. A query that names the region is not widened to every part.
+The same holds for an inflammation and its organ: "Tuberculosis of bladder" covers the
+"tuberculous cystitis" of the index.
 """
 
 from __future__ import annotations
