@@ -154,7 +154,9 @@ def test_paging_window_is_capped_at_max_result_window() -> None:
 
 def test_suggest_completes_the_last_word_on_the_unstemmed_title() -> None:
     body = rules.suggest_request("medcode-codes", "diab", systems=["icd10cm"], limit=10).to_dict()
-    assert {"title.raw": {"query": "diab", "boost": 2.0}} in _find(body, "match_bool_prefix")
+    prefixes = _find(body, "match_bool_prefix")
+    assert {"title.raw": {"query": "diab", "boost": 2.0}} in prefixes
+    assert {"index_terms": {"query": "diab"}} in prefixes
     assert body["size"] == 10
 
 

@@ -90,3 +90,9 @@ def test_the_newest_release_of_each_index_file_counts() -> None:
         ]
     )
     assert exported_datasets(reply) == ("icd10cm-drug:FY2026", "icd10cm-eindex:FY2025")
+
+
+def test_type_ahead_completes_index_words(stub: pb_grpc.SearchServiceStub) -> None:
+    request = pb.SuggestRequest(query="acetamin", systems=["icd10cm"], limit=10)
+    codes = [hit.code for hit in stub.Suggest(request, timeout=10).suggestions]
+    assert [code for code in codes if code.startswith("T39.1X")], codes

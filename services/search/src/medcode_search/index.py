@@ -35,6 +35,9 @@ def schema() -> tantivy.Schema:
     # Table of Neoplasms / Drugs rows: apart from "terms", so their thousands of site and
     # substance names leave the words' rarity as the tabular list and index set it.
     builder.add_text_field("tables", stored=False, tokenizer_name=STEMMED)
+    # Alphabetic index lines and table rows, unstemmed: type-ahead completes their words too
+    # ("acetamin" -> the acetaminophen rows).
+    builder.add_text_field("index_raw", stored=False, tokenizer_name="default")
     return builder.build()
 
 
@@ -74,6 +77,8 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
             entry.add_text("referenced", text)
         for text in document.table_terms:
             entry.add_text("tables", text)
+        for text in (*document.index_terms, *document.table_terms):
+            entry.add_text("index_raw", text)
         writer.add_document(entry)
     writer.commit()
     writer.wait_merging_threads()

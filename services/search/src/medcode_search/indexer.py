@@ -29,7 +29,7 @@ from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "6"  # 6: alphabetic index lines and table rows are searched
+ENGINE_VERSION = "7"  # 7: type-ahead completes alphabetic index lines and table rows too
 SYSTEM_NAMES = {
     codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
     codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",

@@ -141,6 +141,7 @@ class WordQueries:
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"
-            query = tantivy.Query.regex_query(self._schema, "title_raw", pattern)
-            clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, 2.0)))
+            for field, boost in (("title_raw", 2.0), ("index_raw", 1.0)):
+                query = tantivy.Query.regex_query(self._schema, field, pattern)
+                clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         return tantivy.Query.boolean_query(clauses)

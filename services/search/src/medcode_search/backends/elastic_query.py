@@ -240,6 +240,9 @@ def suggest_request(
             should=[
                 Q("multi_match", query=typed, fields=WORD_FIELDS, type="most_fields"),
                 Q("match_bool_prefix", **{"title.raw": {"query": typed, "boost": 2.0}}),
+                # Alphabetic index lines and table rows complete too ("acetamin").
+                Q("match_bool_prefix", index_terms={"query": typed}),
+                Q("match_bool_prefix", table_terms={"query": typed}),
             ],
             minimum_should_match=1,
             _name=TEXT,
