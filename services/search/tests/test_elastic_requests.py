@@ -224,3 +224,17 @@ def test_a_body_part_also_searches_its_region() -> None:
     body = _search("burn calf")
     (related,) = [q for q in _find(body, "multi_match") if q.get("boost") == rules.FAMILY_BOOST]
     assert set(related["query"].split()) == {"lower", "leg"}
+
+
+def test_table_rows_weigh_up_only_when_the_query_names_a_neoplasm_or_poisoning() -> None:
+    def table_weight(text: str) -> str:
+        (matcher,) = [
+            m
+            for m in _find(_search(text), "multi_match")
+            if m["_name"] == rules.TEXT and m.get("fuzziness")
+        ]
+        return next(f for f in matcher["fields"] if f.startswith("table_terms"))
+
+    assert table_weight("acetaminophen poisoning") == "table_terms^2"
+    assert table_weight("neoplasm lung") == "table_terms^2"
+    assert table_weight("cyst sublingual gland") == "table_terms^0.5"

@@ -4,10 +4,10 @@ One request per search: a dis_max over (exact code, code prefix, words), so the 
 document meets sets its score and rules never add up. Exact codes and prefixes get constant
 scores far above any text score; sorting by score then code key lists a prefix's subtree in
 code order. Words are a multi_match over name^3 explanation^2 terms^2 index_terms^2
-table_terms^0.5 context^0.5 referenced^0.5 (the name is the title, or its part before ": "
-in MedCode's CPT wording) with typo tolerance, plus the whole phrase in an inclusion term,
-plus the query rewritten by MedCode's synonym list; a function_score applies the billable and
-title priors.
+table_terms^0.5 (^2 for a query naming a neoplasm or poisoning) context^0.5 referenced^0.5
+(the name is the title, or its part before ": " in MedCode's CPT wording) with typo
+tolerance, plus the whole phrase in an inclusion term, plus the query rewritten by MedCode's
+synonym list; a function_score applies the billable and title priors.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from elasticsearch.dsl.query import Query
 
 from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.systems import System
-from medcode_search.ranking import BILLABLE_BOOST, TITLE_PRIORS
+from medcode_search.query import text_stems
+from medcode_search.ranking import BILLABLE_BOOST, TABLE_SUBJECTS, TITLE_PRIORS
 from medcode_search.regions import load_body_regions
 from medcode_search.synonyms import SynonymExpander, normalise_phrase
 from medcode_search.word_families import load_word_families
@@ -37,6 +38,9 @@ WORD_FIELDS = [
     "context^0.5",
     "referenced^0.5",
 ]
+#: Table of Neoplasms / Drugs rows weigh like index lines once the query names a neoplasm or
+#: a poisoning (ranking.TABLE_SUBJECTS), and little otherwise, as in the tantivy engine.
+TABLE_FIELDS = {True: "table_terms^2", False: "table_terms^0.5"}
 #: Edit distance 0 below 4 letters, 1 below 7, else 2 (the tantivy engine's rule).
 FUZZINESS = "AUTO:4,7"
 PHRASE_BOOST = 15.0
@@ -136,6 +140,12 @@ def with_priors(query: Query) -> Query:
     )
 
 
+def word_fields(words: list[str]) -> list[str]:
+    """WORD_FIELDS, with table rows weighed up when the words name a neoplasm or poisoning."""
+    asks_table = bool(TABLE_SUBJECTS & text_stems(" ".join(words)))
+    return [TABLE_FIELDS[asks_table] if f.startswith("table_terms") else f for f in WORD_FIELDS]
+
+
 def _words_clauses(words: list[str], *, name: str, boost: float, fuzzy: bool) -> list[Query]:
     text = " ".join(words)
     options = {"fuzziness": FUZZINESS} if fuzzy else {}
@@ -143,7 +153,7 @@ def _words_clauses(words: list[str], *, name: str, boost: float, fuzzy: bool) ->
         Q(
             "multi_match",
             query=text,
-            fields=WORD_FIELDS,
+            fields=word_fields(words),
             type="most_fields",
             boost=boost,
             _name=name,
