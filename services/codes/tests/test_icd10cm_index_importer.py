@@ -135,6 +135,7 @@ def test_seven_character_codes_also_show_their_stems_lines(code: str, keys: tupl
     [
         ("<ICD10CM.index><letter>", "not well-formed XML"),
         ("<ICD10CM.tabular/>", "not <ICD10CM.index>"),
+        ('<ICD10CM.index isAddenda="true"><letter/></ICD10CM.index>', "addenda file"),
         ("<ICD10CM.index><letter><title>A</title></letter></ICD10CM.index>", "no index line"),
         (
             "<ICD10CM.index><letter><title>A</title><mainTerm><code>X58</code></mainTerm>"

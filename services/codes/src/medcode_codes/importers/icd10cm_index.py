@@ -168,6 +168,9 @@ def parse_index(path: Path) -> IndexFile:
         raise ImportFormatError(path.name, error.lineno or 0, reason) from None
     if root.tag != "ICD10CM.index":
         raise _fail(root, f"the root is <{root.tag}>, not <ICD10CM.index>")
+    if root.get("isAddenda") == "true":
+        # Its <diff> titles hold old and new wording side by side: not an index to load.
+        raise _fail(root, "this is an addenda file (changes only); import the full index file")
     columns = {
         head.get("col", ""): " ".join((head.text or "").split())
         for head in root.findall("indexHeading/head")
