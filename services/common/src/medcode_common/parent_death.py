@@ -17,12 +17,17 @@ death signal.
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
+
+from medcode_common.logs import configure_logging
+
+log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 
@@ -57,24 +62,22 @@ def _arm_death_signal() -> None:
 def main(args: Sequence[str]) -> int:
     """Arm the death signal, then become ARGV; return only when that cannot happen."""
     if len(args) < 3 or args[1] != "--" or not args[0].isdigit():
-        print(
-            "usage: python -m medcode_common.parent_death PARENT_PID -- PROGRAM [ARG...]",
-            file=sys.stderr,
-        )
+        log.error("usage: python -m medcode_common.parent_death PARENT_PID -- PROGRAM [ARG...]")
         return 2
     parent, argv = int(args[0]), list(args[2:])
     _arm_death_signal()
     if os.getppid() != parent:
-        print(f"parent {parent} is gone; not starting {argv[0]}", file=sys.stderr)
+        log.error("parent %d is gone; not starting %s", parent, argv[0])
         return ORPHANED
     sys.stdout.flush()
     sys.stderr.flush()
     try:
         os.execvp(argv[0], argv)  # does not return when it works
     except OSError as error:
-        print(f"cannot start {argv[0]}: {error.strerror}", file=sys.stderr)
+        log.error("cannot start %s: %s", argv[0], error.strerror)
         return CANNOT_EXEC
 
 
 if __name__ == "__main__":
+    configure_logging()
     sys.exit(main(sys.argv[1:]))
