@@ -50,6 +50,7 @@ from search_misses import ROOT, latest_documents, score  # noqa: E402
 
 from medcode_codes.importers.operator import import_icd10cm_index  # noqa: E402
 from medcode_codes.index_entries import index_keys  # noqa: E402
+from medcode_codes.testing_live import link_data_dir  # noqa: E402
 from medcode_search import index  # noqa: E402
 from medcode_search.documents import IndexedCode  # noqa: E402
 from medcode_search.engine import SearchEngine  # noqa: E402
@@ -81,15 +82,11 @@ def with_real_files(folder: Path, scratch: Path) -> list[IndexedCode]:
     """The documents the product indexes once an operator imported the three real files:
     the default data linked into `scratch`, the files imported, exported by a real codes
     service (search_adapter.make_engine)."""
-    data = (ROOT / "var").resolve()
-    (scratch / "snapshots").symlink_to(data / "snapshots", target_is_directory=True)
-    (scratch / "datasets").mkdir()
-    for kind in (data / "datasets").iterdir():
-        (scratch / "datasets" / kind.name).symlink_to(kind, target_is_directory=True)
+    data = link_data_dir((ROOT / "var").resolve(), scratch / "codes")
     for name in TABLES:
-        import_icd10cm_index(scratch, folder / name)
+        import_icd10cm_index(data, folder / name)
     started = time.perf_counter()
-    exported = make_engine(warm=False, data_dir=scratch).documents
+    exported = make_engine(warm=False, data_dir=data).documents
     sys.stdout.write(
         f"export and index of every code set with the three files: "
         f"{time.perf_counter() - started:.1f}s\n"

@@ -12,7 +12,7 @@ from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_codes.importers.operator import import_icd10cm_index
 from medcode_codes.settings import CodesSettings
-from medcode_codes.testing_live import LiveCodesThread
+from medcode_codes.testing_live import LiveCodesThread, link_data_dir
 from medcode_search.settings import SearchSettings
 from medcode_search.testing import SearchThread
 
@@ -27,9 +27,7 @@ def _first(address: str, query: str) -> str:
 def test_an_imported_index_file_is_searchable_without_a_restart(
     codes_data_dir: Path, cms_data: Path, tmp_path: Path
 ) -> None:
-    data = tmp_path / "codes"
-    (data / "datasets").mkdir(parents=True)
-    (data / "snapshots").symlink_to(codes_data_dir / "snapshots", target_is_directory=True)
+    data = link_data_dir(codes_data_dir, tmp_path / "codes")
     codes = LiveCodesThread(
         CodesSettings(host="127.0.0.1", port=0, data_dir=data, reload_seconds=0.2, events=False)
     )

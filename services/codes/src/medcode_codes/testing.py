@@ -61,12 +61,9 @@ def indexed_codes_data_dir(
     Neoplasms, imported as an operator would. The snapshots and the other data sets are
     linked from `codes_data_dir`, not copied."""
     from medcode_codes.importers.operator import import_icd10cm_index
+    from medcode_codes.testing_live import link_data_dir
 
-    path = tmp_path_factory.mktemp("indexed-codes")
-    (path / "snapshots").symlink_to(codes_data_dir / "snapshots", target_is_directory=True)
-    (path / "datasets").mkdir()
-    for kind in sorted((codes_data_dir / "datasets").iterdir()):
-        (path / "datasets" / kind.name).symlink_to(kind, target_is_directory=True)
+    path = link_data_dir(codes_data_dir, tmp_path_factory.mktemp("indexed") / "codes")
     for name in INDEX_FILES:
         import_icd10cm_index(path, cms_data / "icd10cm" / name)
     return path

@@ -32,6 +32,16 @@ def write_starter_release(data_dir: Path) -> Path:
     return write_snapshot(data_dir=data_dir, info=info, nodes=nodes, source_digest="starter")
 
 
+def link_data_dir(source: Path, target: Path) -> Path:
+    """A data dir at `target` serving `source`'s snapshots and data sets without copying
+    them (symbolic links); what is imported into it afterwards is its own."""
+    (target / "datasets").mkdir(parents=True)
+    (target / "snapshots").symlink_to(source / "snapshots", target_is_directory=True)
+    for kind in sorted((source / "datasets").glob("*")):
+        (target / "datasets" / kind.name).symlink_to(kind, target_is_directory=True)
+    return target
+
+
 def write_licensed_file(path: Path) -> Path:
     """A tab-delimited file in the AMA layout, with one code absent from the starter set."""
     path.write_text(f"{NEW_CODE}\t{NEW_TITLE}\n99213\tEstablished patient visit, test wording\n")
