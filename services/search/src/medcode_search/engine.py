@@ -85,7 +85,12 @@ class SearchEngine:
         self._in_order = self._addresses_are_positions()
         self._rescorer = Rescorer(documents, self._searcher)
         self._queries = WordQueries(
-            self._schema, self._rescorer, systems=set(self._codes), releases=releases
+            self._schema,
+            self._rescorer,
+            systems=set(self._codes),
+            releases=releases,
+            has_tables=any(d.table_terms for d in documents),
+            has_index_lines=any(d.index_terms or d.table_terms for d in documents),
         )
         self._corrector = Corrector(
             (text for d in documents for text in (d.title, *d.word_texts, *d.table_terms)),

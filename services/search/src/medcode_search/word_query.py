@@ -39,12 +39,20 @@ class WordQueries:
         *,
         systems: set[str],
         releases: dict[str, set[str]],
+        has_tables: bool = False,
+        has_index_lines: bool = False,
     ) -> None:
         self._schema = schema
         self._rescorer = rescorer
         self._systems = systems
         #: system -> its releases in this index (a filter is needed only when there are several).
         self._releases = releases
+        #: Whether any code has table rows / index lines: without, their clauses are skipped
+        #: (the default install has none, and every query would pay for empty fields).
+        self._has_tables = has_tables
+        self._raw_fields = [("title_raw", 2.0)]  # type-ahead prefixes, with their boosts
+        if has_index_lines:
+            self._raw_fields.append(("index_raw", 1.0))
 
     def filters(
         self,
@@ -131,7 +139,12 @@ class WordQueries:
         if prefix_last:
             stems = tuple(stem for stem in stems if stem not in text_stems(parsed.words[-1]))
         clauses = []
-        table_boost = _TABLE_BOOST if TABLE_SUBJECTS & set(stems) else _TABLE_BOOST_UNASKED
+        if not self._has_tables:
+            table_boost = 0.0
+        elif TABLE_SUBJECTS & set(stems):
+            table_boost = _TABLE_BOOST
+        else:
+            table_boost = _TABLE_BOOST_UNASKED
         for asked in stems:
             rarity = self._rescorer.weight(asked)
             for stem in (asked, *self._rescorer.families.others(asked)):
@@ -141,7 +154,7 @@ class WordQueries:
         if prefix_last:
             # Type-ahead: the last word is still being typed, so match it as a prefix.
             pattern = re.escape(parsed.words[-1]) + ".*"
-            for field, boost in (("title_raw", 2.0), ("index_raw", 1.0)):
+            for field, boost in self._raw_fields:
                 query = tantivy.Query.regex_query(self._schema, field, pattern)
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(query, boost)))
         return tantivy.Query.boolean_query(clauses)
