@@ -15,6 +15,7 @@ from medcode_gateway.clients import ServiceClients
 from medcode_gateway.code_page_fast_path import CODE_PAGE, CodePageFastPath
 from medcode_gateway.problems import install_problem_handlers
 from medcode_gateway.routers import auth, codes, edits, health, me, search
+from medcode_gateway.search_fast_path import SearchFastPath
 from medcode_gateway.settings import GatewaySettings
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
@@ -48,6 +49,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     # Code pages are metered: their cache is read only after metering (fast path or route).
     app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=CODE_PAGE)
     app.add_middleware(CodePageFastPath, cache=cache)
+    app.add_middleware(SearchFastPath)
     # Search answers change only when an index is rebuilt or popularity shifts: a short TTL.
     search_cache = ResponseCache(
         max_entries=chosen.cache_max_entries, ttl_seconds=chosen.search_cache_ttl_seconds

@@ -33,7 +33,8 @@ QueryText = Annotated[str, Query(description="A code, code prefix or words (1-25
 Systems = Annotated[str | None, Query(description="Comma-separated: icd10cm, icd10pcs, hcpcs, cpt")]
 
 
-def _query(text: str) -> str:
+def checked_query(text: str) -> str:
+    """The query as typed, or a 400 problem when it is empty or over 256 characters."""
     if not text.strip():
         raise Problem(400, "the query is empty; type a code or some words")
     if len(text.strip()) > 256:
@@ -41,7 +42,8 @@ def _query(text: str) -> str:
     return text
 
 
-def _systems(text: str | None) -> list[str]:
+def systems_list(text: str | None) -> list[str]:
+    """`system=icd10cm,cpt` as a list; blank items dropped (the service names unknown ones)."""
     return [s for s in (text or "").split(",") if s.strip()]
 
 
@@ -59,6 +61,16 @@ def hit(message: pb.Hit) -> dict[str, Any]:
         "matched_text": message.matched_text or None,
         "release": message.release,
     }
+
+
+def search_body(reply: pb.SearchResponse) -> dict[str, Any]:
+    """The JSON body of /v1/search (shared with `search_fast_path`)."""
+    return {"total": reply.total, "hits": [hit(h) for h in reply.hits]}
+
+
+def suggest_body(reply: pb.SuggestResponse) -> dict[str, Any]:
+    """The JSON body of /v1/suggest (shared with `search_fast_path`)."""
+    return {"suggestions": [hit(h) for h in reply.suggestions]}
 
 
 @router.get("/v1/search", responses=_SEARCH_ERRORS, summary="Search codes (Case2Code)")
@@ -82,8 +94,8 @@ async def search(
     and typos; each hit says why it matched. The newest release of each code system unless
     `release` or `as_of` (a date of service) picks an older one (404 when none matches)."""
     request = pb.SearchRequest(
-        query=_query(q),
-        systems=_systems(system),
+        query=checked_query(q),
+        systems=systems_list(system),
         billable_only=billable,
         limit=limit,
         offset=offset,
@@ -92,7 +104,7 @@ async def search(
         as_of=as_of or "",
     )
     reply = await clients.search.Search(request, timeout=clients.timeout)
-    return JSONResponse({"total": reply.total, "hits": [hit(h) for h in reply.hits]})
+    return JSONResponse(search_body(reply))
 
 
 @router.get("/v1/suggest", responses=_ERRORS, summary="Type-ahead suggestions")
@@ -103,9 +115,9 @@ async def suggest(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> JSONResponse:
     """Completions from the first character: codes that start so, then titles."""
-    request = pb.SuggestRequest(query=_query(q), systems=_systems(system), limit=limit)
+    request = pb.SuggestRequest(query=checked_query(q), systems=systems_list(system), limit=limit)
     reply = await clients.search.Suggest(request, timeout=clients.timeout)
-    return JSONResponse({"suggestions": [hit(h) for h in reply.suggestions]})
+    return JSONResponse(suggest_body(reply))
 
 
 @router.get(
@@ -123,7 +135,7 @@ async def clinical_tables(
 ) -> JSONResponse:
     """`[total, codes, extra, [[code, name], ...]]`, as clinicaltables.nlm.nih.gov answers,
     so an existing autocompleter switches to MedCode by changing its URL."""
-    request = pb.SearchRequest(query=_query(terms), systems=[table], limit=max_list)
+    request = pb.SearchRequest(query=checked_query(terms), systems=[table], limit=max_list)
     reply = await clients.search.Search(request, timeout=clients.timeout)
     fields = [f.strip() for f in (df or "code,name").split(",") if f.strip()]
     display = [

@@ -1,0 +1,122 @@
+"""Answer plainly valid search and suggest requests before routing (a pure ASGI layer).
+
+Search is the gateway's busiest call, and for it FastAPI's routing, dependency injection and
+parameter validation cost as much CPU as the gRPC call and the JSON together: about 1 ms of
+2.5 per request, which on two cores decided whether p99 held at 200 requests/s. Here a
+request whose parameters are all plainly valid is sent to the search service and answered
+with the route's own body (`search_body`, `suggest_body`) and response class. Anything else
+(a malformed or repeated parameter, an empty query, an error from the search service) falls
+through to the route, which gives the same answer or problem the slow way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import grpc
+from fastapi.responses import JSONResponse
+from starlette.datastructures import QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from medcode.search.v1 import search_service_pb2 as pb
+from medcode_gateway.clients import ServiceClients
+from medcode_gateway.problems import Problem
+from medcode_gateway.routers.search import checked_query, search_body, suggest_body, systems_list
+
+#: Pydantic's spellings of a boolean query parameter, lower-cased.
+_BOOLEANS = {
+    **dict.fromkeys(("1", "on", "t", "true", "y", "yes"), True),
+    **dict.fromkeys(("0", "off", "f", "false", "n", "no"), False),
+}
+
+
+class NotPlain(ValueError):
+    """A parameter the route should judge: the fast path steps aside."""
+
+
+def _count(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = params.get(name)
+    if text is None:
+        return default
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise NotPlain(name)
+    return int(text)
+
+
+def _flag(params: Mapping[str, str], name: str) -> bool:
+    text = params.get(name)
+    if text is None:
+        return False
+    if text.lower() not in _BOOLEANS:
+        raise NotPlain(name)
+    return _BOOLEANS[text.lower()]
+
+
+def _text(params: Mapping[str, str], name: str, *, longest: int = 10_000) -> str:
+    text = params.get(name) or ""
+    if len(text) > longest:
+        raise NotPlain(name)
+    return text
+
+
+def search_request(params: Mapping[str, str]) -> pb.SearchRequest:
+    """/v1/search's parameters as the route reads them (defaults, bounds, meaning)."""
+    return pb.SearchRequest(
+        query=checked_query(params.get("q") or ""),
+        systems=systems_list(params.get("system")),
+        billable_only=_flag(params, "billable"),
+        limit=_count(params, "limit", 20, 1, 500),
+        offset=_count(params, "offset", 0, 0, 10_000),
+        within=_text(params, "within"),
+        release=_text(params, "release", longest=64),
+        as_of=_text(params, "as_of"),
+    )
+
+
+def suggest_request(params: Mapping[str, str]) -> pb.SuggestRequest:
+    """/v1/suggest's parameters as the route reads them."""
+    return pb.SuggestRequest(
+        query=checked_query(params.get("q") or ""),
+        systems=systems_list(params.get("system")),
+        limit=_count(params, "limit", 10, 1, 50),
+    )
+
+
+Answer = Callable[[ServiceClients, Mapping[str, str]], Any]
+
+
+async def _search(clients: ServiceClients, params: Mapping[str, str]) -> dict[str, Any]:
+    reply = await clients.search.Search(search_request(params), timeout=clients.timeout)
+    return search_body(reply)
+
+
+async def _suggest(clients: ServiceClients, params: Mapping[str, str]) -> dict[str, Any]:
+    reply = await clients.search.Suggest(suggest_request(params), timeout=clients.timeout)
+    return suggest_body(reply)
+
+
+_ANSWERS: dict[str, Answer] = {"/v1/search": _search, "/v1/suggest": _suggest}
+
+
+class SearchFastPath:
+    """Serve /v1/search and /v1/suggest without routing when every parameter is plain."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = _ANSWERS.get(scope["path"]) if scope["type"] == "http" else None
+        if answer is None or scope["method"] != "GET":
+            await self._app(scope, receive, send)
+            return
+        query = QueryParams(scope["query_string"])
+        if len(query) != len(query.multi_items()):  # a repeated parameter: the route decides
+            await self._app(scope, receive, send)
+            return
+        try:
+            body = await answer(scope["app"].state.clients, query)
+        except (ValueError, Problem, grpc.aio.AioRpcError):
+            await self._app(scope, receive, send)  # same answer or problem, the slow way
+            return
+        await JSONResponse(body)(scope, receive, send)
