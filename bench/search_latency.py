@@ -7,7 +7,8 @@ Gateway: codes, search and gateway as separate processes (as `make run` starts t
 back (search answers are not cached), reporting throughput and p50/p99; then
 `search_openloop.py` offering a fixed 200 requests/s (open loop: latency from each request's
 due time, so queueing is not hidden) for search and for suggest, five 15 s runs each,
-reporting the run with the median p99 and the range of p99s.
+reporting the run with the median p99, the range of p99s and the gateway's and search
+service's CPU milliseconds per request (from /proc, mean of the runs).
 
     python bench/search_latency.py [--engine-only]
 Writes bench/results/search_latency.json (--engine-only: search_latency_engine.json).
@@ -22,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -93,14 +96,34 @@ def open_loop(port: int, paths: list[str], *, rate: float, seconds: float) -> di
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def with_cpu(pids: dict[str, int], run: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """`run()`'s result plus each process's CPU milliseconds per request during it: steadier
+    than a tail latency on shared cores, and it says which process a request costs most."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    result = run()
+    for name, pid in pids.items():
+        used = cpu_seconds(pid) - before[name]
+        result[f"{name}_cpu_ms"] = used * 1000 / result["requests"]
+    return result
+
+
 def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
-    """The run with the median p99, plus every run's p99: on two shared cores one 15 s run's
-    tail moves by several milliseconds from run to run, so one run alone says little."""
+    """The run with the median p99, plus every run's p99 and the mean CPU per request: on two
+    shared cores one 15 s run's tail moves by several milliseconds from run to run, so one
+    run alone says little."""
     ordered = sorted(runs, key=lambda run: run["p99_ms"])
     chosen = dict(ordered[len(ordered) // 2])
     chosen["runs"] = len(runs)
     chosen["p99_ms_min"] = ordered[0]["p99_ms"]
     chosen["p99_ms_max"] = ordered[-1]["p99_ms"]
+    for key in [key for key in chosen if key.endswith("_cpu_ms")]:
+        chosen[key] = statistics.mean(run[key] for run in runs)
     return chosen
 
 
@@ -147,9 +170,10 @@ def main() -> None:
             results[f"gateway_suggest_{connections}conn"] = closed_loop(
                 gateway_port, suggest_paths, connections=connections, requests=3000
             )
+        pids = {"gateway": processes[2].pid, "search": processes[1].pid}
         for name, paths in (("search", search_paths), ("suggest", suggest_paths)):
             runs = [
-                open_loop(gateway_port, paths, rate=200.0, seconds=15.0)
+                with_cpu(pids, partial(open_loop, gateway_port, paths, rate=200.0, seconds=15.0))
                 for _ in range(OPEN_LOOP_RUNS)
             ]
             results[f"gateway_{name}_open_200rps"] = median_run(runs)
@@ -170,6 +194,9 @@ def report(results: dict[str, dict[str, float]], file_name: str) -> None:
         if "runs" in row:
             rate += f"  (median of {row['runs']:.0f} runs; p99 {row['p99_ms_min']:.1f}-"
             rate += f"{row['p99_ms_max']:.1f} ms)"
+        if "search_cpu_ms" in row:
+            rate += f"  CPU a request: gateway {row['gateway_cpu_ms']:.2f} ms, search "
+            rate += f"{row['search_cpu_ms']:.2f} ms"
         sys.stdout.write(
             f"{name:<26} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms{rate}\n"
         )
