@@ -32,7 +32,13 @@ PINNED_KUBERNETES_VERSION = "1.30"
 
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 WORKLOAD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"}
-EXPECTED_PRODUCTION_REPLICAS = {"gateway": 3, "codes": 2, "metering": 2, "accounts": 2}
+EXPECTED_PRODUCTION_REPLICAS = {
+    "gateway": 3,
+    "codes": 2,
+    "search": 2,
+    "metering": 2,
+    "accounts": 2,
+}
 
 
 # --------------------------------------------------------------------------- helpers

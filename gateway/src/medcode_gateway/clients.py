@@ -17,6 +17,9 @@ from medcode_gateway.settings import GatewaySettings
 
 _CHANNEL_OPTIONS = [
     ("grpc.keepalive_time_ms", 30_000),
+    # Spread calls over every address a target names ("ipv4:h:p1,h:p2", or the pods behind a
+    # headless Service as "dns:///search:50051"); the default, pick_first, uses only one.
+    ("grpc.lb_policy_name", "round_robin"),
     ("grpc.max_receive_message_length", 32 * 1024 * 1024),
 ]
 
