@@ -8,7 +8,9 @@ back (search answers are not cached), reporting throughput and p50/p99; then
 `search_openloop.py` offering a fixed 200 requests/s (open loop: latency from each request's
 due time, so queueing is not hidden) for search and for suggest, five 15 s runs each,
 reporting the run with the median p99, the range of p99s and the gateway's and search
-service's CPU milliseconds per request (from /proc, mean of the runs).
+service's CPU milliseconds per request (from /proc, mean of the runs). The open-loop runs
+alternate between one search process and two behind a gateway whose round_robin channel
+uses both (`_2search`), as the production overlay runs search.
 
     python bench/search_latency.py [--engine-only]
 Writes bench/results/search_latency.json (--engine-only: search_latency_engine.json).
@@ -102,13 +104,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def with_cpu(pids: dict[str, int], run: Callable[[], dict[str, float]]) -> dict[str, float]:
-    """`run()`'s result plus each process's CPU milliseconds per request during it: steadier
-    than a tail latency on shared cores, and it says which process a request costs most."""
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+def with_cpu(pids: dict[str, list[int]], run: Callable[[], dict[str, float]]) -> dict[str, float]:
+    """`run()`'s result plus each role's CPU milliseconds per request during it (summed over
+    its processes): steadier than a tail latency on shared cores, and it says which process
+    a request costs most."""
+    before = {name: sum(map(cpu_seconds, group)) for name, group in pids.items()}
     result = run()
-    for name, pid in pids.items():
-        used = cpu_seconds(pid) - before[name]
+    for name, group in pids.items():
+        used = sum(map(cpu_seconds, group)) - before[name]
         result[f"{name}_cpu_ms"] = used * 1000 / result["requests"]
     return result
 
@@ -170,13 +173,43 @@ def main() -> None:
             results[f"gateway_suggest_{connections}conn"] = closed_loop(
                 gateway_port, suggest_paths, connections=connections, requests=3000
             )
-        pids = {"gateway": processes[2].pid, "search": processes[1].pid}
+        # A second search process and a gateway whose round_robin channel uses both, as the
+        # production overlay runs search (started once the first has built the index).
+        second_search, both_gateway = free_port(), free_port()
+        processes.append(
+            start(
+                [sys.executable, "-m", "medcode_search"],
+                {**env, "MEDCODE_SEARCH_PORT": str(second_search)},
+            )
+        )
+        processes.append(
+            start(
+                [sys.executable, "-m", "medcode_gateway"],
+                {
+                    **env,
+                    "MEDCODE_GATEWAY_PORT": str(both_gateway),
+                    "MEDCODE_GATEWAY_SEARCH_ADDR": (
+                        f"ipv4:127.0.0.1:{search_port},127.0.0.1:{second_search}"
+                    ),
+                },
+            )
+        )
+        wait_http(f"http://127.0.0.1:{both_gateway}/v1/search?q=asthma", timeout=300)
+        setups = {
+            "": (gateway_port, {"gateway": [processes[2].pid], "search": [processes[1].pid]}),
+            "_2search": (
+                both_gateway,
+                {"gateway": [processes[4].pid], "search": [processes[1].pid, processes[3].pid]},
+            ),
+        }
         for name, paths in (("search", search_paths), ("suggest", suggest_paths)):
-            runs = [
-                with_cpu(pids, partial(open_loop, gateway_port, paths, rate=200.0, seconds=15.0))
-                for _ in range(OPEN_LOOP_RUNS)
-            ]
-            results[f"gateway_{name}_open_200rps"] = median_run(runs)
+            runs: dict[str, list[dict[str, float]]] = {setup: [] for setup in setups}
+            for _ in range(OPEN_LOOP_RUNS):  # alternate, so both see the same machine
+                for setup, (port, pids) in setups.items():
+                    load = partial(open_loop, port, paths, rate=200.0, seconds=15.0)
+                    runs[setup].append(with_cpu(pids, load))
+            for setup, measured in runs.items():
+                results[f"gateway_{name}_open_200rps{setup}"] = median_run(measured)
     finally:
         stop(processes)
     report(results, "search_latency.json")
@@ -188,7 +221,7 @@ def report(results: dict[str, dict[str, float]], file_name: str) -> None:
     (HERE / "results" / file_name).write_text(json.dumps(results, indent=2))
     for name, row in results.items():
         if "p50_ms" not in row:
-            sys.stdout.write(f"{name:<26} {row['seconds']:.1f} s\n")
+            sys.stdout.write(f"{name:<34} {row['seconds']:.1f} s\n")
             continue
         rate = f"  {row['rps']:7.0f} req/s" if "rps" in row else ""
         if "runs" in row:
@@ -198,7 +231,7 @@ def report(results: dict[str, dict[str, float]], file_name: str) -> None:
             rate += f"  CPU a request: gateway {row['gateway_cpu_ms']:.2f} ms, search "
             rate += f"{row['search_cpu_ms']:.2f} ms"
         sys.stdout.write(
-            f"{name:<26} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms{rate}\n"
+            f"{name:<34} p50 {row['p50_ms']:7.2f} ms  p99 {row['p99_ms']:7.2f} ms{rate}\n"
         )
 
 
