@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -62,6 +63,16 @@ def test_new_release_is_searchable_and_old_results_serve_during_rebuild(
             await asyncio.to_thread(finish.wait, 60)
 
         holder.before_build = hold
+        # After the swap the backend still tidies up (old index folders); hold it there, so
+        # the status below is read while that runs, as a client's could be.
+        tidied = threading.Event()
+        load = holder.backend.load
+
+        async def load_then_tidy_slowly(**arguments: Any) -> None:
+            await load(**arguments)
+            await asyncio.to_thread(tidied.wait, 60)
+
+        holder.backend.load = load_then_tidy_slowly  # type: ignore[method-assign]
         with grpc.insecure_channel(address) as channel:
             stub = pb_grpc.SearchServiceStub(channel)
             assert found(stub, "99213")["99213"] == "starter-2025"
@@ -83,7 +94,8 @@ def test_new_release_is_searchable_and_old_results_serve_during_rebuild(
             status = stub.GetIndexStatus(pb.GetIndexStatusRequest(), timeout=10)
             # The older release stays indexed: it can still be searched by name or date.
             assert list(status.releases) == ["cpt:2026", "cpt:starter-2025"]
-            assert not status.rebuilding
+            assert not status.rebuilding  # serving the new index is the end of the rebuild
+            tidied.set()
         assert search.app.consumers[0].handled >= 1
 
 

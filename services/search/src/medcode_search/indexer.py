@@ -228,6 +228,9 @@ class IndexHolder:
 
             def record() -> None:  # in the same step as the new index starts serving
                 self.indexed, self.datasets = indexed, datasets
+                # Not still "rebuilding" while the backend tidies up (old index folders):
+                # a status read right after the swap must agree with what search answers.
+                self.rebuilding = False
 
             try:
                 if self.before_build is not None:
