@@ -22,7 +22,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.problems import Problem
-from medcode_gateway.routers.search import checked_query, search_body, suggest_body, systems_list
+from medcode_gateway.routers.search import (
+    OFFSET_MAX,
+    RELEASE_NAME_MAX,
+    SEARCH_LIMIT,
+    SEARCH_LIMIT_MAX,
+    SUGGEST_LIMIT,
+    SUGGEST_LIMIT_MAX,
+    checked_query,
+    search_body,
+    suggest_body,
+    systems_list,
+)
 
 #: Pydantic's spellings of a boolean query parameter, lower-cased.
 _BOOLEANS = {
@@ -53,9 +64,9 @@ def _flag(params: Mapping[str, str], name: str) -> bool:
     return _BOOLEANS[text.lower()]
 
 
-def _text(params: Mapping[str, str], name: str, *, longest: int = 10_000) -> str:
+def _text(params: Mapping[str, str], name: str, *, longest: int | None = None) -> str:
     text = params.get(name) or ""
-    if len(text) > longest:
+    if longest is not None and len(text) > longest:
         raise NotPlain(name)
     return text
 
@@ -66,10 +77,10 @@ def search_request(params: Mapping[str, str]) -> pb.SearchRequest:
         query=checked_query(params.get("q") or ""),
         systems=systems_list(params.get("system")),
         billable_only=_flag(params, "billable"),
-        limit=_count(params, "limit", 20, 1, 500),
-        offset=_count(params, "offset", 0, 0, 10_000),
+        limit=_count(params, "limit", SEARCH_LIMIT, 1, SEARCH_LIMIT_MAX),
+        offset=_count(params, "offset", 0, 0, OFFSET_MAX),
         within=_text(params, "within"),
-        release=_text(params, "release", longest=64),
+        release=_text(params, "release", longest=RELEASE_NAME_MAX),
         as_of=_text(params, "as_of"),
     )
 
@@ -79,7 +90,7 @@ def suggest_request(params: Mapping[str, str]) -> pb.SuggestRequest:
     return pb.SuggestRequest(
         query=checked_query(params.get("q") or ""),
         systems=systems_list(params.get("system")),
-        limit=_count(params, "limit", 10, 1, 50),
+        limit=_count(params, "limit", SUGGEST_LIMIT, 1, SUGGEST_LIMIT_MAX),
     )
 
 

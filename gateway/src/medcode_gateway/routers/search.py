@@ -29,6 +29,10 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"description": "The search service is unavailable or still indexing."},
 }
 _SEARCH_ERRORS = {**_ERRORS, 404: {"description": "No indexed release matches release/as_of."}}
+#: Parameter defaults and bounds, shared with `search_fast_path` so both read a request alike.
+SEARCH_LIMIT, SEARCH_LIMIT_MAX, OFFSET_MAX = 20, 500, 10_000
+SUGGEST_LIMIT, SUGGEST_LIMIT_MAX = 10, 50
+RELEASE_NAME_MAX = 64
 QueryText = Annotated[str, Query(description="A code, code prefix or words (1-256 characters)")]
 Systems = Annotated[str | None, Query(description="Comma-separated: icd10cm, icd10pcs, hcpcs, cpt")]
 
@@ -80,10 +84,11 @@ async def search(
     system: Systems = None,
     billable: Annotated[bool, Query(description="Only billable codes")] = False,
     within: Annotated[str | None, Query(description="A chapter or section code")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 20,
-    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=SEARCH_LIMIT_MAX)] = SEARCH_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=OFFSET_MAX)] = 0,
     release: Annotated[
-        str | None, Query(max_length=64, description="A release name, e.g. 2026-04-01")
+        str | None,
+        Query(max_length=RELEASE_NAME_MAX, description="A release name, e.g. 2026-04-01"),
     ] = None,
     as_of: Annotated[
         str | None,
@@ -112,7 +117,7 @@ async def suggest(
     clients: Clients,
     q: QueryText,
     system: Systems = None,
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+    limit: Annotated[int, Query(ge=1, le=SUGGEST_LIMIT_MAX)] = SUGGEST_LIMIT,
 ) -> JSONResponse:
     """Completions from the first character: codes that start so, then titles."""
     request = pb.SuggestRequest(query=checked_query(q), systems=systems_list(system), limit=limit)
