@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import SecretStr
 from starlette.types import Receive, Scope, Send
 
+from medcode_common.events.valkey_server import free_port
 from medcode_gateway.app import create_app
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.search_fast_path import SearchFastPath
@@ -148,9 +149,13 @@ class _Route:
         await send({"type": "http.response.body", "body": b""})
 
 
-async def _through_fast_path(addresses: dict[str, str], urls: list[str]) -> list[str]:
-    """Send each URL to a bare SearchFastPath; return the ones that reached the route."""
+async def _through_fast_path(
+    addresses: dict[str, str], urls: list[str]
+) -> tuple[list[str], list[int]]:
+    """Send each URL to a bare SearchFastPath: the URLs that reached the route, and every
+    answer's status (418 from the route)."""
     route = _Route()
+    statuses: list[int] = []
     clients = ServiceClients.connect(_settings(**addresses))
     fast_path = SearchFastPath(route)
     state = SimpleNamespace(state=SimpleNamespace(clients=clients))
@@ -162,10 +167,10 @@ async def _through_fast_path(addresses: dict[str, str], urls: list[str]) -> list
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
             for url in urls:
-                await client.get(url)
+                statuses.append((await client.get(url)).status_code)
     finally:
         await clients.close()
-    return route.paths
+    return route.paths, statuses
 
 
 def test_plain_requests_never_reach_the_route_and_unsure_ones_do(
@@ -181,8 +186,22 @@ def test_plain_requests_never_reach_the_route_and_unsure_ones_do(
         "/v1/search?q=asthma&limit=501",  # out of bounds: the route's 422
         "/v1/search?q=asthma&billable=maybe",
         "/v1/search?q=asthma&limit=3&limit=4",
-        "/v1/search?q=flu&system=icd9",  # the search service's INVALID_ARGUMENT
         "/v1/codes/icd10cm/E11.9",  # not a search
     ]
-    reached = asyncio.run(_through_fast_path(addresses, plain + unsure))
+    reached, statuses = asyncio.run(_through_fast_path(addresses, plain + unsure))
     assert reached == unsure
+    assert statuses == [200] * len(plain) + [418] * len(unsure)
+
+
+def test_a_failed_search_call_is_answered_with_the_routes_problem_and_not_retried(
+    addresses: dict[str, str], two_gateways: tuple[httpx.Client, httpx.Client]
+) -> None:
+    # INVALID_ARGUMENT from the search service: a 400 problem, straight from the fast path.
+    failing = "/v1/search?q=flu&system=icd9"
+    assert asyncio.run(_through_fast_path(addresses, [failing])) == ([], [400])
+    shipped, route_only = two_gateways
+    answer = _comparable(shipped.get(failing))
+    assert answer[0] == 400 and answer == _comparable(route_only.get(failing))
+    # A search service that does not answer: the route's 503, once.
+    down = {**addresses, "search_addr": f"127.0.0.1:{free_port()}"}
+    assert asyncio.run(_through_fast_path(down, ["/v1/suggest?q=asthma"])) == ([], [503])

@@ -75,6 +75,20 @@ def _retry_after(error: grpc.aio.AioRpcError) -> str | None:
     return None
 
 
+def rpc_error_response(error: grpc.aio.AioRpcError, *, instance: str) -> JSONResponse:
+    """The problem for a failed call to a service: its status mapped to HTTP, its details
+    (named as an upstream error for 5xx), and its `retry-after` on a 429."""
+    status = http_status_for(error.code())
+    detail = error.details() or error.code().name
+    if status >= 500:
+        detail = f"upstream service error: {error.code().name}: {detail}"
+    response = problem_response(status, detail, instance=instance)
+    retry_after = _retry_after(error)
+    if status == 429 and retry_after:
+        response.headers["Retry-After"] = retry_after
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Make every error the gateway returns a problem document."""
 
@@ -86,15 +100,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_rpc_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, grpc.aio.AioRpcError)
-        status = http_status_for(error.code())
-        detail = error.details() or error.code().name
-        if status >= 500:
-            detail = f"upstream service error: {error.code().name}: {detail}"
-        response = problem_response(status, detail, instance=request.url.path)
-        retry_after = _retry_after(error)
-        if status == 429 and retry_after:
-            response.headers["Retry-After"] = retry_after
-        return response
+        return rpc_error_response(error, instance=request.url.path)
 
     async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
