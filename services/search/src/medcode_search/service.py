@@ -91,25 +91,19 @@ def add_hits(
     """
     wanted = query_prefixes(query)
     for hit in hits:
-        _add_hit(container, hit, wanted)
-
-
-def _add_hit(
-    container: RepeatedCompositeFieldContainer[pb.Hit], hit: Ranked, wanted: frozenset[str]
-) -> None:
-    document = hit.document
-    container.add(
-        code=document.code,
-        title=document.title,
-        system=document.system,
-        billable=document.billable,
-        score=round(hit.score, 4),
-        kind=document.kind,
-        release=document.release,
-        highlight=highlight(document.title, wanted),
-        reasons=[_REASONS[r] for r in hit.reasons],
-        matched_text=hit.matched_text,
-    )
+        document = hit.document
+        container.add(
+            code=document.code,
+            title=document.title,
+            system=document.system,
+            billable=document.billable,
+            score=round(hit.score, 4),
+            kind=document.kind,
+            release=document.release,
+            highlight=highlight(document.title, wanted),
+            reasons=[_REASONS[r] for r in hit.reasons],
+            matched_text=hit.matched_text,
+        )
 
 
 def _systems(requested: list[str]) -> list[str]:
