@@ -20,19 +20,27 @@ from .browser import Browser
 
 
 @pytest.fixture(scope="session")
-def gateway_url(
+def service_addresses(
     codes_address: str, search_address: str, accounts_address: str, metering_address: str
-) -> Iterator[str]:
-    """Base URL of a gateway wired to the real services (their pytest plugins start them).
+) -> dict[str, str]:
+    """The real services (their pytest plugins start them), as GatewaySettings fields."""
+    return {
+        "codes_addr": codes_address,
+        "search_addr": search_address,
+        "accounts_addr": accounts_address,
+        "metering_addr": metering_address,
+    }
+
+
+@pytest.fixture(scope="session")
+def gateway_url(service_addresses: dict[str, str]) -> Iterator[str]:
+    """Base URL of a gateway wired to the real services.
 
     One proxy hop is trusted so tests can give each simulated guest its own client IP via
     X-Forwarded-For, as a load balancer would.
     """
     settings = GatewaySettings(
-        codes_addr=codes_address,
-        search_addr=search_address,
-        accounts_addr=accounts_address,
-        metering_addr=metering_address,
+        **service_addresses,
         cookie_secret=SecretStr("test-cookie-secret"),
         trusted_proxy_hops=1,
         rpc_timeout_seconds=10,  # 100-request bursts on a loaded 2-core CI box

@@ -36,22 +36,10 @@ def _settings(**addresses: str) -> GatewaySettings:
 
 
 @pytest.fixture(scope="module")
-def addresses(
-    codes_address: str, search_address: str, accounts_address: str, metering_address: str
-) -> dict[str, str]:
-    return {
-        "codes_addr": codes_address,
-        "search_addr": search_address,
-        "accounts_addr": accounts_address,
-        "metering_addr": metering_address,
-    }
-
-
-@pytest.fixture(scope="module")
-def two_gateways(addresses: dict[str, str]) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+def two_gateways(service_addresses: dict[str, str]) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """(as shipped, route only): the same settings, the second without `SearchFastPath`."""
-    shipped = create_app(_settings(**addresses))
-    route_only = create_app(_settings(**addresses))
+    shipped = create_app(_settings(**service_addresses))
+    route_only = create_app(_settings(**service_addresses))
     route_only.user_middleware = [
         m for m in route_only.user_middleware if m.cls is not SearchFastPath
     ]
@@ -174,7 +162,7 @@ async def _through_fast_path(
 
 
 def test_plain_requests_never_reach_the_route_and_unsure_ones_do(
-    addresses: dict[str, str],
+    service_addresses: dict[str, str],
 ) -> None:
     plain = [
         "/v1/search?q=asthma",
@@ -188,20 +176,20 @@ def test_plain_requests_never_reach_the_route_and_unsure_ones_do(
         "/v1/search?q=asthma&limit=3&limit=4",
         "/v1/codes/icd10cm/E11.9",  # not a search
     ]
-    reached, statuses = asyncio.run(_through_fast_path(addresses, plain + unsure))
+    reached, statuses = asyncio.run(_through_fast_path(service_addresses, plain + unsure))
     assert reached == unsure
     assert statuses == [200] * len(plain) + [418] * len(unsure)
 
 
 def test_a_failed_search_call_is_answered_with_the_routes_problem_and_not_retried(
-    addresses: dict[str, str], two_gateways: tuple[httpx.Client, httpx.Client]
+    service_addresses: dict[str, str], two_gateways: tuple[httpx.Client, httpx.Client]
 ) -> None:
     # INVALID_ARGUMENT from the search service: a 400 problem, straight from the fast path.
     failing = "/v1/search?q=flu&system=icd9"
-    assert asyncio.run(_through_fast_path(addresses, [failing])) == ([], [400])
+    assert asyncio.run(_through_fast_path(service_addresses, [failing])) == ([], [400])
     shipped, route_only = two_gateways
     answer = _comparable(shipped.get(failing))
     assert answer[0] == 400 and answer == _comparable(route_only.get(failing))
     # A search service that does not answer: the route's 503, once.
-    down = {**addresses, "search_addr": f"127.0.0.1:{free_port()}"}
+    down = {**service_addresses, "search_addr": f"127.0.0.1:{free_port()}"}
     assert asyncio.run(_through_fast_path(down, ["/v1/suggest?q=asthma"])) == ([], [503])
