@@ -17,10 +17,12 @@ from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode.events.v1 import events_pb2
 from medcode_codes.hot_reload import ReleaseWatcher, signature
+from medcode_codes.importers import cpt
 from medcode_codes.release_events import RELEASE_PUBLISHED
 from medcode_codes.service import CodesServicer
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.releases import ReleaseCatalog
+from medcode_codes.snapshot.writer import write_snapshot
 from medcode_codes.testing_live import (
     NEW_CODE,
     NEW_TITLE,
@@ -134,7 +136,27 @@ def test_watcher_swaps_only_on_change_and_survives_a_broken_file(data_dir: Path)
     broken.write_bytes(b"not a snapshot")
     before = signature(data_dir)
     assert asyncio.run(watcher.check()) == set()
-    assert watcher.swaps == 0 and watcher.serving == {("cpt", "starter-2025")}
+    assert watcher.swaps == 0 and set(watcher.serving) == {("cpt", "starter-2025")}
     assert asyncio.run(watcher.check()) == set()  # the same broken file is not retried
     broken.unlink()
     assert signature(data_dir) != before
+
+
+def test_a_release_imported_again_from_changed_files_is_announced(data_dir: Path) -> None:
+    # Same name, new files (corrected data, reworded starter text): the search index and any
+    # other copy must rebuild, so the release is news again; the same files again are not.
+    catalog = ReleaseCatalog.open_dir(data_dir)
+    servicer = CodesServicer(catalog=catalog)
+    watcher = ReleaseWatcher(data_dir=data_dir, servicer=servicer, catalog=catalog)
+    info = cpt.release_info()
+
+    def rewrite(source_digest: str) -> None:
+        nodes = cpt.to_nodes(cpt.starter_set(), None, release=info.release)
+        write_snapshot(data_dir=data_dir, info=info, nodes=nodes, source_digest=source_digest)
+
+    rewrite("starter")
+    assert asyncio.run(watcher.check()) == set()
+    assert watcher.swaps == 1  # the file was replaced, so it is served afresh
+    rewrite("reworded")
+    assert asyncio.run(watcher.check()) == {("cpt", "starter-2025")}
+    assert watcher.serving == {("cpt", "starter-2025"): "reworded"}

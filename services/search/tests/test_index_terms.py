@@ -11,7 +11,7 @@ import pytest
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_search.indexer import exported_datasets, fingerprint
+from medcode_search.indexer import exported_datasets, fingerprint, releases_to_index
 from medcode_search.releases import IndexedRelease
 
 
@@ -78,6 +78,35 @@ def test_an_imported_index_file_names_a_new_index() -> None:
     plain = fingerprint(releases)
     assert fingerprint(releases, ("icd10cm-eindex:FY2025",)) != plain
     assert fingerprint(releases, ()) == plain
+
+
+def test_a_release_imported_again_from_changed_files_names_a_new_index() -> None:
+    before = (IndexedRelease("cpt", "starter-2025", "2025-01-01", "digest-a"),)
+    after = (IndexedRelease("cpt", "starter-2025", "2025-01-01", "digest-b"),)
+    assert fingerprint(before) != fingerprint(after)
+    assert fingerprint(before) == fingerprint(before)
+    assert fingerprint(before, ("icd10cm-drug:FY2025@x",)) != fingerprint(
+        before, ("icd10cm-drug:FY2025@y",)
+    )
+
+
+def test_the_codes_service_digest_reaches_the_indexed_releases() -> None:
+    reply = codes_pb.ListReleasesResponse(
+        releases=[
+            codes_pb.Release(
+                system=codes_pb.CODE_SYSTEM_CPT,
+                release="starter-2025",
+                effective_date="2025-01-01",
+                content_digest="abc",
+            )
+        ]
+    )
+    (indexed,) = releases_to_index(reply, history=2)
+    assert indexed == IndexedRelease("cpt", "starter-2025", "2025-01-01", "abc")
+    datasets = codes_pb.ListDatasetsResponse(
+        datasets=[codes_pb.Dataset(kind="icd10cm-drug", release="FY2025", content_digest="d1")]
+    )
+    assert exported_datasets(datasets) == ("icd10cm-drug:FY2025@d1",)
 
 
 def test_the_newest_release_of_each_index_file_counts() -> None:

@@ -3,7 +3,8 @@
 `medcode import` writes each release atomically (a temporary file renamed into place), so a
 cheap stat of the release files every few seconds sees a new or replaced file only once it
 is complete. A change opens a fresh catalog beside the one being served and swaps both
-catalogs into the servicer at once; releases served for the first time are announced.
+catalogs into the servicer at once; releases served for the first time, or imported again
+from changed files, are announced.
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def signature(data_dir: Path) -> Signature:
     return tuple(sorted(found))
 
 
-def served(catalog: ReleaseCatalog) -> set[Release]:
-    """(system, release) of every snapshot in `catalog`."""
-    return {(s.meta.system, s.meta.release) for s in catalog.all()}
+def served(catalog: ReleaseCatalog) -> dict[Release, str]:
+    """(system, release) of every snapshot in `catalog`, with the digest of its sources."""
+    return {(s.meta.system, s.meta.release): s.meta.source_digest for s in catalog.all()}
 
 
 class ReleaseWatcher:
@@ -63,7 +64,8 @@ class ReleaseWatcher:
         self.swaps = 0
 
     async def check(self) -> set[Release]:
-        """Swap in the data dir's releases if any file changed; return releases new to us."""
+        """Swap in the data dir's releases if any file changed; return releases new to us
+        (or whose files changed)."""
         current = await asyncio.to_thread(signature, self._data_dir)
         if current == self._signature:
             return set()
@@ -77,7 +79,9 @@ class ReleaseWatcher:
             return set()
         self._servicer.replace_data(catalog=catalog, datasets=datasets)
         now = served(catalog)
-        new, self.serving = now - self.serving, now
+        # A release imported again from changed files is news too: copies must rebuild.
+        new = {release for release, digest in now.items() if self.serving.get(release) != digest}
+        self.serving = now
         self.swaps += 1
         log.info(
             "serving %d release(s) from %s; new: %s",

@@ -172,6 +172,7 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 code_count=meta.code_count,
                 billable_count=meta.billable_count,
                 source=meta.source,
+                content_digest=meta.source_digest,
             )
         return response
 
@@ -212,6 +213,7 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 effective_date=meta.effective_date.isoformat(),
                 row_count=meta.row_count,
                 source=meta.source,
+                content_digest=meta.source_digest,
             )
         return response
 

@@ -65,25 +65,37 @@ def releases_to_index(
             continue
         kept[release.system] = kept.get(release.system, 0) + 1
         chosen.append(
-            IndexedRelease(SYSTEM_NAMES[release.system], release.release, release.effective_date)
+            IndexedRelease(
+                SYSTEM_NAMES[release.system],
+                release.release,
+                release.effective_date,
+                release.content_digest,
+            )
         )
     return tuple(chosen)
 
 
 def exported_datasets(reply: codes_pb.ListDatasetsResponse) -> tuple[str, ...]:
-    """ "kind:release" of the newest release of each data set the export folds in (the codes
-    service lists each kind's releases newest first, and uses the newest)."""
+    """ "kind:release[@digest]" of the newest release of each data set the export folds in
+    (the codes service lists each kind's releases newest first, and uses the newest)."""
     newest: dict[str, str] = {}
     for dataset in reply.datasets:
         if dataset.kind in EXPORTED_DATASETS:
-            newest.setdefault(dataset.kind, dataset.release)
+            newest.setdefault(dataset.kind, _named(dataset.release, dataset.content_digest))
     return tuple(sorted(f"{kind}:{release}" for kind, release in newest.items()))
 
 
+def _named(release: str, digest: str) -> str:
+    """A release's name with the digest of its sources, when the codes service gives one."""
+    return f"{release}@{digest}" if digest else release
+
+
 def fingerprint(indexed: tuple[IndexedRelease, ...], datasets: tuple[str, ...] = ()) -> str:
-    """A folder name for the index of exactly these releases and exported data sets, and
-    this engine version."""
-    text = ENGINE_VERSION + ";" + ";".join(sorted(f"{r.system}:{r.release}" for r in indexed))
+    """A folder name for the index of exactly these releases and exported data sets (each
+    with the digest of its sources, so a re-import from changed files rebuilds), and this
+    engine version."""
+    named = (f"{r.system}:{_named(r.release, r.digest)}" for r in indexed)
+    text = ENGINE_VERSION + ";" + ";".join(sorted(named))
     if datasets:
         text += ";datasets;" + ";".join(datasets)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -209,7 +221,7 @@ class IndexHolder:
         self._history = history
         #: The releases in the served index, newest first per system.
         self.indexed: tuple[IndexedRelease, ...] = ()
-        #: The exported data sets ("icd10cm-eindex:FY2025") folded into the served index.
+        #: The exported data sets ("icd10cm-eindex:FY2025@<digest>") folded into the served index.
         self.datasets: tuple[str, ...] = ()
         self.build_seconds = 0.0
         self.rebuilding = False

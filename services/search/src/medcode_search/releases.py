@@ -18,6 +18,9 @@ class IndexedRelease:
     system: str  # "icd10cm"
     release: str  # its name, e.g. "2026-04-01"
     effective: str  # ISO date it takes effect ("" when the codes service does not say)
+    #: Digest of the files the codes service built it from: a release imported again from
+    #: changed files (corrected data, reworded CPT starter text) is a different index.
+    digest: str = ""
 
 
 class ReleaseNotFound(LookupError):

@@ -439,20 +439,22 @@ class ListReleasesRequest(_message.Message):
     def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ...) -> None: ...
 
 class Release(_message.Message):
-    __slots__ = ("system", "release", "effective_date", "code_count", "billable_count", "source")
+    __slots__ = ("system", "release", "effective_date", "code_count", "billable_count", "source", "content_digest")
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
     EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     CODE_COUNT_FIELD_NUMBER: _ClassVar[int]
     BILLABLE_COUNT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
     system: CodeSystem
     release: str
     effective_date: str
     code_count: int
     billable_count: int
     source: str
-    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[str] = ..., effective_date: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
+    content_digest: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[str] = ..., effective_date: _Optional[str] = ..., code_count: _Optional[int] = ..., billable_count: _Optional[int] = ..., source: _Optional[str] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class ListReleasesResponse(_message.Message):
     __slots__ = ("releases",)
@@ -575,18 +577,20 @@ class ListDatasetsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class Dataset(_message.Message):
-    __slots__ = ("kind", "release", "effective_date", "row_count", "source")
+    __slots__ = ("kind", "release", "effective_date", "row_count", "source", "content_digest")
     KIND_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
     EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     ROW_COUNT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
     kind: str
     release: str
     effective_date: str
     row_count: int
     source: str
-    def __init__(self, kind: _Optional[str] = ..., release: _Optional[str] = ..., effective_date: _Optional[str] = ..., row_count: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
+    content_digest: str
+    def __init__(self, kind: _Optional[str] = ..., release: _Optional[str] = ..., effective_date: _Optional[str] = ..., row_count: _Optional[int] = ..., source: _Optional[str] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class ListDatasetsResponse(_message.Message):
     __slots__ = ("datasets",)
