@@ -132,3 +132,15 @@ def test_an_inflammation_finds_the_code_filed_under_its_organ(
     stub: pb_grpc.SearchServiceStub,
 ) -> None:
     assert hits(stub, "cystitis tuberculous")[0].code == "A18.12"  # "Tuberculosis of bladder"
+
+
+@pytest.mark.parametrize(
+    ("query", "category"), [("broken ankle", "S82"), ("hip fracture", "S72"), ("broken hip", "S72")]
+)
+def test_a_fracture_is_traumatic_unless_the_query_names_another_kind(
+    stub: pb_grpc.SearchServiceStub, query: str, category: str
+) -> None:
+    # Stress, fatigue, pathological and periprosthetic fractures need the record to say so.
+    assert hits(stub, query)[0].code.startswith(category)
+    assert hits(stub, "pathological fracture")[0].code.startswith("M84.4")
+    assert hits(stub, "stress fracture ankle")[0].code.startswith("M84.37")

@@ -50,6 +50,9 @@ _CONTEXTS = text_stems(
 #: primary or essential code is the default, so an unasked "secondary" costs like a setting.
 _SECONDARY = text_stems("secondary")
 _SECONDARY_ASKED = _SECONDARY | text_stems("metastatic metastasis metastases mets spread")
+#: A stress, fatigue, pathological or periprosthetic fracture, likewise, needs the record to
+#: say so: "broken ankle" is a traumatic fracture, not "Stress fracture, unspecified ankle".
+_FRACTURE_KINDS = text_stems("stress pathological fatigue periprosthetic")
 #: Words that ask for the Table of Neoplasms or the Table of Drugs and Chemicals. A table row
 #: names a site or a substance and a column ("Neoplasm, neoplastic, sublingual gland, Malignant
 #: Primary"); it explains a query that names no neoplasm or poisoning only when it explains all
@@ -225,6 +228,8 @@ class Rescorer:
         costly = frozenset() if asked & _CONTEXTS else _CONTEXTS
         if not asked & _SECONDARY_ASKED:
             costly = costly | _SECONDARY
+        if not asked & _FRACTURE_KINDS:
+            costly = costly | _FRACTURE_KINDS
         weights = {stem: value / total for stem, value in raw.items()}
         return Asked(weights, asked, allowed, costly, bool(asked & TABLE_SUBJECTS))
 
