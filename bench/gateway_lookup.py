@@ -33,7 +33,7 @@ from stack import free_port, stack, start, stop, wait_http
 
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.snapshot.releases import ReleaseCatalog
-from medcode_codes.systems import System
+from medcode_common.codesystems import System
 
 HERE = Path(__file__).resolve().parent
 

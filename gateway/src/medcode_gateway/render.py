@@ -5,13 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from medcode.codes.v1 import codes_service_pb2 as pb
+from medcode_common.codesystems import SYSTEM_TO_PROTO
 
-SYSTEM_NAMES = {
-    "icd10cm": pb.CODE_SYSTEM_ICD10CM,
-    "icd10pcs": pb.CODE_SYSTEM_ICD10PCS,
-    "hcpcs": pb.CODE_SYSTEM_HCPCS,
-    "cpt": pb.CODE_SYSTEM_CPT,
-}
+SYSTEM_NAMES: dict[str, int] = {system.value: number for system, number in SYSTEM_TO_PROTO.items()}
 SYSTEM_BY_ENUM = {value: name for name, value in SYSTEM_NAMES.items()}
 
 NOTE_GROUPS = {

@@ -32,8 +32,7 @@ from medcode_codes.importers.msdrg import (
     release_info,
 )
 from medcode_codes.importers.records import ImportFormatError
-from medcode_codes.normalize import normalize_code
-from medcode_codes.systems import System
+from medcode_common.codesystems import System, normalize_code
 
 # cc_list.txt: 15,082 lines = title + header + 15,078 codes + blank + "Notes:".
 CC_COUNT = 15_078

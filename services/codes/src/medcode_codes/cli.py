@@ -15,9 +15,9 @@ from typing import Any
 from medcode_codes.importers import operator
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.importers.records import ImportFormatError
-from medcode_codes.normalize import MalformedCode, normalize_code, parse_system
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.releases import ReleaseCatalog, ReleaseNotFound
+from medcode_common.codesystems import MalformedCode, normalize_code, parse_system
 from medcode_common.logs import configure_logging
 
 

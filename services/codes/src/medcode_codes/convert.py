@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_codes.snapshot.reader import CodeRecord, NodeRow, Snapshot
-from medcode_codes.systems import System
-
-SYSTEM_TO_PB = {
-    System.ICD10CM: pb.CODE_SYSTEM_ICD10CM,
-    System.ICD10PCS: pb.CODE_SYSTEM_ICD10PCS,
-    System.HCPCS: pb.CODE_SYSTEM_HCPCS,
-    System.CPT: pb.CODE_SYSTEM_CPT,
-}
-PB_TO_SYSTEM = {value: key for key, value in SYSTEM_TO_PB.items()}
+from medcode_common.codesystems import System
 
 NOTE_TYPE_TO_PB = {
     "includes": pb.NOTE_TYPE_INCLUDES,
@@ -52,7 +44,7 @@ def full_code(record: CodeRecord, *, system: System, release: str) -> pb.Code:
     """A code page's record: hierarchy, notes (own and inherited), 7th characters, axes."""
     node = record.node
     message = pb.Code(
-        system=SYSTEM_TO_PB[system],
+        system=system.proto,
         code=node.code,
         title=node.title,
         kind=node.kind,
@@ -102,7 +94,7 @@ def _root_operation(message: pb.Code, node: NodeRow) -> None:
 def export_code(snapshot: Snapshot, node: NodeRow, *, system: System) -> pb.Code:
     """An export record: the node with its own notes and parent, no inherited notes."""
     message = pb.Code(
-        system=SYSTEM_TO_PB[system],
+        system=system.proto,
         code=node.code,
         title=node.title,
         kind=node.kind,

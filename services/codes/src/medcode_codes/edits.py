@@ -11,9 +11,8 @@ from medcode_codes.enrich import gem_message, mue_values
 from medcode_codes.errors import DatasetNotLoaded
 from medcode_codes.importers.gems import format_code
 from medcode_codes.importers.ncci_ptp import MODIFIER_INDICATOR_MEANINGS
-from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.snapshot.releases import ReleaseCatalog, ReleaseNotFound
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code
 
 MAX_CLAIM_CODES = 100
 

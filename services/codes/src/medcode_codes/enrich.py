@@ -16,7 +16,7 @@ from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, DatasetCatalog
 from medcode_codes.importers.aoc import EDIT_TYPES
 from medcode_codes.index_entries import add_index_entries
-from medcode_codes.systems import System
+from medcode_common.codesystems import System
 
 ADD_ON_GLOBAL_DAYS = "ZZZ"
 

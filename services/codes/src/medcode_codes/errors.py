@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 import grpc
 
-from medcode_codes.normalize import MalformedCode
 from medcode_codes.snapshot.releases import ReleaseNotFound
+from medcode_common.codesystems import MalformedCode
 
 Response = TypeVar("Response")
 

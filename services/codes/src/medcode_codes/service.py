@@ -11,23 +11,15 @@ import grpc
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode_codes import edits
-from medcode_codes.convert import (
-    PB_TO_SYSTEM,
-    STATUS_TO_PB,
-    SYSTEM_TO_PB,
-    export_code,
-    full_code,
-    summary,
-)
+from medcode_codes.convert import STATUS_TO_PB, export_code, full_code, summary
 from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.enrich import add_reference_data
 from medcode_codes.errors import CodeNotFound, streaming, unary
 from medcode_codes.index_entries import IndexLookup, unique
-from medcode_codes.normalize import normalize_code
 from medcode_codes.snapshot.reader import Snapshot
 from medcode_codes.snapshot.releases import ReleaseCatalog
-from medcode_codes.systems import System
 from medcode_codes.validation import validate_one
+from medcode_common.codesystems import PROTO_TO_SYSTEM, System, normalize_code
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["CodesService"].full_name
 _EXPORT_BATCH = 500
@@ -35,7 +27,7 @@ _EXPORT_BATCH = 500
 
 def _system(value: int) -> System:
     try:
-        return PB_TO_SYSTEM[value]
+        return PROTO_TO_SYSTEM[value]
     except KeyError:
         raise ValueError("system is required: ICD10CM, ICD10PCS, HCPCS or CPT") from None
 
@@ -166,7 +158,7 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         for snapshot in self._catalog.all(system):
             meta = snapshot.meta
             response.releases.add(
-                system=SYSTEM_TO_PB[System(meta.system)],
+                system=System(meta.system).proto,
                 release=meta.release,
                 effective_date=meta.effective_date.isoformat(),
                 code_count=meta.code_count,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from medcode_codes.normalize import MalformedCode, normalize_code
 from medcode_codes.snapshot.reader import NodeRow, Snapshot
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code
 
 _SUGGESTIONS = 5
 

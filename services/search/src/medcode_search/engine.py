@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import tantivy
 
-from medcode_codes.normalize import MalformedCode, normalize_code
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code
 from medcode_search.defaults import promote_default_children
 from medcode_search.documents import IndexedCode
 from medcode_search.explain import explain, explain_profiled

@@ -20,6 +20,7 @@ import grpc
 
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
+from medcode_common.codesystems import PROTO_TO_SYSTEM
 from medcode_search.backends.base import SearchBackend
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
@@ -30,12 +31,7 @@ from medcode_search.releases import IndexedRelease
 log = logging.getLogger(__name__)
 
 ENGINE_VERSION = "7"  # 7: type-ahead completes alphabetic index lines and table rows too
-SYSTEM_NAMES = {
-    codes_pb.CODE_SYSTEM_ICD10CM: "icd10cm",
-    codes_pb.CODE_SYSTEM_ICD10PCS: "icd10pcs",
-    codes_pb.CODE_SYSTEM_HCPCS: "hcpcs",
-    codes_pb.CODE_SYSTEM_CPT: "cpt",
-}
+SYSTEM_NAMES: dict[int, str] = {number: system.value for number, system in PROTO_TO_SYSTEM.items()}
 SYSTEM_ENUMS = {name: number for number, name in SYSTEM_NAMES.items()}
 #: Data sets the codes service folds into its export (the alphabetic index lines of
 #: ICD-10-CM codes): importing one changes what the index must hold.

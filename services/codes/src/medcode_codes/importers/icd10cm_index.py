@@ -26,8 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from medcode_codes.importers.records import ImportFormatError
-from medcode_codes.normalize import MalformedCode, normalize_code
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code
 
 #: The four files, told apart by their title or their table's first column heading.
 DISEASES, EXTERNAL_CAUSES, NEOPLASMS, DRUGS = (

@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from medcode_codes.snapshot.reader import Snapshot
-from medcode_codes.systems import System
+from medcode_common.codesystems import System
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,7 @@ from collections.abc import Mapping, Sequence
 from elasticsearch.dsl import Q, Search
 from elasticsearch.dsl.query import Query
 
-from medcode_codes.normalize import MalformedCode, normalize_code
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code
 from medcode_search.query import text_stems
 from medcode_search.ranking import BILLABLE_BOOST, TABLE_SUBJECTS, TITLE_PRIORS
 from medcode_search.regions import load_body_regions

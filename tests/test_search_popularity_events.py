@@ -19,7 +19,7 @@ from medcode_common.events.valkey_server import ValkeyServer
 from medcode_search.popularity import VIEW_CONSUMED
 from medcode_search.testing import SearchThread
 
-from .live_services import bus_to, running
+from .search_live_services import bus_to, running
 
 #: Made-up codes and words (not AMA text): two identical titles and one clearly better match.
 LICENSED = (

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcode_codes.normalize import MalformedCode, normalize_code, parse_system
-from medcode_codes.systems import System
+from medcode_common.codesystems import MalformedCode, System, normalize_code, parse_system
 
 ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PCS_CHARS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"

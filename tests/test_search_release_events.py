@@ -25,7 +25,7 @@ from medcode_codes.testing_live import (
 )
 from medcode_common.events.valkey_server import ValkeyServer, free_port
 
-from .live_services import running
+from .search_live_services import running
 
 
 @pytest.fixture

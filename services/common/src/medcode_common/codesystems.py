@@ -1,15 +1,56 @@
-"""Turn what people type ("e119", " E11.9 ", "E119") into one canonical code per system.
+"""The code systems MedCode knows and how a code of each is spelled, shared by every package.
 
-Every lookup, validation and import goes through here, so a code has exactly one spelling
-in storage and in URLs. Malformed input raises `MalformedCode` with a message that shows
-what a valid code of that system looks like.
+Every lookup, validation, import and search goes through `normalize_code`, so a code has
+exactly one spelling in storage, in URLs and in the search index, whichever service holds it.
+Malformed input raises `MalformedCode` with a message that shows what a valid code of that
+system looks like.
 """
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
-from medcode_codes.systems import System
+from medcode.codes.v1 import codes_service_pb2 as codes_pb
+
+
+class System(StrEnum):
+    """A code system's short name (as in ``/v1/codes/{system}/...``)."""
+
+    ICD10CM = "icd10cm"
+    ICD10PCS = "icd10pcs"
+    HCPCS = "hcpcs"
+    CPT = "cpt"
+
+    @property
+    def label(self) -> str:
+        """How coders write the system's name."""
+        return _LABELS[self]
+
+    @property
+    def a_label(self) -> str:
+        """The label with its article, for messages: "an ICD-10-CM", "a CPT"."""
+        return ("an " if self.label.startswith("I") else "a ") + self.label
+
+    @property
+    def proto(self) -> int:
+        """The `medcode.codes.v1.CodeSystem` enum value of this system."""
+        return SYSTEM_TO_PROTO[self]
+
+
+_LABELS = {
+    System.ICD10CM: "ICD-10-CM",
+    System.ICD10PCS: "ICD-10-PCS",
+    System.HCPCS: "HCPCS Level II",
+    System.CPT: "CPT",
+}
+SYSTEM_TO_PROTO: dict[System, int] = {
+    System.ICD10CM: codes_pb.CODE_SYSTEM_ICD10CM,
+    System.ICD10PCS: codes_pb.CODE_SYSTEM_ICD10PCS,
+    System.HCPCS: codes_pb.CODE_SYSTEM_HCPCS,
+    System.CPT: codes_pb.CODE_SYSTEM_CPT,
+}
+PROTO_TO_SYSTEM: dict[int, System] = {value: key for key, value in SYSTEM_TO_PROTO.items()}
 
 
 class MalformedCode(ValueError):
