@@ -7,7 +7,7 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcode_gateway.cache import ResponseCache
+from medcode_gateway.core.cache import ResponseCache
 
 
 def test_hit_miss_and_expiry(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import grpc
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_gateway.clients import ServiceClients
+from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.settings import GatewaySettings
 
 

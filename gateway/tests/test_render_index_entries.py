@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_gateway.render import reference_data
+from medcode_gateway.codes.render import reference_data
 
 
 def test_index_lines_read_as_coders_write_them() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import httpx
 import pytest
 
@@ -69,10 +71,12 @@ def test_repeat_searches_are_served_from_the_short_lived_cache(api: httpx.Client
 
 def test_every_match_reason_has_a_json_name() -> None:
     from medcode.search.v1 import search_service_pb2 as pb
-    from medcode_gateway.routers.search import _REASONS
+    from medcode_gateway.search.render import REASONS
+    from medcode_gateway.search.schemas import MatchReason
 
     named = set(pb.MatchReason.values()) - {pb.MATCH_REASON_UNSPECIFIED}
-    assert named == set(_REASONS)
+    assert named == set(REASONS)
+    assert set(REASONS.values()) == set(get_args(MatchReason))
 
 
 def test_a_code_named_by_another_codes_note_says_so(api: httpx.Client) -> None:

@@ -20,8 +20,8 @@ from starlette.types import Receive, Scope, Send
 
 from medcode_common.events.valkey_server import free_port
 from medcode_gateway.app import create_app
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.search_fast_path import SearchFastPath
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.search.fast_path import SearchFastPath
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
 

@@ -6,16 +6,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware import Middleware
 
+from medcode_gateway.accounts import auth_routes as account_auth_routes
+from medcode_gateway.accounts import routes as account_routes
 from medcode_gateway.auth.caller import AuthState
-from medcode_gateway.auth.quota_middleware import ApiKeyQuotaMiddleware
-from medcode_gateway.cache import ResponseCache
-from medcode_gateway.cache_middleware import LookupCacheMiddleware
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.code_page_fast_path import CODE_PAGE, CodePageFastPath
-from medcode_gateway.problems import install_problem_handlers
-from medcode_gateway.routers import auth, codes, edits, health, me, search
-from medcode_gateway.search_fast_path import SearchFastPath
+from medcode_gateway.codes import routes as codes_routes
+from medcode_gateway.codes.fast_path import CODE_PAGE, CodePageFastPath
+from medcode_gateway.core import health
+from medcode_gateway.core.cache import ResponseCache
+from medcode_gateway.core.cache_middleware import LookupCacheMiddleware
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.core.problems import install_problem_handlers
+from medcode_gateway.edits import routes as edits_routes
+from medcode_gateway.metering import routes as metering_routes
+from medcode_gateway.metering.quota_middleware import ApiKeyQuotaMiddleware
+from medcode_gateway.search import routes as search_routes
+from medcode_gateway.search.fast_path import SearchFastPath
 from medcode_gateway.settings import GatewaySettings
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
@@ -25,6 +32,18 @@ Errors are RFC 9457 problem documents (`application/problem+json`).
 Code pages (`GET /v1/codes/{system}/{code}`) are metered: guests get 1 view, a free account
 5 more per month, Pro and internal plans are unlimited. Partner API keys (`X-API-Key` or
 `Authorization: Bearer mc_live_...`) spend their monthly quota on every call."""
+
+
+#: The areas whose routers the gateway serves, in the order OpenAPI lists them.
+AREAS = (
+    health,
+    codes_routes,
+    edits_routes,
+    search_routes,
+    account_auth_routes,
+    account_routes,
+    metering_routes,
+)
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -39,26 +58,43 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             await app.state.clients.close()
 
-    app = FastAPI(title="MedCode API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
-    install_problem_handlers(app)
-    cache = ResponseCache(
+    page_cache = ResponseCache(
         max_entries=chosen.cache_max_entries, ttl_seconds=chosen.cache_ttl_seconds
     )
-    app.state.page_cache = cache
-    app.state.auth = AuthState.from_settings(chosen)
-    # Code pages are metered: their cache is read only after metering (fast path or route).
-    app.add_middleware(LookupCacheMiddleware, cache=cache, prefixes=["/v1/codes/"], skip=CODE_PAGE)
-    app.add_middleware(CodePageFastPath, cache=cache)
-    app.add_middleware(SearchFastPath)
     # Search answers change only when an index is rebuilt or popularity shifts: a short TTL.
     search_cache = ResponseCache(
         max_entries=chosen.cache_max_entries, ttl_seconds=chosen.search_cache_ttl_seconds
     )
-    app.add_middleware(
-        LookupCacheMiddleware, cache=search_cache, prefixes=["/v1/search", "/v1/suggest", "/api/"]
+    app = FastAPI(
+        title="MedCode API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        middleware=middleware(page_cache=page_cache, search_cache=search_cache),
     )
-    # Added last = outermost: partner calls pay quota even when the lookup cache answers.
-    app.add_middleware(ApiKeyQuotaMiddleware)
-    for router in (health, codes, edits, search, auth, me):
-        app.include_router(router.router)
+    install_problem_handlers(app)
+    app.state.page_cache = page_cache
+    app.state.search_cache = search_cache
+    app.state.auth = AuthState.from_settings(chosen)
+    for area in AREAS:
+        app.include_router(area.router)
     return app
+
+
+def middleware(*, page_cache: ResponseCache, search_cache: ResponseCache) -> list[Middleware]:
+    """Every middleware, outermost first: each sees the request before the ones below it."""
+    return [
+        # Partner calls pay quota first, even when a cache or a fast path answers.
+        Middleware(ApiKeyQuotaMiddleware),
+        Middleware(
+            LookupCacheMiddleware,
+            cache=search_cache,
+            prefixes=["/v1/search", "/v1/suggest", "/api/"],
+        ),
+        Middleware(SearchFastPath),
+        # Code pages are metered: their cache is read only after metering (fast path or route).
+        Middleware(CodePageFastPath, cache=page_cache),
+        Middleware(
+            LookupCacheMiddleware, cache=page_cache, prefixes=["/v1/codes/"], skip=CODE_PAGE
+        ),
+    ]

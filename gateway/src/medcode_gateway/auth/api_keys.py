@@ -14,7 +14,7 @@ import grpc
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.problems import Problem
 
 KEY_PREFIX = "mc_live_"
 MAX_KEY_LENGTH = 200

@@ -23,8 +23,8 @@ from medcode_gateway.auth.cookies import (
     set_guest_cookie,
 )
 from medcode_gateway.auth.tokens import AccessTokenVerifier
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.core.problems import Problem
 from medcode_gateway.settings import GatewaySettings
 
 CallerKind = Literal["guest", "user", "api_key"]

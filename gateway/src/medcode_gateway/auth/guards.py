@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 
 from medcode_gateway.auth.cookies import csrf_ok
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.problems import Problem
 
 
 async def same_origin(request: Request) -> None:

@@ -15,7 +15,7 @@ import jwt
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.problems import Problem
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
 """Asymmetric algorithms only: a token can never pick HS256 and sign with the public key."""

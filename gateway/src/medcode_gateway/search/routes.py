@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from medcode.search.v1 import search_service_pb2 as pb
-from medcode_gateway.clients import Clients
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.problems import Problem
+from medcode_gateway.search.render import search_body, suggest_body
+from medcode_gateway.search.schemas import SearchOut, SuggestOut
 
 router = APIRouter(tags=["search"])
 
-_REASONS = {
-    pb.MATCH_REASON_CODE: "code",
-    pb.MATCH_REASON_CODE_PREFIX: "code_prefix",
-    pb.MATCH_REASON_TITLE: "title",
-    pb.MATCH_REASON_INCLUSION_TERM: "inclusion_term",
-    pb.MATCH_REASON_SYNONYM: "synonym",
-    pb.MATCH_REASON_FUZZY: "fuzzy",
-    pb.MATCH_REASON_HEADING: "heading",
-    pb.MATCH_REASON_NOTE_REFERENCE: "note_reference",
-    pb.MATCH_REASON_INDEX_TERM: "index_term",
-}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},
     503: {"description": "The search service is unavailable or still indexing."},
 }
 _SEARCH_ERRORS = {**_ERRORS, 404: {"description": "No indexed release matches release/as_of."}}
-#: Parameter defaults and bounds, shared with `search_fast_path` so both read a request alike.
+#: Parameter defaults and bounds.
 SEARCH_LIMIT, SEARCH_LIMIT_MAX, OFFSET_MAX = 20, 500, 10_000
 SUGGEST_LIMIT, SUGGEST_LIMIT_MAX = 10, 50
 RELEASE_NAME_MAX = 64
@@ -51,35 +42,7 @@ def systems_list(text: str | None) -> list[str]:
     return [s for s in (text or "").split(",") if s.strip()]
 
 
-def hit(message: pb.Hit) -> dict[str, Any]:
-    """One search hit as JSON."""
-    return {
-        "code": message.code,
-        "title": message.title,
-        "system": message.system,
-        "billable": message.billable,
-        "kind": message.kind,
-        "score": message.score,
-        "highlight": message.highlight,
-        "matched": [_REASONS.get(r, "title") for r in message.reasons],
-        "matched_text": message.matched_text or None,
-        "release": message.release,
-    }
-
-
-def search_body(reply: pb.SearchResponse) -> dict[str, Any]:
-    """The JSON body of /v1/search (shared with `search_fast_path`)."""
-    return {"total": reply.total, "hits": [hit(h) for h in reply.hits]}
-
-
-def suggest_body(reply: pb.SuggestResponse) -> dict[str, Any]:
-    """The JSON body of /v1/suggest (shared with `search_fast_path`)."""
-    return {"suggestions": [hit(h) for h in reply.suggestions]}
-
-
-@router.get("/v1/search", responses=_SEARCH_ERRORS, summary="Search codes (Case2Code)")
-async def search(
-    clients: Clients,
+def search_request(
     q: QueryText,
     system: Systems = None,
     billable: Annotated[bool, Query(description="Only billable codes")] = False,
@@ -94,11 +57,9 @@ async def search(
         str | None,
         Query(description="YYYY-MM-DD: the releases in force that day"),
     ] = None,
-) -> JSONResponse:
-    """Hits ranked: exact code, code prefix (subtree in code order), then words, synonyms
-    and typos; each hit says why it matched. The newest release of each code system unless
-    `release` or `as_of` (a date of service) picks an older one (404 when none matches)."""
-    request = pb.SearchRequest(
+) -> pb.SearchRequest:
+    """/v1/search's parameters as a SearchRequest (the route's dependency and its fast path)."""
+    return pb.SearchRequest(
         query=checked_query(q),
         systems=systems_list(system),
         billable_only=billable,
@@ -108,19 +69,40 @@ async def search(
         release=release or "",
         as_of=as_of or "",
     )
+
+
+def suggest_request(
+    q: QueryText,
+    system: Systems = None,
+    limit: Annotated[int, Query(ge=1, le=SUGGEST_LIMIT_MAX)] = SUGGEST_LIMIT,
+) -> pb.SuggestRequest:
+    """/v1/suggest's parameters as a SuggestRequest (the route's dependency and its fast path)."""
+    return pb.SuggestRequest(query=checked_query(q), systems=systems_list(system), limit=limit)
+
+
+@router.get(
+    "/v1/search",
+    response_model=SearchOut,
+    responses=_SEARCH_ERRORS,
+    summary="Search codes (Case2Code)",
+)
+async def search(
+    clients: Clients, request: Annotated[pb.SearchRequest, Depends(search_request)]
+) -> JSONResponse:
+    """Hits ranked: exact code, code prefix (subtree in code order), then words, synonyms
+    and typos; each hit says why it matched. The newest release of each code system unless
+    `release` or `as_of` (a date of service) picks an older one (404 when none matches)."""
     reply = await clients.search.Search(request, timeout=clients.timeout)
     return JSONResponse(search_body(reply))
 
 
-@router.get("/v1/suggest", responses=_ERRORS, summary="Type-ahead suggestions")
+@router.get(
+    "/v1/suggest", response_model=SuggestOut, responses=_ERRORS, summary="Type-ahead suggestions"
+)
 async def suggest(
-    clients: Clients,
-    q: QueryText,
-    system: Systems = None,
-    limit: Annotated[int, Query(ge=1, le=SUGGEST_LIMIT_MAX)] = SUGGEST_LIMIT,
+    clients: Clients, request: Annotated[pb.SuggestRequest, Depends(suggest_request)]
 ) -> JSONResponse:
     """Completions from the first character: codes that start so, then titles."""
-    request = pb.SuggestRequest(query=checked_query(q), systems=systems_list(system), limit=limit)
     reply = await clients.search.Suggest(request, timeout=clients.timeout)
     return JSONResponse(suggest_body(reply))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from medcode_gateway.clients import Clients
-from medcode_gateway.problems import problem_response
+from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.problems import problem_response
 
 router = APIRouter(tags=["health"])
 REQUIRED = frozenset({"codes"})

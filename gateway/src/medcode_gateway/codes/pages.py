@@ -12,10 +12,10 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_gateway import render
 from medcode_gateway.auth.caller import Caller
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.views import charge_view, view_limit_problem
+from medcode_gateway.codes import render
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.metering.views import charge_view, view_limit_problem
 
 
 def page_key(scope: Scope) -> Hashable:

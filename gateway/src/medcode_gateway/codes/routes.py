@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_gateway import render
 from medcode_gateway.auth.caller import CallerDep, remember_guest
-from medcode_gateway.cache import ResponseCache
-from medcode_gateway.clients import Clients
-from medcode_gateway.code_pages import cache_entry, page_key, page_response
-from medcode_gateway.problems import Problem
-from medcode_gateway.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
+from medcode_gateway.codes import render
+from medcode_gateway.codes.pages import cache_entry, page_key, page_response
+from medcode_gateway.codes.schemas import ChildrenOut, CodeOut, ReleaseOut, ValidateIn, ValidateOut
+from medcode_gateway.core.cache import ResponseCache
+from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.problems import Problem
 
 router = APIRouter(prefix="/v1", tags=["codes"])
 

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
-from medcode_gateway.auth import convert
+from medcode_gateway.accounts import render as convert
+from medcode_gateway.accounts.schemas import CredentialsIn, RefreshIn, SessionOut
 from medcode_gateway.auth.caller import auth_state, client_ip
 from medcode_gateway.auth.cookies import (
     GUEST_COOKIE,
@@ -22,9 +23,8 @@ from medcode_gateway.auth.cookies import (
     set_session_cookies,
 )
 from medcode_gateway.auth.guards import require_csrf, same_origin
-from medcode_gateway.auth_schemas import CredentialsIn, RefreshIn, SessionOut
-from medcode_gateway.clients import Clients
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.problems import Problem
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], dependencies=[Depends(same_origin)])
 

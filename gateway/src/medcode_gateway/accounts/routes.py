@@ -1,4 +1,4 @@
-"""The signed-in user (`/v1/me`), their partner API keys, and the caller's meter (`/v1/meter`)."""
+"""The signed-in user (`/v1/me`) and their partner API keys (`/v1/me/api-keys`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
-from medcode.metering.v1 import metering_service_pb2 as mpb
-from medcode_gateway.auth import convert
-from medcode_gateway.auth.caller import Caller, CallerDep, UserDep, remember_guest
+from medcode_gateway.accounts import render as convert
+from medcode_gateway.accounts.schemas import ApiKeyCreatedOut, ApiKeyIn, ApiKeyOut, UserOut
+from medcode_gateway.auth.caller import Caller, UserDep
 from medcode_gateway.auth.guards import require_csrf, same_origin
-from medcode_gateway.auth_schemas import ApiKeyCreatedOut, ApiKeyIn, ApiKeyOut, MeterOut, UserOut
-from medcode_gateway.clients import Clients
-from medcode_gateway.views import METERED_PLANS
+from medcode_gateway.core.clients import Clients
 
 router = APIRouter(prefix="/v1", tags=["account"])
 
@@ -86,28 +84,3 @@ async def revoke_api_key(
         timeout=clients.timeout,
     )
     return Response(status_code=204)
-
-
-@router.get(
-    "/meter", response_model=MeterOut, responses=_ERRORS, summary="What the caller has left"
-)
-async def meter(caller: CallerDep, clients: Clients, request: Request) -> JSONResponse:
-    """Code-page views left this month (guests, users) or the API key's monthly quota."""
-    body: dict[str, Any] = {"subject_type": caller.kind, "plan": caller.plan, "unlimited": True}
-    if caller.kind == "api_key":
-        state = request.scope.get("state", {})
-        body.update(unlimited=False, remaining=state.get("quota_remaining"))
-        body["limit"] = state.get("quota_limit")
-    elif caller.plan in METERED_PLANS:
-        subject = mpb.SUBJECT_TYPE_GUEST if caller.kind == "guest" else mpb.SUBJECT_TYPE_USER
-        reply = await clients.metering.GetViewAllowance(
-            mpb.GetViewAllowanceRequest(
-                subject_type=subject, subject_id=caller.subject_id, plan=caller.plan
-            ),
-            timeout=clients.timeout,
-        )
-        body.update(unlimited=reply.unlimited, remaining=reply.remaining, limit=reply.limit)
-        body["resets_at"] = convert.timestamp(reply.resets_at)
-    response = JSONResponse(body)
-    remember_guest(response, caller, request)
-    return response

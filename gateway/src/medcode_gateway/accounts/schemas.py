@@ -64,14 +64,3 @@ class ApiKeyCreatedOut(ApiKeyOut):
     """A new key: `secret` is the full key, shown this once and never again."""
 
     secret: str
-
-
-class MeterOut(BaseModel):
-    """What the caller has left: code-page views (guests, users) or API quota (keys)."""
-
-    subject_type: str = Field(description="guest, user or api_key")
-    plan: str
-    unlimited: bool
-    remaining: int | None = None
-    limit: int | None = None
-    resets_at: datetime | None = None

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_gateway import render
-from medcode_gateway.clients import Clients
-from medcode_gateway.problems import Problem
+from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.problems import Problem
+from medcode_gateway.edits import render
 
 router = APIRouter(prefix="/v1", tags=["edits"])
 

@@ -15,8 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcode.metering.v1 import metering_service_pb2 as mpb
 from medcode_gateway.auth.caller import AuthState, presented_api_key
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.problems import Problem, http_status_for, problem_response
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.core.problems import Problem, http_status_for, problem_response
 
 EXEMPT_PATHS = ("/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
 

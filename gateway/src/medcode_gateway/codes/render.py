@@ -104,24 +104,24 @@ def release(message: pb.Release) -> dict[str, Any]:
     }
 
 
-def _fields(message: Any) -> dict[str, Any]:
+def fields(message: Any) -> dict[str, Any]:
     """Every field of a flat message, by name (scalars only)."""
     return {field.name: getattr(message, field.name) for field in message.DESCRIPTOR.fields}
 
 
 def gem(message: pb.GemMapping) -> dict[str, Any]:
     """A GemMappingOut."""
-    return _fields(message)
+    return fields(message)
 
 
 def mue(message: pb.MueValue) -> dict[str, Any]:
     """A MueOut."""
-    return _fields(message)
+    return fields(message)
 
 
 def dataset_status(message: pb.DatasetStatus) -> dict[str, Any]:
     """A DatasetStatusOut."""
-    return _fields(message)
+    return fields(message)
 
 
 def index_entry(message: pb.IndexEntry) -> dict[str, Any]:
@@ -142,7 +142,7 @@ def reference_data(message: pb.Code) -> dict[str, Any]:
     """The data-set sections of a code record: present only for the systems they apply to."""
     out: dict[str, Any] = {}
     if message.system in (pb.CODE_SYSTEM_HCPCS, pb.CODE_SYSTEM_CPT):
-        out["fee_schedule"] = [_fields(e) for e in message.fee_schedule]
+        out["fee_schedule"] = [fields(e) for e in message.fee_schedule]
         add_on = message.add_on
         out["add_on"] = {
             "is_add_on": add_on.is_add_on,
@@ -155,20 +155,10 @@ def reference_data(message: pb.Code) -> dict[str, Any]:
         out["plain_description"] = message.plain_description or None
         out["attributes"] = dict(message.attributes)
     if message.system == pb.CODE_SYSTEM_ICD10CM:
-        out["cc_status"] = _fields(message.cc_status) if message.HasField("cc_status") else None
+        out["cc_status"] = fields(message.cc_status) if message.HasField("cc_status") else None
         out["index_entries"] = [index_entry(e) for e in message.index_entries]
     if message.system in (pb.CODE_SYSTEM_ICD10CM, pb.CODE_SYSTEM_ICD10PCS):
         out["gems"] = [gem(g) for g in message.gems]
     if message.datasets:
         out["datasets"] = [dataset_status(d) for d in message.datasets]
     return out
-
-
-def ptp(message: pb.CheckPtpEditsResponse) -> dict[str, Any]:
-    """A PtpCheckOut."""
-    return {
-        "release": message.release,
-        "setting": message.setting,
-        "date": message.date,
-        "pairs": [_fields(p) for p in message.pairs],
-    }

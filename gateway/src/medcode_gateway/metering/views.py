@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 
 from medcode.metering.v1 import metering_service_pb2 as mpb
 from medcode_gateway.auth.caller import Caller
-from medcode_gateway.clients import ServiceClients
-from medcode_gateway.problems import problem_response
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.core.problems import problem_response
 
 VIEW_LIMIT_TYPE = "/problems/view-limit"
 METERED_PLANS = frozenset({"guest", "free"})

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from medcode_gateway.cache import ResponseCache
+from medcode_gateway.core.cache import ResponseCache
 
 _CACHE_HEADER = b"x-cache"
 

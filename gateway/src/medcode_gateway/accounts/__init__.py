@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sign-in, sessions, the signed-in user and their API keys."""

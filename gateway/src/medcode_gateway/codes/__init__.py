@@ -1,0 +1,1 @@
+"""Code lookup: releases, code pages (metered), children, validation."""

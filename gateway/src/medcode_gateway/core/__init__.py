@@ -1,0 +1,1 @@
+"""Shared plumbing of every area: service clients, problems, caches, health probes."""

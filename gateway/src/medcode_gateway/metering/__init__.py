@@ -1,0 +1,1 @@
+"""Metering: code-page views for guests and free users, API-key quotas, the caller's meter."""

@@ -1,0 +1,18 @@
+"""Response shapes of the metering endpoints (documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class MeterOut(BaseModel):
+    """What the caller has left: code-page views (guests, users) or API quota (keys)."""
+
+    subject_type: str = Field(description="guest, user or api_key")
+    plan: str
+    unlimited: bool
+    remaining: int | None = None
+    limit: int | None = None
+    resets_at: datetime | None = None
