@@ -1,77 +1,18 @@
-"""Imported CMS data through the real codes service and gateway: HCPCS, PFS, NCCI PTP, MUE."""
+"""Imported CMS data through the real codes service and gateway: HCPCS, PFS, NCCI PTP, MUE.
+
+The stack (`reference_dir`, `api`) is in conftest.py, shared with the contract tests.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import httpx
 import pytest
 
-from medcode.accounts.v1 import accounts_service_pb2 as apb
-from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode_codes.importers import operator
-from medcode_codes.settings import CodesSettings
-from medcode_codes.testing import ServerThread
-from medcode_gateway.app import create_app
-from medcode_gateway.settings import GatewaySettings
-from medcode_gateway.testing import UvicornThread
 
-FIXTURES = Path(__file__).resolve().parents[1] / "services/codes/tests/fixtures/ncci"
-
-
-@pytest.fixture(scope="module")
-def reference_dir(
-    tmp_path_factory: pytest.TempPathFactory, codes_data_dir: Path, cms_data: Path
-) -> Path:
-    """ICD-10 snapshots (linked, read-only) plus every importable CMS data set."""
-    data_dir = tmp_path_factory.mktemp("reference")
-    for snapshot in (codes_data_dir / "snapshots").glob("*/*.sqlite"):
-        target = data_dir / "snapshots" / snapshot.parent.name / snapshot.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.symlink_to(snapshot)
-    operator.import_hcpcs(data_dir, cms_data / "hcpcs/HCPC2020_ANWEB_w_disclaimer.txt")
-    operator.import_pfs_rvu(data_dir, cms_data / "pfs_rvu/PPRRVU2025_Oct.txt")
-    operator.import_ncci_ptp(
-        data_dir, FIXTURES / "ccipra-v321r0-f1.txt", setting="practitioner", release="2026-04-01"
-    )
-    operator.import_ncci_ptp(
-        data_dir, FIXTURES / "ccioph-v321r0-f1.txt", setting="hospital", release="2026-04-01"
-    )
-    operator.import_aoc(data_dir, FIXTURES / "aoc-edits-2026q2.txt")
-    for table in FIXTURES.glob("MCR_MUE_*.csv"):
-        operator.import_mue(data_dir, table, release="2026-04-01")
-    return data_dir
-
-
-def internal_key(accounts_address: str) -> str:
-    """An operator key on the internal plan: code pages unmetered for these checks."""
-    with grpc.insecure_channel(accounts_address) as channel:
-        reply = accounts_grpc.AccountsServiceStub(channel).CreateApiKey(
-            apb.CreateApiKeyRequest(name="reference data tests", plan="internal"), timeout=10
-        )
-    return str(reply.secret)
-
-
-@pytest.fixture(scope="module")
-def api(
-    reference_dir: Path, accounts_address: str, metering_address: str
-) -> Iterator[httpx.Client]:
-    codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
-    codes.start()
-    settings = GatewaySettings(
-        codes_addr=f"127.0.0.1:{codes.port}",
-        accounts_addr=accounts_address,
-        metering_addr=metering_address,
-    )
-    gateway = UvicornThread(create_app(settings))
-    gateway.start()
-    headers = {"X-API-Key": internal_key(accounts_address)}
-    with httpx.Client(base_url=gateway.url, timeout=30, headers=headers) as client:
-        yield client
-    gateway.stop()
-    codes.stop()
+NCCI_FIXTURES = Path(__file__).resolve().parents[1] / "services/codes/tests/fixtures/ncci"
 
 
 def test_hcpcs_code_page(api: httpx.Client) -> None:
@@ -133,7 +74,9 @@ def test_mue_per_setting(api: httpx.Client) -> None:
 def test_a_malformed_file_changes_nothing(reference_dir: Path, tmp_path: Path) -> None:
     before = sorted(p.stat().st_mtime_ns for p in reference_dir.rglob("*.sqlite"))
     broken = tmp_path / "broken.txt"
-    text = (FIXTURES / "ccipra-v321r0-f1.txt").read_bytes().replace(b"20150101", b"2015O101", 1)
+    text = (
+        (NCCI_FIXTURES / "ccipra-v321r0-f1.txt").read_bytes().replace(b"20150101", b"2015O101", 1)
+    )
     broken.write_bytes(text)
     with pytest.raises(ValueError, match=r"broken.txt:\d+"):
         operator.import_ncci_ptp(

@@ -18,6 +18,7 @@ from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import install_problem_handlers
+from medcode_gateway.core.schemas import COMMON_PROBLEMS
 from medcode_gateway.edits import routes as edits_routes
 from medcode_gateway.metering import routes as metering_routes
 from medcode_gateway.metering.quota_middleware import ApiKeyQuotaMiddleware
@@ -34,9 +35,8 @@ Code pages (`GET /v1/codes/{system}/{code}`) are metered: guests get 1 view, a f
 `Authorization: Bearer mc_live_...`) spend their monthly quota on every call."""
 
 
-#: The areas whose routers the gateway serves, in the order OpenAPI lists them.
+#: The API areas the gateway serves (after the health probes), in the order OpenAPI lists them.
 AREAS = (
-    health,
     codes_routes,
     edits_routes,
     search_routes,
@@ -76,8 +76,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.page_cache = page_cache
     app.state.search_cache = search_cache
     app.state.auth = AuthState.from_settings(chosen)
+    app.include_router(health.router)
     for area in AREAS:
-        app.include_router(area.router)
+        app.include_router(area.router, responses=COMMON_PROBLEMS)
     return app
 
 

@@ -7,8 +7,6 @@ readable CSRF cookie for the double-submit check.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -25,16 +23,19 @@ from medcode_gateway.auth.cookies import (
 from medcode_gateway.auth.guards import require_csrf, same_origin
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
+from medcode_gateway.core.schemas import problems
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], dependencies=[Depends(same_origin)])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed email or a password that breaks the rules (problem+json)."},
-    401: {"description": "Wrong credentials or an invalid refresh token (problem+json)."},
-    403: {"description": "Cross-site request or missing CSRF token (problem+json)."},
-    429: {"description": "Too many attempts; Retry-After says when to retry (problem+json)."},
-    503: {"description": "The accounts service is unavailable (problem+json)."},
-}
+_ERRORS = problems(
+    {
+        400: "Malformed email or a password that breaks the rules.",
+        401: "Wrong credentials or an invalid refresh token.",
+        403: "Cross-site request or missing CSRF token.",
+        429: "Too many attempts; Retry-After says when to retry.",
+        503: "The accounts service is unavailable.",
+    }
+)
 
 
 def _session_response(

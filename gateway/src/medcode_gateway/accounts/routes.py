@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
@@ -13,15 +13,19 @@ from medcode_gateway.accounts.schemas import ApiKeyCreatedOut, ApiKeyIn, ApiKeyO
 from medcode_gateway.auth.caller import Caller, UserDep
 from medcode_gateway.auth.guards import require_csrf, same_origin
 from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.schemas import problems
 
 router = APIRouter(prefix="/v1", tags=["account"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not signed in (problem+json)."},
-    403: {"description": "Plan does not allow it, or CSRF check failed (problem+json)."},
-    404: {"description": "No such key (problem+json)."},
-    503: {"description": "A service is unavailable (problem+json)."},
-}
+_ERRORS = problems(
+    {
+        400: "The request is malformed, e.g. a key name the accounts service refuses.",
+        401: "Not signed in.",
+        403: "Plan does not allow it, or CSRF check failed.",
+        404: "No such key.",
+        503: "A service is unavailable.",
+    }
+)
 KeyIdParam = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9]+$")]
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from medcode_gateway.core.schemas import Out
+
 
 class CredentialsIn(BaseModel):
     """Email and password; the accounts service applies the rules and says what is wrong."""
@@ -20,7 +22,7 @@ class RefreshIn(BaseModel):
     refresh_token: str | None = Field(default=None, max_length=512)
 
 
-class UserOut(BaseModel):
+class UserOut(Out):
     """A MedCode account."""
 
     user_id: str
@@ -29,7 +31,7 @@ class UserOut(BaseModel):
     created_at: datetime | None = None
 
 
-class SessionOut(BaseModel):
+class SessionOut(Out):
     """A signed-in session: a short-lived access token and a single-use refresh token."""
 
     user: UserOut
@@ -46,7 +48,7 @@ class ApiKeyIn(BaseModel):
     name: str = Field(default="", max_length=100)
 
 
-class ApiKeyOut(BaseModel):
+class ApiKeyOut(Out):
     """A partner API key, without its secret."""
 
     key_id: str

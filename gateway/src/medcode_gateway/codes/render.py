@@ -134,6 +134,7 @@ def index_entry(message: pb.IndexEntry) -> dict[str, Any]:
         "column": message.column or None,
         "modifiers": list(message.modifiers),
         "code": message.code,
+        "incomplete": message.incomplete,
         "release": message.release,
     }
 

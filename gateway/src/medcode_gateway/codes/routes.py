@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -15,19 +15,24 @@ from medcode_gateway.codes.schemas import ChildrenOut, CodeOut, ReleaseOut, Vali
 from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
+from medcode_gateway.core.schemas import problems
 
 router = APIRouter(prefix="/v1", tags=["codes"])
 
-_METERED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Invalid access token or API key (problem+json)."},
-    403: {"description": "No code-page views left; type ends /view-limit (problem+json)."},
-    429: {"description": "API key rate limit or monthly quota reached (problem+json)."},
-}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed code or parameter (problem+json)."},
-    404: {"description": "Unknown system, release or code (problem+json)."},
-    503: {"description": "The codes service is unavailable (problem+json)."},
-}
+_METERED = problems(
+    {
+        401: "Invalid access token or API key.",
+        403: "No code-page views left; type ends /view-limit.",
+        429: "API key rate limit or monthly quota reached.",
+    }
+)
+_ERRORS = problems(
+    {
+        400: "Malformed code or parameter.",
+        404: "Unknown system, release or code.",
+        503: "The codes service is unavailable.",
+    }
+)
 
 SystemParam = Annotated[
     str, Path(description="icd10cm, icd10pcs, hcpcs or cpt", examples=["icd10cm"])

@@ -1,4 +1,8 @@
-"""Response and request shapes of the REST API (documentation and request validation)."""
+"""Request and response shapes of the code lookup endpoints (OpenAPI, checked by tests).
+
+Every response model lists every field its route returns (`Out` forbids extras), so clients
+generated from `/openapi.json` see the whole code page.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from medcode_gateway.core.schemas import Out
+
 SystemName = Literal["icd10cm", "icd10pcs", "hcpcs", "cpt"]
 
 
-class CodeSummaryOut(BaseModel):
+class CodeSummaryOut(Out):
     """A link-sized view of a code."""
 
     code: str = Field(examples=["E11.9"])
@@ -18,7 +24,7 @@ class CodeSummaryOut(BaseModel):
     billable: bool
 
 
-class NoteOut(BaseModel):
+class NoteOut(Out):
     """One instructional note and the code it is written at."""
 
     text: str
@@ -26,7 +32,7 @@ class NoteOut(BaseModel):
     inherited: bool = Field(description="True when written at an ancestor.")
 
 
-class SeventhCharacterOut(BaseModel):
+class SeventhCharacterOut(Out):
     """A 7th character that applies to the code."""
 
     character: str
@@ -34,7 +40,7 @@ class SeventhCharacterOut(BaseModel):
     source: str
 
 
-class PcsAxisOut(BaseModel):
+class PcsAxisOut(Out):
     """One of the seven ICD-10-PCS axes."""
 
     position: int
@@ -43,7 +49,7 @@ class PcsAxisOut(BaseModel):
     label: str
 
 
-class RootOperationOut(BaseModel):
+class RootOperationOut(Out):
     """An ICD-10-PCS root operation definition."""
 
     name: str
@@ -52,7 +58,101 @@ class RootOperationOut(BaseModel):
     examples: str
 
 
-class CodeOut(BaseModel):
+class FeeScheduleOut(Out):
+    """One Physician Fee Schedule row of a code (decimal amounts as published, as text)."""
+
+    modifier: str = Field(description='"" for the global row, else "26", "TC", "53".')
+    status_code: str = Field(description='PFS status, e.g. "A" (active).')
+    work_rvu: str
+    nonfacility_pe_rvu: str = Field(description='Non-facility practice expense RVU ("" when NA).')
+    facility_pe_rvu: str = Field(description='Facility practice expense RVU ("" when NA).')
+    mp_rvu: str = Field(description="Malpractice RVU.")
+    nonfacility_total: str
+    facility_total: str
+    global_days: str = Field(description="000, 010, 090, XXX, YYY, ZZZ (add-on) or MMM.")
+    pctc_indicator: str
+    multiple_procedure: str
+    bilateral_surgery: str
+    assistant_surgery: str
+    co_surgeons: str
+    team_surgery: str
+    conversion_factor: str = Field(description="Dollars per RVU in this release.")
+    nonfacility_payment: str = Field(description="National non-facility payment (dollars).")
+    facility_payment: str = Field(description="National facility payment (dollars).")
+    release: str = Field(examples=["RVU25D"])
+
+
+class AddOnOut(Out):
+    """Whether a code is an add-on code, and the primary codes it is reported with."""
+
+    is_add_on: bool
+    basis: str = Field(description="Where the add-on status comes from.")
+    primary_codes: list[str]
+    edit_type: str | None = Field(description="NCCI add-on edit type (1, 2 or 3).")
+    edit_type_meaning: str | None
+
+
+class MueOut(Out):
+    """A medically unlikely edit of a code in one setting."""
+
+    setting: str = Field(examples=["practitioner", "outpatient_hospital", "dme"])
+    value: int = Field(description="Most units of service reportable.")
+    adjudication_indicator: str = Field(examples=["1", "2", "3"])
+    adjudication_description: str
+    rationale: str
+    release: str
+
+
+class CcStatusOut(Out):
+    """MS-DRG CC/MCC level of a secondary diagnosis."""
+
+    level: str = Field(examples=["CC", "MCC"])
+    pdx_collection: str = Field(description="Its CC exclusion (PDX) collection.")
+    excluded_by_count: int = Field(description="Principal diagnoses that cancel the CC/MCC.")
+    release: str = Field(examples=["FY2026-v43"])
+
+
+class GemMappingOut(Out):
+    """One row of the CMS General Equivalence Mappings."""
+
+    source_system: str = Field(examples=["icd9cm", "icd10cm", "icd9pcs", "icd10pcs"])
+    source: str
+    target_system: str
+    target: str = Field(description="Empty when no_map.")
+    approximate: bool
+    no_map: bool
+    combination: bool
+    scenario: int
+    choice_list: int
+    target_title: str
+
+
+class IndexEntryOut(Out):
+    """An alphabetic index line that leads to the code."""
+
+    index: str = Field(description="Which index file or table.")
+    text: str = Field(description="The line as coders read it: the path, then the column.")
+    path: list[str]
+    column: str | None = Field(description="The table column, e.g. 'Malignant Primary'.")
+    modifiers: list[str] = Field(description="Non-essential modifiers along the path.")
+    code: str
+    incomplete: bool = Field(
+        description='The index writes the code with a dash ("C34.9-"): it leads to the codes '
+        "that complete it."
+    )
+    release: str
+
+
+class DatasetStatusOut(Out):
+    """Whether a data set is loaded, and a sentence for people."""
+
+    kind: str = Field(examples=["pfs-rvu", "mue-practitioner"])
+    loaded: bool
+    release: str
+    message: str
+
+
+class CodeOut(Out):
     """The full record of one code."""
 
     system: SystemName
@@ -69,11 +169,38 @@ class CodeOut(BaseModel):
         "code_first, use_additional_code, code_also, notes, seventh_character_notes."
     )
     seventh_characters: list[SeventhCharacterOut]
-    pcs_axes: list[PcsAxisOut] | None = None
-    root_operation: RootOperationOut | None = None
+    pcs_axes: list[PcsAxisOut] | None = Field(default=None, description="ICD-10-PCS only.")
+    root_operation: RootOperationOut | None = Field(
+        default=None, description="ICD-10-PCS only: the root operation of the code's table."
+    )
+    fee_schedule: list[FeeScheduleOut] | None = Field(
+        default=None, description="HCPCS and CPT: Physician Fee Schedule rows, one per modifier."
+    )
+    add_on: AddOnOut | None = Field(default=None, description="HCPCS and CPT only.")
+    mues: list[MueOut] | None = Field(
+        default=None, description="HCPCS and CPT: medically unlikely edits per setting."
+    )
+    plain_description: str | None = Field(
+        default=None, description="HCPCS and CPT: MedCode's own plain-language description."
+    )
+    attributes: dict[str, str] | None = Field(
+        default=None, description="HCPCS and CPT: other attributes of the code's file, by name."
+    )
+    cc_status: CcStatusOut | None = Field(
+        default=None, description="ICD-10-CM: MS-DRG CC/MCC level (null when neither)."
+    )
+    index_entries: list[IndexEntryOut] | None = Field(
+        default=None, description="ICD-10-CM: alphabetic index lines that lead to the code."
+    )
+    gems: list[GemMappingOut] | None = Field(
+        default=None, description="ICD-10-CM and ICD-10-PCS: GEMs crosswalk rows."
+    )
+    datasets: list[DatasetStatusOut] | None = Field(
+        default=None, description="Whether each data set shown on the page is loaded."
+    )
 
 
-class ChildrenOut(BaseModel):
+class ChildrenOut(Out):
     """The direct children of a code."""
 
     system: SystemName
@@ -82,7 +209,7 @@ class ChildrenOut(BaseModel):
     children: list[CodeSummaryOut]
 
 
-class ReleaseOut(BaseModel):
+class ReleaseOut(Out):
     """One loaded release."""
 
     system: SystemName
@@ -102,7 +229,7 @@ class ValidateIn(BaseModel):
     as_of: str | None = Field(default=None, description="ISO date; newest release effective then.")
 
 
-class VerdictOut(BaseModel):
+class VerdictOut(Out):
     """The verdict on one input code."""
 
     input: str
@@ -115,7 +242,7 @@ class VerdictOut(BaseModel):
     suggestions: list[CodeSummaryOut]
 
 
-class ValidateOut(BaseModel):
+class ValidateOut(Out):
     """One verdict per input, in order."""
 
     system: SystemName

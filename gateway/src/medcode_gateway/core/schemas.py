@@ -31,11 +31,28 @@ class ProblemOut(BaseModel):
     instance: str | None = Field(default=None, description="The request path.")
 
 
+_PROBLEM_SCHEMA = ProblemOut.model_json_schema()
+
+
 def problem(description: str) -> dict[str, Any]:
     """An OpenAPI `responses` entry for an error status answered with a problem document."""
-    return {"description": description, "model": ProblemOut, "content": {PROBLEM_JSON: {}}}
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": _PROBLEM_SCHEMA}}}
 
 
 def problems(table: dict[int, str]) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: each status with its meaning, documented as problem+json."""
     return {status: problem(description) for status, description in table.items()}
+
+
+#: Problems any API route may answer: from request validation, the API-key layer in front of
+#: every route, and the services behind it.
+COMMON_PROBLEMS = problems(
+    {
+        401: "The API key or access token is not valid.",
+        422: "The request does not match the schema; `errors` lists each mismatch.",
+        429: "The API key's rate limit or monthly quota is reached; see Retry-After.",
+        500: "An unexpected error; the request id in X-Request-ID helps support find it.",
+        503: "A service behind this route is unavailable.",
+        504: "A service behind this route did not answer in time.",
+    }
+)

@@ -10,19 +10,34 @@ from fastapi.responses import JSONResponse
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
+from medcode_gateway.core.schemas import problems
 from medcode_gateway.edits import render
+from medcode_gateway.edits.schemas import (
+    CcExclusionsOut,
+    DatasetOut,
+    GemsOut,
+    MueLookupOut,
+    PtpCheckOut,
+)
 
 router = APIRouter(prefix="/v1", tags=["edits"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Malformed code, date or parameter (problem+json)."},
-    404: {"description": "The data set is not loaded in this installation (problem+json)."},
-    503: {"description": "The codes service is unavailable (problem+json)."},
-}
+_ERRORS = problems(
+    {
+        400: "Malformed code, date or parameter.",
+        404: "The data set is not loaded in this installation.",
+        503: "The codes service is unavailable.",
+    }
+)
 _SETTINGS = {"practitioner": pb.PTP_SETTING_PRACTITIONER, "hospital": pb.PTP_SETTING_HOSPITAL}
 
 
-@router.get("/edits/ptp", responses=_ERRORS, summary="NCCI procedure-to-procedure edits on a claim")
+@router.get(
+    "/edits/ptp",
+    response_model=PtpCheckOut,
+    responses=_ERRORS,
+    summary="NCCI procedure-to-procedure edits on a claim",
+)
 async def ptp_edits(
     clients: Clients,
     codes: Annotated[
@@ -41,7 +56,12 @@ async def ptp_edits(
     return JSONResponse(render.ptp(reply))
 
 
-@router.get("/edits/mue/{code}", responses=_ERRORS, summary="Medically unlikely edits of a code")
+@router.get(
+    "/edits/mue/{code}",
+    response_model=MueLookupOut,
+    responses=_ERRORS,
+    summary="Medically unlikely edits of a code",
+)
 async def mue(clients: Clients, code: Annotated[str, Path(examples=["64490"])]) -> JSONResponse:
     """The code's MUE value, adjudication indicator and rationale in each loaded setting."""
     reply = await clients.codes.GetMue(pb.GetMueRequest(code=code), timeout=clients.timeout)
@@ -54,7 +74,12 @@ async def mue(clients: Clients, code: Annotated[str, Path(examples=["64490"])]) 
     )
 
 
-@router.get("/crosswalk/gems", responses=_ERRORS, summary="ICD-9 <-> ICD-10 GEMs crosswalk")
+@router.get(
+    "/crosswalk/gems",
+    response_model=GemsOut,
+    responses=_ERRORS,
+    summary="ICD-9 <-> ICD-10 GEMs crosswalk",
+)
 async def gems(
     clients: Clients,
     code: Annotated[str, Query(examples=["250.00"])],
@@ -77,6 +102,7 @@ async def gems(
 
 @router.get(
     "/codes/icd10cm/{code}/cc-exclusions",
+    response_model=CcExclusionsOut,
     responses=_ERRORS,
     summary="Principal diagnoses that cancel a CC/MCC (MS-DRG table 6K)",
 )
@@ -104,7 +130,7 @@ async def cc_exclusions(
     return JSONResponse(body)
 
 
-@router.get("/datasets", summary="Loaded reference data sets")
+@router.get("/datasets", response_model=list[DatasetOut], summary="Loaded reference data sets")
 async def datasets(clients: Clients) -> JSONResponse:
     """Fee schedule, NCCI, MUE, MS-DRG and GEMs releases loaded in this installation."""
     reply = await clients.codes.ListDatasets(pb.ListDatasetsRequest(), timeout=clients.timeout)

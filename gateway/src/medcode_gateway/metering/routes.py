@@ -11,15 +11,18 @@ from medcode.metering.v1 import metering_service_pb2 as mpb
 from medcode_gateway.accounts import render as convert
 from medcode_gateway.auth.caller import CallerDep, remember_guest
 from medcode_gateway.core.clients import Clients
+from medcode_gateway.core.schemas import problems
 from medcode_gateway.metering.schemas import MeterOut
 from medcode_gateway.metering.views import METERED_PLANS
 
 router = APIRouter(prefix="/v1", tags=["metering"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Invalid access token or API key (problem+json)."},
-    503: {"description": "A service is unavailable (problem+json)."},
-}
+_ERRORS = problems(
+    {
+        401: "Invalid access token or API key.",
+        503: "A service is unavailable.",
+    }
+)
 
 
 @router.get(

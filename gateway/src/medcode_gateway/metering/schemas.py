@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from medcode_gateway.core.schemas import Out
 
 
-class MeterOut(BaseModel):
+class MeterOut(Out):
     """What the caller has left: code-page views (guests, users) or API quota (keys)."""
 
     subject_type: str = Field(description="guest, user or api_key")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
@@ -10,16 +10,19 @@ from fastapi.responses import JSONResponse
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
+from medcode_gateway.core.schemas import problems
 from medcode_gateway.search.render import search_body, suggest_body
-from medcode_gateway.search.schemas import SearchOut, SuggestOut
+from medcode_gateway.search.schemas import ClinicalTablesOut, SearchOut, SuggestOut
 
 router = APIRouter(tags=["search"])
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Empty, over-long or otherwise bad query (problem+json)."},
-    503: {"description": "The search service is unavailable or still indexing."},
-}
-_SEARCH_ERRORS = {**_ERRORS, 404: {"description": "No indexed release matches release/as_of."}}
+_ERRORS = problems(
+    {
+        400: "Empty, over-long or otherwise bad query.",
+        503: "The search service is unavailable or still indexing.",
+    }
+)
+_SEARCH_ERRORS = {**_ERRORS, **problems({404: "No indexed release matches release/as_of."})}
 #: Parameter defaults and bounds.
 SEARCH_LIMIT, SEARCH_LIMIT_MAX, OFFSET_MAX = 20, 500, 10_000
 SUGGEST_LIMIT, SUGGEST_LIMIT_MAX = 10, 50
@@ -109,6 +112,7 @@ async def suggest(
 
 @router.get(
     "/api/{table}/v3/search",
+    response_model=ClinicalTablesOut,
     responses=_ERRORS,
     summary="NLM Clinical Table Search Service compatible search",
 )

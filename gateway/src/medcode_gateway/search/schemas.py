@@ -49,5 +49,6 @@ class SuggestOut(Out):
     suggestions: list[HitOut]
 
 
-class ClinicalTablesOut(RootModel[tuple[int, list[str], None, list[list[str]]]]):
-    """NLM Clinical Tables' answer: [total, codes, extra data (null), display rows]."""
+class ClinicalTablesOut(RootModel[list[int | list[str] | None | list[list[str]]]]):
+    """NLM Clinical Tables' answer, a 4-item array: [total, codes, extra data (null),
+    display rows (one list of the `df` fields per code)]."""

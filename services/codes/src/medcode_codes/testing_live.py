@@ -35,10 +35,12 @@ def write_starter_release(data_dir: Path) -> Path:
 def link_data_dir(source: Path, target: Path) -> Path:
     """A data dir at `target` serving `source`'s snapshots and data sets without copying
     them (symbolic links); what is imported into it afterwards is its own."""
-    (target / "datasets").mkdir(parents=True)
-    (target / "snapshots").symlink_to(source / "snapshots", target_is_directory=True)
-    for kind in sorted((source / "datasets").glob("*")):
-        (target / "datasets" / kind.name).symlink_to(kind, target_is_directory=True)
+    for area in ("snapshots", "datasets"):
+        (target / area).mkdir(parents=True)
+        for path in sorted((source / area).glob("*/*.sqlite")):
+            linked = target / area / path.parent.name / path.name
+            linked.parent.mkdir(exist_ok=True)
+            linked.symlink_to(path)
     return target
 
 
