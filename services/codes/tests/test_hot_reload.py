@@ -16,12 +16,12 @@ import pytest
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode.events.v1 import events_pb2
-from medcode_codes.hot_reload import ReleaseWatcher, signature
+from medcode_codes.data_files import DataDirFiles, signature
+from medcode_codes.hot_reload import ReleaseWatcher
 from medcode_codes.importers import cpt
 from medcode_codes.release_events import RELEASE_PUBLISHED
 from medcode_codes.service import CodesServicer
 from medcode_codes.settings import CodesSettings
-from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_codes.snapshot.writer import write_snapshot
 from medcode_codes.testing_live import (
     NEW_CODE,
@@ -34,6 +34,15 @@ from medcode_common.events import Event, EventBus, EventSettings, create_bus
 from medcode_common.events.valkey_server import ValkeyServer, free_port
 
 CPT = pb.CODE_SYSTEM_CPT
+STARTER = ("code_set", "cpt", "starter-2025")
+
+
+def watch(data_dir: Path) -> ReleaseWatcher:
+    """A watcher over `data_dir` and the servicer it swaps catalogs into (no bus)."""
+    files = DataDirFiles(data_dir)
+    loaded = files.load()
+    servicer = CodesServicer(catalog=loaded.catalog, datasets=loaded.datasets)
+    return ReleaseWatcher(files=files, loaded=loaded, servicer=servicer)
 
 
 @pytest.fixture(scope="module")
@@ -127,17 +136,15 @@ def test_bus_down_is_logged_and_the_release_still_served(
 
 
 def test_watcher_swaps_only_on_change_and_survives_a_broken_file(data_dir: Path) -> None:
-    catalog = ReleaseCatalog.open_dir(data_dir)
-    servicer = CodesServicer(catalog=catalog)
-    watcher = ReleaseWatcher(data_dir=data_dir, servicer=servicer, catalog=catalog)
-    assert asyncio.run(watcher.check()) == set()
+    watcher = watch(data_dir)
+    assert asyncio.run(watcher.check()) == []
     assert watcher.swaps == 0
     broken = data_dir / "snapshots" / "cpt" / "broken.sqlite"
     broken.write_bytes(b"not a snapshot")
     before = signature(data_dir)
-    assert asyncio.run(watcher.check()) == set()
-    assert watcher.swaps == 0 and set(watcher.serving) == {("cpt", "starter-2025")}
-    assert asyncio.run(watcher.check()) == set()  # the same broken file is not retried
+    assert asyncio.run(watcher.check()) == []
+    assert watcher.swaps == 0 and set(watcher.serving) == {STARTER}
+    assert asyncio.run(watcher.check()) == []  # the same broken file is not retried
     broken.unlink()
     assert signature(data_dir) != before
 
@@ -145,9 +152,7 @@ def test_watcher_swaps_only_on_change_and_survives_a_broken_file(data_dir: Path)
 def test_a_release_imported_again_from_changed_files_is_announced(data_dir: Path) -> None:
     # Same name, new files (corrected data, reworded starter text): the search index and any
     # other copy must rebuild, so the release is news again; the same files again are not.
-    catalog = ReleaseCatalog.open_dir(data_dir)
-    servicer = CodesServicer(catalog=catalog)
-    watcher = ReleaseWatcher(data_dir=data_dir, servicer=servicer, catalog=catalog)
+    watcher = watch(data_dir)
     info = cpt.release_info()
 
     def rewrite(source_digest: str) -> None:
@@ -155,8 +160,10 @@ def test_a_release_imported_again_from_changed_files_is_announced(data_dir: Path
         write_snapshot(data_dir=data_dir, info=info, nodes=nodes, source_digest=source_digest)
 
     rewrite("starter")
-    assert asyncio.run(watcher.check()) == set()
+    assert asyncio.run(watcher.check()) == []
     assert watcher.swaps == 1  # the file was replaced, so it is served afresh
     rewrite("reworded")
-    assert asyncio.run(watcher.check()) == {("cpt", "starter-2025")}
-    assert watcher.serving == {("cpt", "starter-2025"): "reworded"}
+    (news,) = asyncio.run(watcher.check())
+    assert news.key == STARTER and news.replaced and news.content_digest == "reworded"
+    assert news.systems == ("cpt",)
+    assert {key: a.content_digest for key, a in watcher.serving.items()} == {STARTER: "reworded"}

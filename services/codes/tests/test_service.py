@@ -55,6 +55,17 @@ def test_inherited_notes_name_their_source(stub: pb_grpc.CodesServiceStub) -> No
     assert seventh["A"] == ("initial encounter for closed fracture", "S72")
 
 
+def test_seventh_character_notes_and_block_guidance(stub: pb_grpc.CodesServiceStub) -> None:
+    stable = get(stub, "H34.8122")
+    notes = {s.character: list(s.notes) for s in stable.seventh_characters}
+    assert notes == {"0": [], "1": [], "2": ["Old central retinal vein occlusion"]}
+    aftercare = get(stub, "Z48.01")
+    guidance = [n for n in aftercare.notes if n.type == pb.NOTE_TYPE_INCLUSION_TERM]
+    assert [(n.source_code, n.inherited) for n in guidance] == [("Z40-Z53", True)]
+    assert guidance[0].text.startswith("Categories Z40-Z53 are intended for use")
+    assert aftercare.content_digest and len(aftercare.content_digest) == 64
+
+
 def test_code_first_and_use_additional_code_notes(stub: pb_grpc.CodesServiceStub) -> None:
     e11_9 = get(stub, "E11.9")
     types = {n.type for n in e11_9.notes if n.source_code == "E11"}

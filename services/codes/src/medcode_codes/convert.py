@@ -40,7 +40,9 @@ def _pcs_fields(message: pb.Code, node: NodeRow) -> None:
         _root_operation(message, node)
 
 
-def full_code(record: CodeRecord, *, system: System, release: str) -> pb.Code:
+def full_code(
+    record: CodeRecord, *, system: System, release: str, content_digest: str = ""
+) -> pb.Code:
     """A code page's record: hierarchy, notes (own and inherited), 7th characters, axes."""
     node = record.node
     message = pb.Code(
@@ -52,6 +54,7 @@ def full_code(record: CodeRecord, *, system: System, release: str) -> pb.Code:
         release=release,
         ancestors=[summary(a) for a in record.ancestors],
         children=[summary(c) for c in record.children],
+        content_digest=content_digest,
     )
     if record.ancestors:
         message.parent.CopyFrom(summary(record.ancestors[-1]))
@@ -67,6 +70,7 @@ def full_code(record: CodeRecord, *, system: System, release: str) -> pb.Code:
             character=seventh.character,
             description=seventh.description,
             source_code=seventh.source_code,
+            notes=seventh.notes,
         )
     _pcs_fields(message, node)
     if system in (System.HCPCS, System.CPT):

@@ -7,7 +7,7 @@ import datetime as dt
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import DatasetCatalog
-from medcode_codes.enrich import gem_message, mue_values
+from medcode_codes.enrich import cc_condition, gem_message, mue_values
 from medcode_codes.errors import DatasetNotLoaded
 from medcode_codes.importers.gems import format_code
 from medcode_codes.importers.ncci_ptp import MODIFIER_INDICATOR_MEANINGS
@@ -157,6 +157,7 @@ def cc_exclusions(
     for row in cc.rows(code, "level"):
         response.level = row["level"]
         response.pdx_collection = str(row["pdx_collection"])
+        response.discharged_alive_only, response.condition = cc_condition(row)
     if not response.pdx_collection:
         return response
     collection = f"pdx:{response.pdx_collection}"

@@ -8,12 +8,12 @@ mistaken for "no edit" when the data simply is not installed.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, DatasetCatalog
+from medcode_codes.fees import fee_entry
 from medcode_codes.importers.aoc import EDIT_TYPES
 from medcode_codes.index_entries import add_index_entries
 from medcode_common.codesystems import System
@@ -25,44 +25,18 @@ def status(kind: str, dataset: Dataset | None) -> pb.DatasetStatus:
     """Loaded-or-not for one data-set kind, with a sentence when missing."""
     if dataset is None:
         return pb.DatasetStatus(kind=kind, loaded=False, message=kinds.MISSING[kind])
-    return pb.DatasetStatus(kind=kind, loaded=True, release=dataset.meta.release)
-
-
-def _money(rvus: str, factor: str) -> str:
-    try:
-        return str((Decimal(rvus) * Decimal(factor)).quantize(Decimal("0.01")))
-    except (InvalidOperation, ValueError):
-        return ""
-
-
-def fee_entry(modifier: str, row: dict[str, Any], release: str) -> pb.FeeScheduleEntry:
-    """One PFS row as a message, with the national payment it implies."""
-    factor = str(row.get("conversion_factor", ""))
-    nonfacility = "" if row.get("nonfacility_na") else str(row.get("nonfacility_pe_rvu", ""))
-    facility = "" if row.get("facility_na") else str(row.get("facility_pe_rvu", ""))
-    return pb.FeeScheduleEntry(
-        modifier=modifier,
-        status_code=row.get("status_code", ""),
-        work_rvu=str(row.get("work_rvu", "")),
-        nonfacility_pe_rvu=nonfacility,
-        facility_pe_rvu=facility,
-        mp_rvu=str(row.get("mp_rvu", "")),
-        nonfacility_total=str(row.get("nonfacility_total", "")),
-        facility_total=str(row.get("facility_total", "")),
-        global_days=row.get("global_days", ""),
-        pctc_indicator=row.get("pctc_indicator", ""),
-        multiple_procedure=row.get("multiple_procedure", ""),
-        bilateral_surgery=row.get("bilateral_surgery", ""),
-        assistant_surgery=row.get("assistant_surgery", ""),
-        co_surgeons=row.get("co_surgeons", ""),
-        team_surgery=row.get("team_surgery", ""),
-        conversion_factor=factor,
-        nonfacility_payment=_money(str(row.get("nonfacility_total", "")), factor)
-        if nonfacility
-        else "",
-        facility_payment=_money(str(row.get("facility_total", "")), factor),
-        release=release,
+    meta = dataset.meta
+    return pb.DatasetStatus(
+        kind=kind, loaded=True, release=meta.release, content_digest=meta.source_digest
     )
+
+
+def cc_condition(row: dict[str, Any]) -> tuple[bool, str]:
+    """Whether a stored CC/MCC level holds only for a patient discharged alive (MS-DRG
+    table 6K part 2), and that condition in words ("" when the level is unconditional)."""
+    if not row.get("discharged_alive_only"):
+        return False, ""
+    return True, f"{row['level']} only if the patient is discharged alive"
 
 
 def mue_values(
@@ -158,12 +132,15 @@ def _diagnosis_fields(message: pb.Code, datasets: DatasetCatalog) -> None:
     if cc is not None:
         for row in cc.rows(message.code, "level"):
             excluded_by = len(cc.rows(f"pdx:{row['pdx_collection']}"))
+            alive_only, condition = cc_condition(row)
             message.cc_status.CopyFrom(
                 pb.CcStatus(
                     level=row["level"],
                     pdx_collection=str(row["pdx_collection"]),
                     excluded_by_count=excluded_by,
                     release=cc.meta.release,
+                    discharged_alive_only=alive_only,
+                    condition=condition,
                 )
             )
 

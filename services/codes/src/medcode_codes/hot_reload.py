@@ -2,9 +2,9 @@
 
 `medcode import` writes each release atomically (a temporary file renamed into place), so a
 cheap stat of the release files every few seconds sees a new or replaced file only once it
-is complete. A change opens a fresh catalog beside the one being served and swaps both
-catalogs into the servicer at once; releases served for the first time, or imported again
-from changed files, are announced.
+is complete. A change opens the new or replaced files (unchanged ones are reused) and swaps
+fresh catalogs into the servicer at once; code-set releases and data sets served for the
+first time, or imported again from changed files, are announced.
 """
 
 from __future__ import annotations
@@ -13,36 +13,28 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from pathlib import Path
 
-from medcode_codes.datasets.store import DatasetCatalog
-from medcode_codes.release_events import Release
+from medcode_codes.data_files import DataDirFiles, Loaded, signature
+from medcode_codes.release_events import Announcement, ReleaseKey, served
 from medcode_codes.service import CodesServicer
-from medcode_codes.snapshot.releases import ReleaseCatalog
 
 log = logging.getLogger(__name__)
 
-Announce = Callable[[Iterable[Release]], Awaitable[None]]
-Signature = tuple[tuple[str, int, int, int], ...]
-_PATTERNS = ("snapshots/*/*.sqlite", "datasets/*/*.sqlite")
+Announce = Callable[[Iterable[Announcement]], Awaitable[None]]
 
 
-def signature(data_dir: Path) -> Signature:
-    """Name, size, mtime and inode of every release file: changes whenever an import lands."""
+def changes(
+    before: dict[ReleaseKey, Announcement], now: dict[ReleaseKey, Announcement]
+) -> list[Announcement]:
+    """Releases in `now` that are new, or whose digest differs from `before` (replaced)."""
     found = []
-    for pattern in _PATTERNS:
-        for path in data_dir.glob(pattern):
-            with contextlib.suppress(FileNotFoundError):  # replaced while we looked
-                stat = path.stat()
-                found.append(
-                    (str(path.relative_to(data_dir)), stat.st_size, stat.st_mtime_ns, stat.st_ino)
-                )
-    return tuple(sorted(found))
-
-
-def served(catalog: ReleaseCatalog) -> dict[Release, str]:
-    """(system, release) of every snapshot in `catalog`, with the digest of its sources."""
-    return {(s.meta.system, s.meta.release): s.meta.source_digest for s in catalog.all()}
+    for key, announcement in sorted(now.items()):
+        previous = before.get(key)
+        if previous is None:
+            found.append(announcement)
+        elif previous.content_digest != announcement.content_digest:
+            found.append(announcement.as_replacement())
+    return found
 
 
 class ReleaseWatcher:
@@ -51,55 +43,55 @@ class ReleaseWatcher:
     def __init__(
         self,
         *,
-        data_dir: Path,
+        files: DataDirFiles,
+        loaded: Loaded,
         servicer: CodesServicer,
-        catalog: ReleaseCatalog,
         announce: Announce | None = None,
     ) -> None:
-        self._data_dir = data_dir
+        self._files = files
         self._servicer = servicer
         self.announce = announce
-        self._signature = signature(data_dir)
-        self.serving = served(catalog)
+        self._signature = loaded.signature
+        self.serving = served(loaded)
         self.swaps = 0
 
-    async def check(self) -> set[Release]:
-        """Swap in the data dir's releases if any file changed; return releases new to us
-        (or whose files changed)."""
-        current = await asyncio.to_thread(signature, self._data_dir)
+    async def check(self) -> list[Announcement]:
+        """Swap in the data dir's releases if any file changed; return the releases new to
+        us or imported again from changed files."""
+        current = await asyncio.to_thread(signature, self._files.data_dir)
         if current == self._signature:
-            return set()
-        self._signature = current
+            return []
         try:
-            catalog, datasets = await asyncio.to_thread(self._open)
+            loaded = await asyncio.to_thread(self._files.load)
         except Exception:  # a bad file must not take the service down; keep the old data
+            self._signature = current  # and do not retry it until something else changes
             log.exception(
-                "new files under %s could not be opened; still serving the old ones", self._data_dir
+                "new files under %s could not be opened; still serving the old ones",
+                self._files.data_dir,
             )
-            return set()
-        self._servicer.replace_data(catalog=catalog, datasets=datasets)
-        now = served(catalog)
+            return []
+        self._signature = loaded.signature
+        self._servicer.replace_data(catalog=loaded.catalog, datasets=loaded.datasets)
+        now = served(loaded)
         # A release imported again from changed files is news too: copies must rebuild.
-        new = {release for release, digest in now.items() if self.serving.get(release) != digest}
+        new = changes(self.serving, now)
         self.serving = now
         self.swaps += 1
         log.info(
-            "serving %d release(s) from %s; new: %s",
+            "serving %d release(s) from %s (%d file(s) opened); new: %s",
             len(now),
-            self._data_dir,
-            sorted(new) or "none",
+            self._files.data_dir,
+            loaded.opened,
+            [a.key for a in new] or "none",
         )
         if new and self.announce is not None:
             await self.announce(new)
         return new
 
-    def _open(self) -> tuple[ReleaseCatalog, DatasetCatalog]:
-        return ReleaseCatalog.open_dir(self._data_dir), DatasetCatalog.open_dir(self._data_dir)
-
     async def run(self, *, every: float, stop: asyncio.Event) -> None:
         """Announce what is served at start, then check every `every` seconds until `stop`."""
         if self.announce is not None:
-            await self.announce(self.serving)
+            await self.announce(self.serving.values())
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=every)
@@ -107,4 +99,4 @@ class ReleaseWatcher:
                 try:
                     await self.check()
                 except Exception:  # e.g. the data dir vanished: log, keep serving, keep polling
-                    log.exception("checking %s for new releases failed", self._data_dir)
+                    log.exception("checking %s for new releases failed", self._files.data_dir)

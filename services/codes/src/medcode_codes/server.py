@@ -11,12 +11,11 @@ import grpc
 from grpc_health.v1 import health
 
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
-from medcode_codes.datasets.store import DatasetCatalog
+from medcode_codes.data_files import DataDirFiles
 from medcode_codes.hot_reload import ReleaseWatcher
 from medcode_codes.release_events import ReleasePublisher
 from medcode_codes.service import SERVICE_NAME, CodesServicer
 from medcode_codes.settings import CodesSettings
-from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_common.grpc_server import create_server, run_until_signal
 
 log = logging.getLogger(__name__)
@@ -35,20 +34,22 @@ class CodesService:
 
 def create_codes_service(settings: CodesSettings) -> CodesService:
     """Open the snapshots under `settings.data_dir`, build a bound server and its watcher."""
-    catalog = ReleaseCatalog.open_dir(settings.data_dir)
-    if not catalog.all():
+    files = DataDirFiles(settings.data_dir)
+    loaded = files.load()
+    if not loaded.catalog.all():
         log.warning("no snapshots under %s; run `medcode import defaults` first", settings.data_dir)
-    datasets = DatasetCatalog.open_dir(settings.data_dir)
-    servicer = CodesServicer(catalog=catalog, datasets=datasets, max_batch=settings.max_batch)
+    servicer = CodesServicer(
+        catalog=loaded.catalog, datasets=loaded.datasets, max_batch=settings.max_batch
+    )
     server, port, health_servicer = create_server(
         settings=settings,
         register=lambda server: pb_grpc.add_CodesServiceServicer_to_server(servicer, server),
     )
     publisher = ReleasePublisher() if settings.events else None
     watcher = ReleaseWatcher(
-        data_dir=settings.data_dir,
+        files=files,
+        loaded=loaded,
         servicer=servicer,
-        catalog=catalog,
         announce=publisher.publish if publisher else None,
     )
     return CodesService(server, port, health_servicer, watcher, publisher)

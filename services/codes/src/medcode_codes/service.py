@@ -77,7 +77,10 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
         record = snapshot.record(code)
         if record is None:
             return None
-        message = full_code(record, system=system, release=snapshot.meta.release)
+        meta = snapshot.meta
+        message = full_code(
+            record, system=system, release=meta.release, content_digest=meta.source_digest
+        )
         add_reference_data(message, system=system, datasets=self._datasets)
         return message
 

@@ -98,14 +98,16 @@ class Note(_message.Message):
     def __init__(self, type: _Optional[_Union[NoteType, str]] = ..., text: _Optional[str] = ..., source_code: _Optional[str] = ..., inherited: _Optional[bool] = ...) -> None: ...
 
 class SeventhCharacter(_message.Message):
-    __slots__ = ("character", "description", "source_code")
+    __slots__ = ("character", "description", "source_code", "notes")
     CHARACTER_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     SOURCE_CODE_FIELD_NUMBER: _ClassVar[int]
+    NOTES_FIELD_NUMBER: _ClassVar[int]
     character: str
     description: str
     source_code: str
-    def __init__(self, character: _Optional[str] = ..., description: _Optional[str] = ..., source_code: _Optional[str] = ...) -> None: ...
+    notes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, character: _Optional[str] = ..., description: _Optional[str] = ..., source_code: _Optional[str] = ..., notes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PcsAxis(_message.Message):
     __slots__ = ("position", "name", "value", "label")
@@ -132,7 +134,7 @@ class RootOperation(_message.Message):
     def __init__(self, name: _Optional[str] = ..., definition: _Optional[str] = ..., explanation: _Optional[str] = ..., examples: _Optional[str] = ...) -> None: ...
 
 class Code(_message.Message):
-    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation", "fee_schedule", "mues", "cc_status", "gems", "datasets", "attributes", "plain_description", "add_on", "index_entries")
+    __slots__ = ("system", "code", "title", "kind", "billable", "release", "parent", "ancestors", "children", "notes", "seventh_characters", "pcs_axes", "root_operation", "fee_schedule", "mues", "cc_status", "gems", "datasets", "attributes", "plain_description", "add_on", "index_entries", "content_digest")
     class AttributesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -162,6 +164,7 @@ class Code(_message.Message):
     PLAIN_DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     ADD_ON_FIELD_NUMBER: _ClassVar[int]
     INDEX_ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
     system: CodeSystem
     code: str
     title: str
@@ -184,7 +187,8 @@ class Code(_message.Message):
     plain_description: str
     add_on: AddOnStatus
     index_entries: _containers.RepeatedCompositeFieldContainer[IndexEntry]
-    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ..., fee_schedule: _Optional[_Iterable[_Union[FeeScheduleEntry, _Mapping]]] = ..., mues: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., cc_status: _Optional[_Union[CcStatus, _Mapping]] = ..., gems: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., plain_description: _Optional[str] = ..., add_on: _Optional[_Union[AddOnStatus, _Mapping]] = ..., index_entries: _Optional[_Iterable[_Union[IndexEntry, _Mapping]]] = ...) -> None: ...
+    content_digest: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., title: _Optional[str] = ..., kind: _Optional[str] = ..., billable: _Optional[bool] = ..., release: _Optional[str] = ..., parent: _Optional[_Union[CodeSummary, _Mapping]] = ..., ancestors: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., children: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., notes: _Optional[_Iterable[_Union[Note, _Mapping]]] = ..., seventh_characters: _Optional[_Iterable[_Union[SeventhCharacter, _Mapping]]] = ..., pcs_axes: _Optional[_Iterable[_Union[PcsAxis, _Mapping]]] = ..., root_operation: _Optional[_Union[RootOperation, _Mapping]] = ..., fee_schedule: _Optional[_Iterable[_Union[FeeScheduleEntry, _Mapping]]] = ..., mues: _Optional[_Iterable[_Union[MueValue, _Mapping]]] = ..., cc_status: _Optional[_Union[CcStatus, _Mapping]] = ..., gems: _Optional[_Iterable[_Union[GemMapping, _Mapping]]] = ..., datasets: _Optional[_Iterable[_Union[DatasetStatus, _Mapping]]] = ..., attributes: _Optional[_Mapping[str, str]] = ..., plain_description: _Optional[str] = ..., add_on: _Optional[_Union[AddOnStatus, _Mapping]] = ..., index_entries: _Optional[_Iterable[_Union[IndexEntry, _Mapping]]] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class IndexEntry(_message.Message):
     __slots__ = ("index", "path", "column", "modifiers", "code", "release", "incomplete")
@@ -205,7 +209,7 @@ class IndexEntry(_message.Message):
     def __init__(self, index: _Optional[str] = ..., path: _Optional[_Iterable[str]] = ..., column: _Optional[str] = ..., modifiers: _Optional[_Iterable[str]] = ..., code: _Optional[str] = ..., release: _Optional[str] = ..., incomplete: _Optional[bool] = ...) -> None: ...
 
 class FeeScheduleEntry(_message.Message):
-    __slots__ = ("modifier", "status_code", "work_rvu", "nonfacility_pe_rvu", "facility_pe_rvu", "mp_rvu", "nonfacility_total", "facility_total", "global_days", "pctc_indicator", "multiple_procedure", "bilateral_surgery", "assistant_surgery", "co_surgeons", "team_surgery", "conversion_factor", "nonfacility_payment", "facility_payment", "release")
+    __slots__ = ("modifier", "status_code", "work_rvu", "nonfacility_pe_rvu", "facility_pe_rvu", "mp_rvu", "nonfacility_total", "facility_total", "global_days", "pctc_indicator", "multiple_procedure", "bilateral_surgery", "assistant_surgery", "co_surgeons", "team_surgery", "conversion_factor", "nonfacility_payment", "facility_payment", "release", "nonfacility_not_applicable", "facility_not_applicable")
     MODIFIER_FIELD_NUMBER: _ClassVar[int]
     STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
     WORK_RVU_FIELD_NUMBER: _ClassVar[int]
@@ -225,6 +229,8 @@ class FeeScheduleEntry(_message.Message):
     NONFACILITY_PAYMENT_FIELD_NUMBER: _ClassVar[int]
     FACILITY_PAYMENT_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
+    NONFACILITY_NOT_APPLICABLE_FIELD_NUMBER: _ClassVar[int]
+    FACILITY_NOT_APPLICABLE_FIELD_NUMBER: _ClassVar[int]
     modifier: str
     status_code: str
     work_rvu: str
@@ -244,7 +250,9 @@ class FeeScheduleEntry(_message.Message):
     nonfacility_payment: str
     facility_payment: str
     release: str
-    def __init__(self, modifier: _Optional[str] = ..., status_code: _Optional[str] = ..., work_rvu: _Optional[str] = ..., nonfacility_pe_rvu: _Optional[str] = ..., facility_pe_rvu: _Optional[str] = ..., mp_rvu: _Optional[str] = ..., nonfacility_total: _Optional[str] = ..., facility_total: _Optional[str] = ..., global_days: _Optional[str] = ..., pctc_indicator: _Optional[str] = ..., multiple_procedure: _Optional[str] = ..., bilateral_surgery: _Optional[str] = ..., assistant_surgery: _Optional[str] = ..., co_surgeons: _Optional[str] = ..., team_surgery: _Optional[str] = ..., conversion_factor: _Optional[str] = ..., nonfacility_payment: _Optional[str] = ..., facility_payment: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
+    nonfacility_not_applicable: bool
+    facility_not_applicable: bool
+    def __init__(self, modifier: _Optional[str] = ..., status_code: _Optional[str] = ..., work_rvu: _Optional[str] = ..., nonfacility_pe_rvu: _Optional[str] = ..., facility_pe_rvu: _Optional[str] = ..., mp_rvu: _Optional[str] = ..., nonfacility_total: _Optional[str] = ..., facility_total: _Optional[str] = ..., global_days: _Optional[str] = ..., pctc_indicator: _Optional[str] = ..., multiple_procedure: _Optional[str] = ..., bilateral_surgery: _Optional[str] = ..., assistant_surgery: _Optional[str] = ..., co_surgeons: _Optional[str] = ..., team_surgery: _Optional[str] = ..., conversion_factor: _Optional[str] = ..., nonfacility_payment: _Optional[str] = ..., facility_payment: _Optional[str] = ..., release: _Optional[str] = ..., nonfacility_not_applicable: _Optional[bool] = ..., facility_not_applicable: _Optional[bool] = ...) -> None: ...
 
 class MueValue(_message.Message):
     __slots__ = ("setting", "value", "adjudication_indicator", "adjudication_description", "rationale", "release")
@@ -263,16 +271,20 @@ class MueValue(_message.Message):
     def __init__(self, setting: _Optional[str] = ..., value: _Optional[int] = ..., adjudication_indicator: _Optional[str] = ..., adjudication_description: _Optional[str] = ..., rationale: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
 
 class CcStatus(_message.Message):
-    __slots__ = ("level", "pdx_collection", "excluded_by_count", "release")
+    __slots__ = ("level", "pdx_collection", "excluded_by_count", "release", "discharged_alive_only", "condition")
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     PDX_COLLECTION_FIELD_NUMBER: _ClassVar[int]
     EXCLUDED_BY_COUNT_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
+    DISCHARGED_ALIVE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
     level: str
     pdx_collection: str
     excluded_by_count: int
     release: str
-    def __init__(self, level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., excluded_by_count: _Optional[int] = ..., release: _Optional[str] = ...) -> None: ...
+    discharged_alive_only: bool
+    condition: str
+    def __init__(self, level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., excluded_by_count: _Optional[int] = ..., release: _Optional[str] = ..., discharged_alive_only: _Optional[bool] = ..., condition: _Optional[str] = ...) -> None: ...
 
 class GemMapping(_message.Message):
     __slots__ = ("source_system", "source", "target_system", "target", "approximate", "no_map", "combination", "scenario", "choice_list", "target_title")
@@ -299,16 +311,18 @@ class GemMapping(_message.Message):
     def __init__(self, source_system: _Optional[str] = ..., source: _Optional[str] = ..., target_system: _Optional[str] = ..., target: _Optional[str] = ..., approximate: _Optional[bool] = ..., no_map: _Optional[bool] = ..., combination: _Optional[bool] = ..., scenario: _Optional[int] = ..., choice_list: _Optional[int] = ..., target_title: _Optional[str] = ...) -> None: ...
 
 class DatasetStatus(_message.Message):
-    __slots__ = ("kind", "loaded", "release", "message")
+    __slots__ = ("kind", "loaded", "release", "message", "content_digest")
     KIND_FIELD_NUMBER: _ClassVar[int]
     LOADED_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
     kind: str
     loaded: bool
     release: str
     message: str
-    def __init__(self, kind: _Optional[str] = ..., loaded: _Optional[bool] = ..., release: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+    content_digest: str
+    def __init__(self, kind: _Optional[str] = ..., loaded: _Optional[bool] = ..., release: _Optional[str] = ..., message: _Optional[str] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class AddOnStatus(_message.Message):
     __slots__ = ("is_add_on", "basis", "primary_codes", "edit_type", "edit_type_meaning")
@@ -555,7 +569,7 @@ class GetCcExclusionsRequest(_message.Message):
     def __init__(self, code: _Optional[str] = ..., principal: _Optional[str] = ...) -> None: ...
 
 class GetCcExclusionsResponse(_message.Message):
-    __slots__ = ("code", "level", "pdx_collection", "principal_codes", "principal", "excluded", "release")
+    __slots__ = ("code", "level", "pdx_collection", "principal_codes", "principal", "excluded", "release", "discharged_alive_only", "condition")
     CODE_FIELD_NUMBER: _ClassVar[int]
     LEVEL_FIELD_NUMBER: _ClassVar[int]
     PDX_COLLECTION_FIELD_NUMBER: _ClassVar[int]
@@ -563,6 +577,8 @@ class GetCcExclusionsResponse(_message.Message):
     PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
     EXCLUDED_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
+    DISCHARGED_ALIVE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
     code: str
     level: str
     pdx_collection: str
@@ -570,7 +586,9 @@ class GetCcExclusionsResponse(_message.Message):
     principal: str
     excluded: bool
     release: str
-    def __init__(self, code: _Optional[str] = ..., level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., principal_codes: _Optional[_Iterable[str]] = ..., principal: _Optional[str] = ..., excluded: _Optional[bool] = ..., release: _Optional[str] = ...) -> None: ...
+    discharged_alive_only: bool
+    condition: str
+    def __init__(self, code: _Optional[str] = ..., level: _Optional[str] = ..., pdx_collection: _Optional[str] = ..., principal_codes: _Optional[_Iterable[str]] = ..., principal: _Optional[str] = ..., excluded: _Optional[bool] = ..., release: _Optional[str] = ..., discharged_alive_only: _Optional[bool] = ..., condition: _Optional[str] = ...) -> None: ...
 
 class ListDatasetsRequest(_message.Message):
     __slots__ = ()

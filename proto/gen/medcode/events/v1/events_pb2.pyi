@@ -1,12 +1,23 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class ReleaseKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RELEASE_KIND_UNSPECIFIED: _ClassVar[ReleaseKind]
+    RELEASE_KIND_CODE_SET: _ClassVar[ReleaseKind]
+    RELEASE_KIND_DATASET: _ClassVar[ReleaseKind]
+RELEASE_KIND_UNSPECIFIED: ReleaseKind
+RELEASE_KIND_CODE_SET: ReleaseKind
+RELEASE_KIND_DATASET: ReleaseKind
 
 class EventEnvelope(_message.Message):
     __slots__ = ("id", "type", "time", "schema_version", "payload")
@@ -49,9 +60,21 @@ class ViewConsumed(_message.Message):
     def __init__(self, subject_type: _Optional[str] = ..., subject_id: _Optional[str] = ..., system: _Optional[str] = ..., code: _Optional[str] = ..., remaining: _Optional[int] = ...) -> None: ...
 
 class ReleasePublished(_message.Message):
-    __slots__ = ("system", "release")
+    __slots__ = ("system", "release", "kind", "dataset_kind", "content_digest", "replaced", "systems", "effective_date")
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DATASET_KIND_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    REPLACED_FIELD_NUMBER: _ClassVar[int]
+    SYSTEMS_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
     system: str
     release: str
-    def __init__(self, system: _Optional[str] = ..., release: _Optional[str] = ...) -> None: ...
+    kind: ReleaseKind
+    dataset_kind: str
+    content_digest: str
+    replaced: bool
+    systems: _containers.RepeatedScalarFieldContainer[str]
+    effective_date: str
+    def __init__(self, system: _Optional[str] = ..., release: _Optional[str] = ..., kind: _Optional[_Union[ReleaseKind, str]] = ..., dataset_kind: _Optional[str] = ..., content_digest: _Optional[str] = ..., replaced: _Optional[bool] = ..., systems: _Optional[_Iterable[str]] = ..., effective_date: _Optional[str] = ...) -> None: ...

@@ -34,6 +34,25 @@ ALPHABETIC_INDEXES = {
     "Table of Drugs and Chemicals": "icd10cm-drug",
 }
 
+#: How a kind's rows are stored, when not as first written; it is part of the data set's
+#: digest, so `medcode import defaults` rebuilds a bundled data set stored the old way.
+LAYOUTS = {
+    MSDRG_CC: "msdrg-cc 2: level rows carry discharged_alive_only (table 6K part 2)",
+}
+
+#: The code systems whose answers each kind feeds (announced with its releases, so caches
+#: of other systems' pages are left alone).
+PROCEDURE_SYSTEMS = ("cpt", "hcpcs")
+SYSTEMS = {
+    PFS_RVU: PROCEDURE_SYSTEMS,
+    NCCI_AOC: PROCEDURE_SYSTEMS,
+    MSDRG_CC: ("icd10cm",),
+    GEMS: ("icd10cm", "icd10pcs"),
+    **{kind: PROCEDURE_SYSTEMS for kind in PTP_SETTINGS.values()},
+    **{kind: PROCEDURE_SYSTEMS for kind in MUE_SETTINGS.values()},
+    **{kind: ("icd10cm",) for kind in ALPHABETIC_INDEXES.values()},
+}
+
 #: Sentences for answers given without a data set, naming the import that provides it.
 MISSING = {
     PFS_RVU: "no Medicare Physician Fee Schedule (PFS RVU) file is loaded in this installation; "

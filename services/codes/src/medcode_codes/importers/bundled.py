@@ -10,13 +10,24 @@ from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Row
 from medcode_codes.importers import gems, msdrg
 from medcode_codes.importers.operator import store
+from medcode_codes.importers.records import ImportFormatError
 
 
 def cc_rows(sources: msdrg.MsDrgSources) -> Iterator[Row]:
-    """CC/MCC status keyed (code, "level"); exclusions keyed ("pdx:<collection>", principal)."""
+    """CC/MCC status keyed (code, "level"), flagged when it holds only for a patient
+    discharged alive (6K part 2); exclusions keyed ("pdx:<collection>", principal)."""
+    alive_only = set(msdrg.parse_discharged_alive(sources))
     for status in msdrg.parse_cc_mcc(sources):
-        payload = {"level": status.level, "pdx_collection": status.pdx_collection}
+        payload = {
+            "level": status.level,
+            "pdx_collection": status.pdx_collection,
+            "discharged_alive_only": status.code in alive_only,
+        }
+        alive_only.discard(status.code)
         yield status.code, "level", payload
+    if alive_only:  # 6K part 2 names a code its part 1 does not: the tables disagree
+        reason = f"part 2 lists codes that are no CC/MCC: {sorted(alive_only)}"
+        raise ImportFormatError(str(sources.exclusions), 0, reason)
     for collection, principal in msdrg.parse_exclusions(sources):
         yield f"pdx:{collection}", principal, {}
 

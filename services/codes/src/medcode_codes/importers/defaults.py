@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from medcode_codes.importers import bundled, cpt, icd10cm, icd10pcs
-from medcode_codes.importers.provenance import digest, snapshot_up_to_date
+from medcode_codes.importers.provenance import SNAPSHOT_LAYOUT, digest, snapshot_up_to_date
 from medcode_codes.importers.records import NodeRecord, ReleaseInfo
 from medcode_codes.snapshot.writer import snapshot_path, write_snapshot
 
@@ -59,7 +59,7 @@ def import_defaults(data_dir: Path, *, force: bool = False) -> list[Path]:
     built = []
     for source in default_sources():
         path = snapshot_path(data_dir, system=source.info.system, release=source.info.release)
-        source_digest = digest(source.files)
+        source_digest = digest(source.files, layout=SNAPSHOT_LAYOUT)
         if not force and snapshot_up_to_date(path, source_digest):
             log.info("%s %s is up to date", source.info.system, source.info.release)
         else:

@@ -129,15 +129,26 @@ def _notes(elem: etree._Element) -> tuple[NoteRecord, ...]:
 
 
 def _seventh_characters(definition: etree._Element) -> tuple[SeventhCharacter, ...]:
-    """The ``<extension>`` values of one ``<sevenChrDef>``.
+    """The ``<extension>`` values of one ``<sevenChrDef>``, each with its notes.
 
-    A few definitions also hold stray ``<note>`` lines (inclusion terms for the
-    preceding extension, e.g. S72 "initial encounter for open fracture NOS"); they
-    are not part of the official titles, so they are dropped.
+    A few definitions also hold ``<note>`` lines: inclusion terms of the extension
+    before them (H34.81 "2" stable: "Old central retinal vein occlusion"; S72 "B":
+    "initial encounter for open fracture NOS"). They belong to that character, not to
+    its title; a note before any extension would go with the first one.
     """
+    values: list[tuple[str, str]] = []
+    notes: list[list[str]] = []
+    leading: list[str] = []
+    for child in definition:
+        if child.tag == "extension":
+            values.append((child.get("char", ""), _text(child)))
+            notes.append(leading)
+            leading = []
+        elif child.tag == "note" and _text(child):
+            (notes[-1] if notes else leading).append(_text(child))
     return tuple(
-        SeventhCharacter(ext.get("char", ""), _text(ext))
-        for ext in definition.iterchildren("extension")
+        SeventhCharacter(char, description, tuple(extra))
+        for (char, description), extra in zip(values, notes, strict=True)
     )
 
 

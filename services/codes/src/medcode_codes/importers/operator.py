@@ -14,7 +14,7 @@ from pathlib import Path
 from medcode_codes.datasets import kinds
 from medcode_codes.datasets.store import Dataset, Row, dataset_path, write_dataset
 from medcode_codes.importers import aoc, cpt, hcpcs, icd10cm_index, mue, ncci_ptp, pfs_rvu
-from medcode_codes.importers.provenance import digest, snapshot_up_to_date
+from medcode_codes.importers.provenance import SNAPSHOT_LAYOUT, digest, snapshot_up_to_date
 from medcode_codes.snapshot.writer import snapshot_path, write_snapshot
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def store(
     force: bool = False,
 ) -> Path:
     """Write a data-set release unless the same source files were already imported."""
-    source_digest = digest(files)
+    source_digest = digest(files, layout=kinds.LAYOUTS.get(kind, ""))
     path = dataset_path(data_dir, kind=kind, release=release)
     if not force and _up_to_date(path, source_digest):
         log.info("%s %s is up to date", kind, release)
@@ -158,7 +158,7 @@ def import_hcpcs(data_dir: Path, path: Path, *, release: str | None = None) -> P
     """A CMS HCPCS Level II ANWEB file as a `hcpcs` snapshot (codes and modifiers)."""
     effective = dt.date.fromisoformat(release) if release else None
     info = hcpcs.release_info(path, effective)
-    source_digest = digest([path])
+    source_digest = digest([path], layout=SNAPSHOT_LAYOUT)
     target = snapshot_path(data_dir, system=info.system, release=info.release)
     if snapshot_up_to_date(target, source_digest):
         log.info("hcpcs %s is up to date", info.release)
@@ -173,7 +173,7 @@ def import_cpt(data_dir: Path, paths: list[Path], *, release: str) -> Path:
     The descriptors stay in the operator's data dir; MedCode never ships them.
     """
     info = cpt.release_info(paths, release=release)
-    source_digest = digest(paths)
+    source_digest = digest(paths, layout=SNAPSHOT_LAYOUT)
     target = snapshot_path(data_dir, system=info.system, release=info.release)
     if snapshot_up_to_date(target, source_digest):
         log.info("cpt %s is up to date", info.release)

@@ -35,10 +35,13 @@ class NoteRecord:
 
 @dataclass(frozen=True, slots=True)
 class SeventhCharacter:
-    """One 7th-character value defined at a node (e.g. "A": "initial encounter")."""
+    """One 7th-character value defined at a node (e.g. "A": "initial encounter"), with the
+    notes the definition lists under it (H34.81 "2" stable: "Old central retinal vein
+    occlusion")."""
 
     character: str
     description: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

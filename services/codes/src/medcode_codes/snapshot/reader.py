@@ -1,7 +1,8 @@
 """Read-only access to one snapshot file, shaped for the questions the service answers.
 
 Snapshots never change once written, so the file is opened immutable (no locking) and
-assembled records are cached per snapshot.
+assembled records are cached per snapshot. The caches hold the queries, never the Snapshot
+itself, so a snapshot nobody serves any more is freed (and its file closed) at once.
 """
 
 from __future__ import annotations
@@ -9,18 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from medcode_codes.importers.records import NOTE_TYPES
-from medcode_codes.snapshot.schema import SCHEMA_VERSION
+from medcode_codes.snapshot.schema import READABLE_VERSIONS, SCHEMA_VERSION
 
 #: Note types that apply to every code below the node they are written at; an inclusion
-#: term describes only the node it is listed under.
+#: term describes only the node it is listed under...
 INHERITED_NOTE_TYPES = frozenset(NOTE_TYPES) - {"inclusionTerm"}
+#: ...except at a block (chapter or section), where it is guidance for every code in it
+#: ("Categories Z40-Z53 are intended for use to indicate a reason for care...").
+BLOCK_KINDS = frozenset({"chapter", "section"})
 
 _NODE_COLUMNS = "code, title, kind, billable, parent, extra"
 
@@ -49,11 +53,13 @@ class NoteRow:
 
 @dataclass(frozen=True, slots=True)
 class SeventhRow:
-    """A 7th character as it applies to some code, with the code that defines it."""
+    """A 7th character as it applies to some code, with the code that defines it and the
+    notes the definition lists under it."""
 
     character: str
     description: str
     source_code: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,93 @@ def _row(values: tuple[Any, ...]) -> NodeRow:
     return NodeRow(code, title, kind, bool(billable), parent, json.loads(extra) if extra else {})
 
 
+#: (character, description, notes) of one 7th-character value as stored.
+StoredSeventh = tuple[str, str, tuple[str, ...]]
+
+
+class _Queries:
+    """The SQL a snapshot answers with; holds the connection and nothing else."""
+
+    def __init__(self, db: sqlite3.Connection, *, schema_version: str) -> None:
+        self.db = db
+        self._seventh_notes = "notes" if schema_version != "1" else "NULL"
+
+    def node(self, code: str) -> NodeRow | None:
+        """The node with canonical `code`, if present."""
+        found = self.db.execute(f"SELECT {_NODE_COLUMNS} FROM node WHERE code = ?", (code,))
+        row = found.fetchone()
+        return _row(row) if row else None
+
+    def children(self, code: str | None) -> list[NodeRow]:
+        """Direct children in tabular order; `None` lists the top level."""
+        where = "parent IS NULL" if code is None else "parent = ?"
+        params = () if code is None else (code,)
+        query = f"SELECT {_NODE_COLUMNS} FROM node WHERE {where} ORDER BY seq"
+        return [_row(r) for r in self.db.execute(query, params)]
+
+    def own_notes(self, code: str) -> tuple[tuple[str, str], ...]:
+        """(type, text) of the notes written at `code`, in order."""
+        query = "SELECT type, text FROM note WHERE code = ? ORDER BY seq"
+        return tuple(self.db.execute(query, (code,)))
+
+    def own_seventh_characters(self, code: str) -> tuple[StoredSeventh, ...]:
+        """(character, description, notes) defined at `code`, in order."""
+        query = (
+            f"SELECT character, description, {self._seventh_notes} FROM seventh_character "
+            "WHERE code = ? ORDER BY seq"
+        )
+        return tuple(
+            (char, description, tuple(json.loads(notes)) if notes else ())
+            for char, description, notes in self.db.execute(query, (code,))
+        )
+
+
+def _ancestors(node_of: Callable[[str], NodeRow | None], node: NodeRow) -> list[NodeRow]:
+    """Ancestors of `node` from the top down to its parent."""
+    chain: list[NodeRow] = []
+    parent = node.parent
+    while parent is not None:
+        above = node_of(parent)
+        if above is None:
+            break
+        chain.append(above)
+        parent = above.parent
+    chain.reverse()
+    return chain
+
+
+def _inherits(note_type: str, above: NodeRow) -> bool:
+    return note_type in INHERITED_NOTE_TYPES or above.kind in BLOCK_KINDS
+
+
+def _record(
+    node_of: Callable[[str], NodeRow | None],
+    children_of: Callable[[str | None], list[NodeRow]],
+    notes_of: Callable[[str], tuple[tuple[str, str], ...]],
+    sevenths_of: Callable[[str], tuple[StoredSeventh, ...]],
+    code: str,
+) -> CodeRecord | None:
+    """A code page: the node, its ancestors and children, own and inherited notes, and the
+    7th characters of the nearest node that defines them."""
+    node = node_of(code)
+    if node is None:
+        return None
+    ancestors = _ancestors(node_of, node)
+    notes = [NoteRow(t, text, code, False) for t, text in notes_of(code)]
+    sevenths = [SeventhRow(c, d, code, n) for c, d, n in sevenths_of(code)]
+    for above in reversed(ancestors):
+        notes.extend(
+            NoteRow(t, text, above.code, True)
+            for t, text in notes_of(above.code)
+            if _inherits(t, above)
+        )
+        if not sevenths:
+            sevenths = [SeventhRow(c, d, above.code, n) for c, d, n in sevenths_of(above.code)]
+    return CodeRecord(
+        node, tuple(ancestors), tuple(children_of(code)), tuple(notes), tuple(sevenths)
+    )
+
+
 class Snapshot:
     """One release of one code system, opened read-only."""
 
@@ -97,11 +190,14 @@ class Snapshot:
         uri = f"file:{path.resolve()}?mode=ro&immutable=1"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("schema_version") != SCHEMA_VERSION:
+        version = str(meta.get("schema_version"))
+        if version not in READABLE_VERSIONS:
+            self._db.close()
             raise SnapshotFormatError(
-                f"{path}: schema {meta.get('schema_version')!r}, expected {SCHEMA_VERSION!r}; "
-                "re-run the import"
+                f"{path}: schema {version!r}, expected {SCHEMA_VERSION!r}; re-run the import"
             )
+        #: The file's format version; older ones read fine but `medcode import` rebuilds them.
+        self.schema_version = version
         self.meta = SnapshotMeta(
             system=meta["system"],
             release=meta["release"],
@@ -113,53 +209,24 @@ class Snapshot:
         )
         # Ancestors (chapters, sections, categories) are shared by thousands of codes, so
         # caching nodes and notes makes a cold code page a handful of queries, not dozens.
-        self.record = lru_cache(maxsize=cache_size)(self._record)
-        self.node = lru_cache(maxsize=cache_size * 4)(self._node)
-        self.own_notes = lru_cache(maxsize=cache_size * 4)(self._own_notes)
+        queries = _Queries(self._db, schema_version=version)
+        self.children = queries.children
+        self.node = lru_cache(maxsize=cache_size * 4)(queries.node)
+        self.own_notes = lru_cache(maxsize=cache_size * 4)(queries.own_notes)
         self.own_seventh_characters = lru_cache(maxsize=cache_size * 4)(
-            self._own_seventh_characters
+            queries.own_seventh_characters
+        )
+        self.record = lru_cache(maxsize=cache_size)(
+            partial(_record, self.node, self.children, self.own_notes, self.own_seventh_characters)
         )
 
     def close(self) -> None:
         """Release the file handle."""
         self._db.close()
 
-    def _node(self, code: str) -> NodeRow | None:
-        """The node with canonical `code`, if present."""
-        found = self._db.execute(
-            f"SELECT {_NODE_COLUMNS} FROM node WHERE code = ?", (code,)
-        ).fetchone()
-        return _row(found) if found else None
-
-    def children(self, code: str | None) -> list[NodeRow]:
-        """Direct children in tabular order; `None` lists the top level."""
-        where = "parent IS NULL" if code is None else "parent = ?"
-        params = () if code is None else (code,)
-        query = f"SELECT {_NODE_COLUMNS} FROM node WHERE {where} ORDER BY seq"
-        return [_row(r) for r in self._db.execute(query, params)]
-
     def ancestors(self, node: NodeRow) -> list[NodeRow]:
         """Ancestors of `node` from the top down to its parent."""
-        chain: list[NodeRow] = []
-        parent = node.parent
-        while parent is not None:
-            above = self.node(parent)
-            if above is None:
-                break
-            chain.append(above)
-            parent = above.parent
-        chain.reverse()
-        return chain
-
-    def _own_notes(self, code: str) -> tuple[tuple[str, str], ...]:
-        """(type, text) of the notes written at `code`, in order."""
-        query = "SELECT type, text FROM note WHERE code = ? ORDER BY seq"
-        return tuple(self._db.execute(query, (code,)))
-
-    def _own_seventh_characters(self, code: str) -> tuple[tuple[str, str], ...]:
-        """(character, description) defined at `code`, in order."""
-        query = "SELECT character, description FROM seventh_character WHERE code = ? ORDER BY seq"
-        return tuple(self._db.execute(query, (code,)))
+        return _ancestors(self.node, node)
 
     def billable_descendants(self, code: str, *, limit: int) -> list[NodeRow]:
         """Up to `limit` billable nodes below `code`, in tabular order."""
@@ -176,25 +243,4 @@ class Snapshot:
         """Every node in tabular order (parents before children)."""
         yield from (
             _row(r) for r in self._db.execute(f"SELECT {_NODE_COLUMNS} FROM node ORDER BY seq")
-        )
-
-    def _record(self, code: str) -> CodeRecord | None:
-        node = self.node(code)
-        if node is None:
-            return None
-        ancestors = self.ancestors(node)
-        notes = [NoteRow(t, text, code, False) for t, text in self.own_notes(code)]
-        sevenths = [SeventhRow(c, d, code) for c, d in self.own_seventh_characters(code)]
-        for above in reversed(ancestors):
-            notes.extend(
-                NoteRow(t, text, above.code, True)
-                for t, text in self.own_notes(above.code)
-                if t in INHERITED_NOTE_TYPES
-            )
-            if not sevenths:
-                sevenths = [
-                    SeventhRow(c, d, above.code) for c, d in self.own_seventh_characters(above.code)
-                ]
-        return CodeRecord(
-            node, tuple(ancestors), tuple(self.children(code)), tuple(notes), tuple(sevenths)
         )

@@ -78,7 +78,7 @@ def _insert_nodes(db: sqlite3.Connection, nodes: Iterable[NodeRecord]) -> tuple[
         rows.append((seq, node.code, node.title, node.kind, int(node.billable), node.parent, extra))
         notes.extend((node.code, i, n.type, n.text) for i, n in enumerate(node.notes))
         sevenths.extend(
-            (node.code, i, s.character, s.description)
+            (node.code, i, s.character, s.description, json.dumps(s.notes) if s.notes else None)
             for i, s in enumerate(node.seventh_characters)
         )
         if len(rows) >= _BATCH:
@@ -95,7 +95,7 @@ def _flush(
 ) -> None:
     db.executemany("INSERT INTO node VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
     db.executemany("INSERT INTO note VALUES (?, ?, ?, ?)", notes)
-    db.executemany("INSERT INTO seventh_character VALUES (?, ?, ?, ?)", sevenths)
+    db.executemany("INSERT INTO seventh_character VALUES (?, ?, ?, ?, ?)", sevenths)
     rows.clear()
     notes.clear()
     sevenths.clear()
