@@ -97,7 +97,7 @@ async def through_grpc(address: str, prefix: str, requests: int, concurrency: in
                 pb.ConsumeViewRequest(
                     subject_type=pb.SUBJECT_TYPE_USER,
                     subject_id=f"{prefix}{i % USERS}",
-                    plan="free",
+                    plan="PLAN_FREE",
                     system="icd10cm",
                     code=f"C{i}",
                 ),

@@ -16,6 +16,7 @@ from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
 from medcode_codes.testing_live import link_data_dir
+from medcode_common.plans import Plan
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -49,7 +50,8 @@ def internal_key(accounts_address: str) -> str:
     """An operator key on the internal plan: code pages unmetered for these checks."""
     with grpc.insecure_channel(accounts_address) as channel:
         reply = accounts_grpc.AccountsServiceStub(channel).CreateApiKey(
-            apb.CreateApiKeyRequest(name="reference data tests", plan="internal"), timeout=10
+            apb.CreateApiKeyRequest(name="reference data tests", plan=Plan.INTERNAL.proto),
+            timeout=10,
         )
     return str(reply.secret)
 

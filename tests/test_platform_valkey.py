@@ -75,7 +75,7 @@ def start(env: dict[str, str], started: list[subprocess.Popen[bytes]]) -> subpro
 def consume(env: dict[str, str]) -> pb.ConsumeViewResponse:
     with grpc.insecure_channel(f"127.0.0.1:{env['MEDCODE_METERING_PORT']}") as channel:
         request = pb.ConsumeViewRequest(
-            subject_type=pb.SUBJECT_TYPE_USER, subject_id="u1", plan="free",
+            subject_type=pb.SUBJECT_TYPE_USER, subject_id="u1", plan="PLAN_FREE",
             system="icd10cm", code="E11.9",
         )  # fmt: skip
         return pb_grpc.MeteringServiceStub(channel).ConsumeView(request, timeout=10)

@@ -101,3 +101,22 @@ def test_add_on_code_lists_its_primary_codes(api: httpx.Client) -> None:
     fees = {row["modifier"]: row for row in body["fee_schedule"]}
     assert fees[""]["global_days"] == "ZZZ"
     assert api.get("/v1/codes/cpt/64490").json()["add_on"]["is_add_on"] is False
+
+
+def test_a_not_applicable_setting_has_no_amounts(api: httpx.Client) -> None:
+    """70553 is not paid in a facility setting: no facility PE RVU, total or payment."""
+    rows = {row["modifier"]: row for row in api.get("/v1/codes/cpt/70553").json()["fee_schedule"]}
+    whole = rows[""]
+    assert whole["facility_not_applicable"] and not whole["nonfacility_not_applicable"]
+    assert whole["facility_pe_rvu"] is whole["facility_total"] is whole["facility_payment"] is None
+    assert float(whole["nonfacility_payment"]) > 0 and whole["nonfacility_total"]
+
+
+def test_an_mcc_only_if_discharged_alive_says_so(api: httpx.Client) -> None:
+    page = api.get("/v1/codes/icd10cm/I46.9").json()["cc_status"]
+    assert page["level"] == "MCC" and page["discharged_alive_only"]
+    assert "discharged alive" in page["condition"]
+    edit = api.get("/v1/codes/icd10cm/I46.9/cc-exclusions").json()
+    assert edit["discharged_alive_only"] and "discharged alive" in edit["condition"]
+    plain = api.get("/v1/codes/icd10cm/J96.01/cc-exclusions").json()
+    assert not plain["discharged_alive_only"] and plain["condition"] is None

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from medcode.accounts.v1 import accounts_service_pb2 as apb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_common.plans import Plan
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -58,7 +59,9 @@ def create_operator_key(
     with grpc.insecure_channel(accounts_address) as channel:
         stub = accounts_grpc.AccountsServiceStub(channel)
         reply = stub.CreateApiKey(
-            apb.CreateApiKeyRequest(name=name, plan=plan, monthly_quota=quota, rate_per_second=rps),
+            apb.CreateApiKeyRequest(
+                name=name, plan=Plan(plan).proto, monthly_quota=quota, rate_per_second=rps
+            ),
             timeout=10,
         )
     return str(reply.secret)

@@ -30,8 +30,9 @@ DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code loo
 
 Errors are RFC 9457 problem documents (`application/problem+json`).
 
-Code pages (`GET /v1/codes/{system}/{code}`) are metered: guests get 1 view, a free account
-5 more per month, Pro and internal plans are unlimited. Partner API keys (`X-API-Key` or
+Code pages (`GET /v1/codes/{system}/{code}`) are metered: guests and free accounts have a
+monthly allowance of views (`GET /v1/meter` says how many are left and the allowances in
+force), Pro and internal plans are unlimited. Partner API keys (`X-API-Key` or
 `Authorization: Bearer mc_live_...`) spend their monthly quota on every call."""
 
 

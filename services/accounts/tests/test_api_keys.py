@@ -6,6 +6,7 @@ import grpc
 import pytest
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode.plans.v1 import plans_pb2
 
 from .conftest import Running, StartServer, code_of
 
@@ -40,7 +41,11 @@ def test_partner_key_has_plan_defaults_and_verifies(server: Running) -> None:
     key = reply.key
     assert reply.secret.startswith(f"mc_live_{key.key_id}_")
     assert key.prefix == f"mc_live_{key.key_id}"
-    assert (key.plan, key.monthly_quota, key.rate_per_second) == ("partner", 100_000, 10.0)
+    assert (key.plan, key.monthly_quota, key.rate_per_second) == (
+        plans_pb2.PLAN_PARTNER,
+        100_000,
+        10.0,
+    )
     assert key.owner_user_id == owner and not key.revoked
     assert not key.HasField("last_used_at")
     verified = verify(server, reply.secret).key
@@ -123,7 +128,7 @@ def test_bad_requests_are_invalid_and_create_nothing(server: Running) -> None:
         lambda: create(server, owner, monthly_quota=-1),
         lambda: create(server, "not-a-uuid"),
         lambda: create(server, "", name="operator without a plan"),
-        lambda: create(server, "", plan="free"),
+        lambda: create(server, "", plan=plans_pb2.PLAN_FREE),
         lambda: server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(owner_user_id=owner, key_id="zz")),
         lambda: server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(owner_user_id=owner)),
         lambda: server.stub.ListApiKeys(pb.ListApiKeysRequest(owner_user_id="")),
@@ -159,7 +164,7 @@ def test_users_may_lower_but_not_raise_their_limits(server: Running) -> None:
     assert code_of(lambda: create(server, owner, monthly_quota=100_001))[0] == (
         grpc.StatusCode.PERMISSION_DENIED
     )
-    assert code_of(lambda: create(server, owner, plan="internal"))[0] == (
+    assert code_of(lambda: create(server, owner, plan=plans_pb2.PLAN_INTERNAL))[0] == (
         grpc.StatusCode.PERMISSION_DENIED
     )
 
@@ -176,10 +181,12 @@ def test_each_user_has_a_key_cap(start_server: StartServer) -> None:
 
 
 def test_operator_keys_take_any_limits(server: Running) -> None:
-    reply = create(server, "", plan="internal", monthly_quota=10**12, rate_per_second=5000)
+    reply = create(
+        server, "", plan=plans_pb2.PLAN_INTERNAL, monthly_quota=10**12, rate_per_second=5000
+    )
     key = verify(server, reply.secret).key
     assert (key.plan, key.monthly_quota, key.rate_per_second, key.owner_user_id) == (
-        "internal",
+        plans_pb2.PLAN_INTERNAL,
         10**12,
         5000.0,
         "",

@@ -8,6 +8,7 @@ import grpc
 import pytest
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode.plans.v1 import plans_pb2
 from medcode_common.cli import main
 from medcode_common.launch import installed_launches
 
@@ -27,7 +28,7 @@ def test_create_key_prints_a_key_the_service_accepts(
     key = server.stub.VerifyApiKey(pb.VerifyApiKeyRequest(api_key=secret)).key
     assert (key.name, key.plan, key.monthly_quota, key.rate_per_second) == (
         "acme",
-        "partner",
+        plans_pb2.PLAN_PARTNER,
         5000,
         3.0,
     )
@@ -43,9 +44,11 @@ def test_set_plan_moves_a_user_and_unlocks_keys(
         main(["accounts", "set-plan", "OPS@example.com", "internal", "--data-dir", str(data)]) == 0
     )
     assert "now on the internal plan" in capsys.readouterr().out
-    assert server.stub.GetUser(pb.GetUserRequest(user_id=user_id)).user.plan == "internal"
+    assert (
+        server.stub.GetUser(pb.GetUserRequest(user_id=user_id)).user.plan == plans_pb2.PLAN_INTERNAL
+    )
     key = server.stub.CreateApiKey(pb.CreateApiKeyRequest(owner_user_id=user_id)).key
-    assert (key.plan, key.monthly_quota) == ("internal", 10_000_000)
+    assert (key.plan, key.monthly_quota) == (plans_pb2.PLAN_INTERNAL, 10_000_000)
 
 
 def test_set_plan_for_an_unknown_email_fails_and_says_so(

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode.plans.v1 import plans_pb2
 from medcode_accounts.database import create_db_engine
 from medcode_accounts.migrate import upgrade_to_head
 from medcode_accounts.models import Base
@@ -84,7 +85,7 @@ def test_register_login_refresh_and_keys_on_postgres(
     server.runtime.backend.accounts.set_plan(email="pg.user@example.com", plan="partner")
     key = server.stub.CreateApiKey(pb.CreateApiKeyRequest(owner_user_id=registered.user.user_id))
     assert server.stub.VerifyApiKey(pb.VerifyApiKeyRequest(api_key=key.secret)).key.plan == (
-        "partner"
+        plans_pb2.PLAN_PARTNER
     )
 
 

@@ -11,6 +11,7 @@ import redis
 from sqlalchemy import select, update
 
 from medcode.events.v1 import events_pb2
+from medcode.plans.v1 import plans_pb2
 from medcode_accounts.models import OutboxEvent
 from medcode_accounts.outbox import USER_REGISTERED
 from medcode_common.events import Event, EventSettings, IdempotentHandler, MemorySeenStore
@@ -61,7 +62,12 @@ def test_register_stages_the_event_with_a_salted_email_hash(
     collect(broker.url, got.append, lambda: len(got) == 1)
     assert got[0].type == "medcode.events.v1.UserRegistered"
     message = got[0].decode(events_pb2.UserRegistered)
-    assert (message.user_id, message.guest_id, message.plan) == (user.user_id, "guest-42", "free")
+    assert (message.user_id, message.guest_id, message.plan, message.legacy_plan) == (
+        user.user_id,
+        "guest-42",
+        plans_pb2.PLAN_FREE,
+        "free",
+    )
     assert message.email_hash == server.runtime.backend.accounts.email_hash("ivy@example.com")
     assert "ivy" not in message.email_hash.lower() and len(message.email_hash) == 64
     publisher = server.runtime.publisher

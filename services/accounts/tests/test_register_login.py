@@ -12,6 +12,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode.plans.v1 import plans_pb2
 from medcode_accounts.models import OutboxEvent, User
 from medcode_accounts.passwords import PasswordHashing
 
@@ -34,7 +35,7 @@ def login(server: Running, email: str, password: str, ip: str = "") -> pb.LoginR
 def test_register_signs_in_with_a_token_the_jwks_verifies(server: Running) -> None:
     reply = server.register(" Ada.Lovelace@Example.ORG ", guest_id="guest-1")
     assert reply.user.email == "Ada.Lovelace@example.org"
-    assert reply.user.plan == "free"
+    assert (reply.user.plan, reply.user.legacy_plan) == (plans_pb2.PLAN_FREE, "free")
     assert reply.tokens.token_type == "Bearer"
     assert reply.tokens.access_expires_in == 900
     assert reply.tokens.refresh_expires_in == 30 * 86400

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pytest
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from medcode_common.plans import Plan
 from medcode_metering import Decision, QuotaLimiter, ViewMeter
 from medcode_metering.testing import DurableValkey
 
@@ -34,11 +35,11 @@ def client(valkey: DurableValkey, run: Run[Any]) -> Iterator[Redis]:
 
 
 def views(**kw: Any) -> dict[str, Any]:
-    return {"subject_type": "user", "subject_id": "u1", "plan": "free", **kw}
+    return {"subject_type": "user", "subject_id": "u1", "plan": Plan.FREE, **kw}
 
 
 def guest(gid: str = "g1", **kw: Any) -> dict[str, Any]:
-    return {"subject_type": "guest", "subject_id": gid, "plan": "guest", **kw}
+    return {"subject_type": "guest", "subject_id": gid, "plan": Plan.GUEST, **kw}
 
 
 def test_guest_one_view_then_repeat_is_free(client: Redis, clock: Any, run: Run[Any]) -> None:
@@ -47,7 +48,7 @@ def test_guest_one_view_then_repeat_is_free(client: Redis, clock: Any, run: Run[
     assert run(meter.consume(**guest(), code="I10")) == Decision(False, 0, "limit_reached")
     clock.now += 3600
     assert run(meter.consume(**guest(), code="E11.9")) == Decision(True, 0, "repeat_view")
-    assert run(meter.remaining(subject_type="guest", subject_id="g1", plan="guest")) == 0
+    assert run(meter.remaining(subject_type="guest", subject_id="g1", plan=Plan.GUEST)) == 0
     clock.now += 24 * 3600
     assert run(meter.consume(**guest(), code="E11.9")) == Decision(False, 0, "limit_reached")
 
@@ -69,12 +70,12 @@ def test_registered_guest_keeps_usage_and_gets_five_more(
     assert run(meter.consume(**guest(), code="A00")).allowed
     assert run(meter.link_guest(guest_id="g1", user_id="u1")) == 1
     assert run(meter.link_guest(guest_id="g1", user_id="u1")) == 1
-    assert run(meter.remaining(subject_type="user", subject_id="u1", plan="free")) == 5
+    assert run(meter.remaining(subject_type="user", subject_id="u1", plan=Plan.FREE)) == 5
     results = [run(meter.consume(**views(), code=f"C{i}")) for i in range(7)]
     assert [r.allowed for r in results] == [True] * 5 + [False] * 2
     assert [r.remaining for r in results] == [4, 3, 2, 1, 0, 0, 0]
     run(meter.link_guest(guest_id="g1", user_id="u1"))  # a retried event must not refund views
-    assert run(meter.remaining(subject_type="user", subject_id="u1", plan="free")) == 0
+    assert run(meter.remaining(subject_type="user", subject_id="u1", plan=Plan.FREE)) == 0
 
 
 def test_linked_user_inherits_the_guests_repeat_markers(
@@ -107,13 +108,12 @@ def test_link_does_not_move_a_users_newer_marker_back(
 
 def test_paid_plans_unlimited(client: Redis, clock: Any, run: Run[Any]) -> None:
     meter = ViewMeter(client, clock=clock)
-    for plan in ("pro", "internal", "partner"):
+    for plan in (Plan.PRO, Plan.INTERNAL, Plan.PARTNER):
         for i in range(10):
             got = run(meter.consume(subject_type="user", subject_id=plan, plan=plan, code=f"X{i}"))
             assert got == Decision(True, None, "unlimited")
         assert run(meter.remaining(subject_type="user", subject_id=plan, plan=plan)) is None
-    with pytest.raises(ValueError, match="unknown plan"):
-        run(meter.consume(subject_type="user", subject_id="u", plan="gold", code="A"))
+    assert meter.limit(Plan.FREE) == 6 and meter.limit(Plan.GUEST) == 1
 
 
 def test_guest_ip_daily_cap_across_guest_ids(client: Redis, clock: Any, run: Run[Any]) -> None:
@@ -132,7 +132,7 @@ def test_month_rollover_resets(client: Redis, clock: Any, run: Run[Any]) -> None
     allowed = [run(meter.consume(**views(), code=f"M{i}")).allowed for i in range(7)]
     assert allowed == [True] * 6 + [False]
     clock.now += 2  # April 1st 00:00:01 UTC
-    assert run(meter.remaining(subject_type="user", subject_id="u1", plan="free")) == 6
+    assert run(meter.remaining(subject_type="user", subject_id="u1", plan=Plan.FREE)) == 6
     assert run(meter.consume(**views(), code="N1")) == Decision(True, 5, "allowed")
 
 
@@ -149,7 +149,7 @@ def test_concurrent_views_grant_exactly_the_allowance(
     results = run(_together(100, lambda i: meter.consume(**views(), code=f"K{i}")))
     assert sum(r.allowed for r in results) == 5
     assert sum(r.reason == "limit_reached" for r in results) == 95
-    assert run(meter.remaining(subject_type="user", subject_id="u1", plan="free")) == 0
+    assert run(meter.remaining(subject_type="user", subject_id="u1", plan=Plan.FREE)) == 0
 
 
 def test_concurrent_partner_takes_grant_exactly_the_quota(
@@ -198,6 +198,6 @@ def test_restart_with_fsync_always_keeps_counts(
     valkey.kill()
     valkey.start()  # same port and dir; the script cache is gone: EVALSHA falls back to load
     run(client.connection_pool.disconnect())
-    assert run(meter.remaining(subject_type="user", subject_id="u1", plan="free")) == 3
+    assert run(meter.remaining(subject_type="user", subject_id="u1", plan=Plan.FREE)) == 3
     assert run(meter.consume(**views(), code="R0")) == Decision(True, 3, "repeat_view")
     assert run(meter.consume(**views(), code="R9")) == Decision(True, 2, "allowed")

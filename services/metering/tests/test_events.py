@@ -52,7 +52,7 @@ def stub(service: MeteringThread) -> Iterator[pb_grpc.MeteringServiceStub]:
         yield pb_grpc.MeteringServiceStub(channel)
 
 
-def view(subject: str, code: str, plan: str = "free", **kw: Any) -> pb.ConsumeViewRequest:
+def view(subject: str, code: str, plan: str = "PLAN_FREE", **kw: Any) -> pb.ConsumeViewRequest:
     fields: dict[str, Any] = {"subject_type": USER, "subject_id": subject, "plan": plan}
     return pb.ConsumeViewRequest(**(fields | kw), system="icd10cm", code=code)
 
@@ -62,9 +62,9 @@ def test_only_charged_views_are_published(
 ) -> None:
     stub.ConsumeView(view("u1", "E11.9"))  # charged
     stub.ConsumeView(view("u1", "E11.9"))  # repeat: free, not an event
-    stub.ConsumeView(view("p1", "E11.9", plan="pro"))  # unlimited: not metered
-    stub.ConsumeView(view("g1", "A00", "guest", subject_type=pb.SUBJECT_TYPE_GUEST))  # charged
-    stub.ConsumeView(view("g1", "A01", "guest", subject_type=pb.SUBJECT_TYPE_GUEST))  # denied
+    stub.ConsumeView(view("p1", "E11.9", plan="PLAN_PRO"))  # unlimited: not metered
+    stub.ConsumeView(view("g1", "A00", "PLAN_GUEST", subject_type=pb.SUBJECT_TYPE_GUEST))  # charged
+    stub.ConsumeView(view("g1", "A01", "PLAN_GUEST", subject_type=pb.SUBJECT_TYPE_GUEST))  # denied
     bus = create_bus(EventSettings(redis_url=valkey.url))
     got: list[Event] = []
     wait_for(
@@ -86,17 +86,19 @@ def test_only_charged_views_are_published(
 def test_user_registered_delivered_twice_links_the_guest_once(
     valkey: DurableValkey, service: MeteringThread, stub: pb_grpc.MeteringServiceStub
 ) -> None:
-    guest_view = view("g7", "I10", "guest", subject_type=pb.SUBJECT_TYPE_GUEST)
+    guest_view = view("g7", "I10", "PLAN_GUEST", subject_type=pb.SUBJECT_TYPE_GUEST)
     assert stub.ConsumeView(guest_view).allowed
     bus = create_bus(EventSettings(redis_url=valkey.url))
     stream = bus.stream(USER_REGISTERED)  # type: ignore[attr-defined]
     _id, envelope = make_envelope(
-        USER_REGISTERED, events_pb2.UserRegistered(user_id="u7", guest_id="g7", plan="free"), 1
+        USER_REGISTERED, events_pb2.UserRegistered(user_id="u7", guest_id="g7", plan="PLAN_FREE"), 1
     )
     raw = redis.Redis.from_url(valkey.url)
     for _ in range(2):  # the same event (same id) twice, as a redelivery would bring it
         raw.xadd(stream, {b"e": envelope})
-    bus.publish(USER_REGISTERED, events_pb2.UserRegistered(user_id="u8", plan="free"))  # no guest
+    bus.publish(
+        USER_REGISTERED, events_pb2.UserRegistered(user_id="u8", plan="PLAN_FREE")
+    )  # no guest
     runtime = service.runtime
     assert runtime is not None and runtime.consumer is not None
     consumer = runtime.consumer
@@ -105,13 +107,13 @@ def test_user_registered_delivered_twice_links_the_guest_once(
     raw.close()
     bus.close()
     allowance = stub.GetViewAllowance(
-        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u7", plan="free")
+        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u7", plan="PLAN_FREE")
     )
     assert allowance.remaining == 5  # the guest's one view, counted once
     again = stub.ConsumeView(view("u7", "I10"))
     assert (again.reason, again.remaining) == (pb.VIEW_REASON_REPEAT_VIEW, 5)
     fresh = stub.GetViewAllowance(
-        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u8", plan="free")
+        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u8", plan="PLAN_FREE")
     )
     assert fresh.remaining == 6
 

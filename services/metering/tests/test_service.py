@@ -40,13 +40,13 @@ def stub(service: MeteringThread) -> Iterator[pb_grpc.MeteringServiceStub]:
 
 
 def view(subject: str = "u1", code: str = "E11.9", **kw: Any) -> pb.ConsumeViewRequest:
-    fields: dict[str, Any] = {"subject_type": USER, "subject_id": subject, "plan": "free"}
+    fields: dict[str, Any] = {"subject_type": USER, "subject_id": subject, "plan": "PLAN_FREE"}
     fields |= {"system": "icd10cm", "code": code, **kw}
     return pb.ConsumeViewRequest(**fields)
 
 
 def guest_view(guest: str = "g1", code: str = "E11.9", **kw: Any) -> pb.ConsumeViewRequest:
-    return view(guest, code, subject_type=GUEST, plan="guest", **kw)
+    return view(guest, code, subject_type=GUEST, plan="PLAN_GUEST", **kw)
 
 
 async def _concurrently(address: str, requests: list[Any], method: str) -> list[Any]:
@@ -63,7 +63,7 @@ def test_hundred_simultaneous_views_with_five_left_allow_exactly_five(
     stub.LinkGuest(pb.LinkGuestRequest(guest_id="g1", user_id="u1"))
     assert (
         stub.GetViewAllowance(
-            pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u1", plan="free")
+            pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u1", plan="PLAN_FREE")
         ).remaining
         == 5
     )
@@ -104,7 +104,7 @@ def test_valkey_killed_and_restarted_mid_test_loses_no_granted_view(
     assert down.value.code() == grpc.StatusCode.UNAVAILABLE
     valkey.start()  # same port, same dir: the append-only file is replayed
     allowance = stub.GetViewAllowance(
-        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u1", plan="free")
+        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u1", plan="PLAN_FREE")
     )
     assert (allowance.remaining, allowance.limit) == (2, 6)
     assert stub.ConsumeView(view(code="B0")).reason == pb.VIEW_REASON_REPEAT_VIEW
@@ -152,7 +152,7 @@ def test_guest_ip_cap_per_day_across_guest_ids(stub: pb_grpc.MeteringServiceStub
 
 
 def test_paid_plans_are_unlimited_and_uncharged(stub: pb_grpc.MeteringServiceStub) -> None:
-    for plan in ("pro", "internal", "partner"):
+    for plan in ("PLAN_PRO", "PLAN_INTERNAL", "PLAN_PARTNER"):
         reply = stub.ConsumeView(view("p1", plan=plan))
         assert (reply.allowed, reply.unlimited, reply.reason) == (
             True,
@@ -160,7 +160,7 @@ def test_paid_plans_are_unlimited_and_uncharged(stub: pb_grpc.MeteringServiceStu
             pb.VIEW_REASON_UNLIMITED,
         )
     allowance = stub.GetViewAllowance(
-        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="p1", plan="pro")
+        pb.GetViewAllowanceRequest(subject_type=USER, subject_id="p1", plan="PLAN_PRO")
     )
     assert allowance.unlimited and allowance.resets_at.ToJsonString() == "2026-04-01T00:00:00Z"
 
@@ -171,9 +171,11 @@ BAD_VIEWS = [
     ({"subject_id": ""}, "subject_id is required"),
     ({"subject_id": LONG}, "longer than 128"),
     ({"subject_id": "u 1"}, "printable ASCII"),
-    ({"plan": "gold"}, "unknown plan 'gold'"),
-    ({"plan": "guest"}, "a user cannot be on the guest plan"),
-    ({"subject_type": GUEST, "plan": "free"}, "a guest cannot be on the free plan"),
+    ({"plan": 99}, "unknown plan value 99"),
+    ({"plan": "PLAN_UNSPECIFIED"}, "plan is required"),
+    ({"plan": "PLAN_UNSPECIFIED", "legacy_plan": "gold"}, "unknown plan 'gold'"),
+    ({"plan": "PLAN_GUEST"}, "a user cannot be on the guest plan"),
+    ({"subject_type": GUEST, "plan": "PLAN_FREE"}, "a guest cannot be on the free plan"),
     ({"system": ""}, "system"),
     ({"code": ""}, "code must be"),
     ({"code": "E11.9;DROP"}, "code must be"),
@@ -242,7 +244,7 @@ def test_unreachable_store_is_unavailable(clock: Any) -> None:
             calls = [
                 lambda: stub.ConsumeView(view()),
                 lambda: stub.GetViewAllowance(
-                    pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u", plan="free")
+                    pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u", plan="PLAN_FREE")
                 ),
                 lambda: stub.TakeQuota(
                     pb.TakeQuotaRequest(key_id="k", monthly_quota=1, rate_per_second=1)
@@ -256,3 +258,35 @@ def test_unreachable_store_is_unavailable(clock: Any) -> None:
                 assert "metering store is unavailable" in (error.value.details() or "")
     finally:
         server.stop()
+
+
+def test_replies_carry_the_configured_policy(valkey: DurableValkey, clock: Any) -> None:
+    """What a person reads about allowances comes from the numbers metering enforces."""
+    settings = loopback_settings(
+        valkey.url, events_enabled=False, guest_views=2, free_views=7, guest_ip_daily_cap=4
+    )
+    server = MeteringThread(settings, clock=clock)
+    server.start()
+    try:
+        with grpc.insecure_channel(server.address) as channel:
+            stub = pb_grpc.MeteringServiceStub(channel)
+            consumed = stub.ConsumeView(guest_view(), timeout=10)
+            allowance = stub.GetViewAllowance(
+                pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u9", plan="PLAN_FREE"),
+                timeout=10,
+            )
+    finally:
+        server.stop()
+    policy = pb.ViewPolicy(guest_views=2, free_extra_views=7, guest_ip_daily_cap=4)
+    assert consumed.policy == policy and allowance.policy == policy
+    assert (consumed.limit, consumed.remaining) == (2, 1)
+    assert (allowance.limit, allowance.remaining) == (9, 9)
+
+
+def test_an_older_gateways_text_plan_is_still_read(stub: pb_grpc.MeteringServiceStub) -> None:
+    old = pb.ConsumeViewRequest(
+        subject_type=GUEST, subject_id="g-old", legacy_plan="guest", system="icd10cm", code="I10"
+    )
+    assert stub.ConsumeView(old, timeout=10).reason == pb.VIEW_REASON_ALLOWED
+    unlimited = pb.GetViewAllowanceRequest(subject_type=USER, subject_id="p", legacy_plan="Pro")
+    assert stub.GetViewAllowance(unlimited, timeout=10).unlimited

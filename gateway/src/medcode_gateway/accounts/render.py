@@ -7,6 +7,7 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode_common.plans import plan_from_proto
 
 
 def timestamp(value: Timestamp, *, present: bool = True) -> str | None:
@@ -16,12 +17,18 @@ def timestamp(value: Timestamp, *, present: bool = True) -> str | None:
     return value.ToDatetime().isoformat() + "Z"
 
 
+def plan_name(value: int, legacy: str) -> str:
+    """A plan as the API names it ("free", "partner", ...)."""
+    plan = plan_from_proto(value, legacy)
+    return plan.value if plan is not None else ""
+
+
 def user(message: pb.User) -> dict[str, Any]:
     """A user as the API shows it."""
     return {
         "user_id": message.user_id,
         "email": message.email,
-        "plan": message.plan,
+        "plan": plan_name(message.plan, message.legacy_plan),
         "created_at": timestamp(message.created_at),
     }
 
@@ -44,7 +51,7 @@ def api_key(message: pb.ApiKey) -> dict[str, Any]:
         "key_id": message.key_id,
         "prefix": message.prefix,
         "name": message.name,
-        "plan": message.plan,
+        "plan": plan_name(message.plan, message.legacy_plan),
         "monthly_quota": message.monthly_quota,
         "rate_per_second": message.rate_per_second,
         "created_at": timestamp(message.created_at),

@@ -14,6 +14,7 @@ import grpc
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_common.plans import Plan, plan_from_proto
 from medcode_gateway.core.problems import Problem
 
 KEY_PREFIX = "mc_live_"
@@ -26,7 +27,7 @@ class VerifiedKey:
     """The limits of a key the accounts service vouched for."""
 
     key_id: str
-    plan: str
+    plan: Plan
     monthly_quota: int
     rate_per_second: float
     owner_user_id: str
@@ -62,7 +63,7 @@ class ApiKeyVerifier:
         key = reply.key
         verified = VerifiedKey(
             key_id=key.key_id,
-            plan=key.plan,
+            plan=plan_from_proto(key.plan, key.legacy_plan) or Plan.PARTNER,
             monthly_quota=int(key.monthly_quota),
             rate_per_second=float(key.rate_per_second),
             owner_user_id=key.owner_user_id,

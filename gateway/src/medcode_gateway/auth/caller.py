@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Request, Response
 
+from medcode_common.plans import Plan
 from medcode_gateway.auth.api_keys import KEY_PREFIX, ApiKeyVerifier, VerifiedKey
 from medcode_gateway.auth.cookies import (
     GUEST_COOKIE,
@@ -60,7 +61,7 @@ class Caller:
 
     kind: CallerKind
     subject_id: str
-    plan: str
+    plan: Plan
     client_ip: str
     via_cookie: bool = False
     api_key: VerifiedKey | None = None
@@ -125,7 +126,7 @@ def caller_known_without_io(request: Request) -> Caller | None:
             return None
         return Caller("user", claims.user_id, claims.plan, ip, via_cookie=via_cookie)
     guest_id = auth.signer.verify(request.cookies.get(GUEST_COOKIE))
-    return Caller("guest", guest_id, "guest", ip) if guest_id is not None else None
+    return Caller("guest", guest_id, Plan.GUEST, ip) if guest_id is not None else None
 
 
 async def resolve_caller(request: Request) -> Caller:
@@ -144,7 +145,7 @@ async def resolve_caller(request: Request) -> Caller:
         claims = await auth.tokens.verify(token, stub=clients.accounts, timeout=clients.timeout)
         return Caller("user", claims.user_id, claims.plan, ip, via_cookie=via_cookie)
     guest_id = new_guest_id()
-    return Caller("guest", guest_id, "guest", ip, guest_cookie_to_set=auth.signer.sign(guest_id))
+    return Caller("guest", guest_id, Plan.GUEST, ip, guest_cookie_to_set=auth.signer.sign(guest_id))
 
 
 def remember_guest(response: Response, caller: Caller, request: Request) -> None:

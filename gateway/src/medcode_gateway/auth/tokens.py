@@ -15,6 +15,7 @@ import jwt
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_common.plans import DEFAULT_ACCOUNT_PLAN, Plan, parse_plan
 from medcode_gateway.core.problems import Problem
 
 ALLOWED_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
@@ -28,7 +29,7 @@ class AccessClaims:
     """What the gateway needs from a verified access token."""
 
     user_id: str
-    plan: str
+    plan: Plan
 
 
 class AccessTokenVerifier:
@@ -100,7 +101,11 @@ class AccessTokenVerifier:
             raise Problem(401, "the access token has expired; refresh it") from None
         except jwt.PyJWTError as error:
             raise Problem(401, f"the access token is not valid: {error}") from None
-        verified = AccessClaims(user_id=str(claims["sub"]), plan=str(claims.get("plan", "free")))
+        try:
+            plan = parse_plan(str(claims.get("plan", DEFAULT_ACCOUNT_PLAN)))
+        except ValueError:
+            raise Problem(401, "the access token names an unknown plan; sign in again") from None
+        verified = AccessClaims(user_id=str(claims["sub"]), plan=plan)
         if len(self._verified) >= MAX_REMEMBERED_TOKENS:
             self._verified.clear()
         self._verified[token] = (float(claims["exp"]) + self._leeway, verified)

@@ -54,7 +54,12 @@ def code(message: pb.Code) -> dict[str, Any]:
         "children": [summary(c) for c in message.children],
         "notes": notes,
         "seventh_characters": [
-            {"character": s.character, "description": s.description, "source": s.source_code}
+            {
+                "character": s.character,
+                "description": s.description,
+                "notes": list(s.notes),
+                "source": s.source_code,
+            }
             for s in message.seventh_characters
         ],
     }
@@ -139,11 +144,32 @@ def index_entry(message: pb.IndexEntry) -> dict[str, Any]:
     }
 
 
+#: The amounts each NA indicator withdraws: a setting that is not applicable has no PE RVU,
+#: no total and no payment (null, never a figure or an empty string).
+_NOT_APPLICABLE = {
+    "nonfacility_not_applicable": (
+        "nonfacility_pe_rvu",
+        "nonfacility_total",
+        "nonfacility_payment",
+    ),
+    "facility_not_applicable": ("facility_pe_rvu", "facility_total", "facility_payment"),
+}
+
+
+def fee_row(message: pb.FeeScheduleEntry) -> dict[str, Any]:
+    """A FeeScheduleOut: the published row, with a not-applicable setting's amounts null."""
+    row: dict[str, Any] = fields(message)
+    for flag, amounts in _NOT_APPLICABLE.items():
+        if row[flag]:
+            row.update(dict.fromkeys(amounts))
+    return row
+
+
 def reference_data(message: pb.Code) -> dict[str, Any]:
     """The data-set sections of a code record: present only for the systems they apply to."""
     out: dict[str, Any] = {}
     if message.system in (pb.CODE_SYSTEM_HCPCS, pb.CODE_SYSTEM_CPT):
-        out["fee_schedule"] = [fields(e) for e in message.fee_schedule]
+        out["fee_schedule"] = [fee_row(e) for e in message.fee_schedule]
         add_on = message.add_on
         out["add_on"] = {
             "is_add_on": add_on.is_add_on,

@@ -37,6 +37,7 @@ class SeventhCharacterOut(Out):
 
     character: str
     description: str
+    notes: list[str] = Field(description="Notes written under this character in the tabular.")
     source: str
 
 
@@ -64,11 +65,15 @@ class FeeScheduleOut(Out):
     modifier: str = Field(description='"" for the global row, else "26", "TC", "53".')
     status_code: str = Field(description='PFS status, e.g. "A" (active).')
     work_rvu: str
-    nonfacility_pe_rvu: str = Field(description='Non-facility practice expense RVU ("" when NA).')
-    facility_pe_rvu: str = Field(description='Facility practice expense RVU ("" when NA).')
+    nonfacility_pe_rvu: str | None = Field(
+        description="Non-facility practice expense RVU; null when not applicable (NA)."
+    )
+    facility_pe_rvu: str | None = Field(
+        description="Facility practice expense RVU; null when not applicable (NA)."
+    )
     mp_rvu: str = Field(description="Malpractice RVU.")
-    nonfacility_total: str
-    facility_total: str
+    nonfacility_total: str | None = Field(description="Null when not applicable.")
+    facility_total: str | None = Field(description="Null when not applicable.")
     global_days: str = Field(description="000, 010, 090, XXX, YYY, ZZZ (add-on) or MMM.")
     pctc_indicator: str
     multiple_procedure: str
@@ -77,9 +82,20 @@ class FeeScheduleOut(Out):
     co_surgeons: str
     team_surgery: str
     conversion_factor: str = Field(description="Dollars per RVU in this release.")
-    nonfacility_payment: str = Field(description="National non-facility payment (dollars).")
-    facility_payment: str = Field(description="National facility payment (dollars).")
+    nonfacility_payment: str | None = Field(
+        description="National non-facility payment in dollars, rounded half up to cents; "
+        "null when not applicable."
+    )
+    facility_payment: str | None = Field(
+        description="National facility payment in dollars; null when not applicable."
+    )
     release: str = Field(examples=["RVU25D"])
+    nonfacility_not_applicable: bool = Field(
+        description="The PFS NA indicator: no non-facility PE RVU, total or payment applies."
+    )
+    facility_not_applicable: bool = Field(
+        description="The PFS NA indicator: no facility PE RVU, total or payment applies."
+    )
 
 
 class AddOnOut(Out):
@@ -110,6 +126,13 @@ class CcStatusOut(Out):
     pdx_collection: str = Field(description="Its CC exclusion (PDX) collection.")
     excluded_by_count: int = Field(description="Principal diagnoses that cancel the CC/MCC.")
     release: str = Field(examples=["FY2026-v43"])
+    discharged_alive_only: bool = Field(
+        description="The level holds only if the patient is discharged alive (table 6K part 2)."
+    )
+    condition: str = Field(
+        description="The condition in words, e.g. 'MCC only if the patient is discharged "
+        "alive'; empty when none."
+    )
 
 
 class GemMappingOut(Out):
@@ -150,6 +173,9 @@ class DatasetStatusOut(Out):
     loaded: bool
     release: str
     message: str
+    content_digest: str = Field(
+        description="Digest of the data set's source files; empty when not loaded."
+    )
 
 
 class CodeOut(Out):

@@ -122,6 +122,8 @@ async def cc_exclusions(
         "level": reply.level or None,
         "pdx_collection": reply.pdx_collection or None,
         "release": reply.release,
+        "discharged_alive_only": reply.discharged_alive_only,
+        "condition": reply.condition or None,
     }
     if principal:
         body |= {"principal": reply.principal, "excluded": reply.excluded}

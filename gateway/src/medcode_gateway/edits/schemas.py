@@ -59,6 +59,10 @@ class CcExclusionsOut(Out):
     level: str | None = Field(description='"CC", "MCC", or null when the code is neither.')
     pdx_collection: str | None
     release: str
+    discharged_alive_only: bool = Field(
+        description="The level holds only if the patient is discharged alive (table 6K part 2)."
+    )
+    condition: str | None = Field(description="The condition in words; null when none.")
     principal: str | None = Field(default=None, description="The principal diagnosis checked.")
     excluded: bool | None = Field(default=None, description="True when `principal` cancels it.")
     principal_codes: list[str] | None = Field(

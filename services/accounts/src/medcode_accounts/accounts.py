@@ -27,7 +27,7 @@ from medcode_accounts.passwords import (
     check_password,
     normalise_password,
 )
-from medcode_accounts.plans import DEFAULT_PLAN, KEY_PLANS, parse_user_plan
+from medcode_accounts.plans import DEFAULT_PLAN, KEY_PLANS, parse_user_plan, plan_proto
 from medcode_accounts.throttle import LoginThrottle
 from medcode_accounts.validation import check_client_ip, check_guest_id, parse_user_id
 
@@ -96,7 +96,7 @@ class Accounts:
         )
         event = events_pb2.UserRegistered(
             user_id=str(user.id), email_hash=self.email_hash(address.key), guest_id=guest,
-            plan=user.plan,
+            plan=plan_proto(user.plan), legacy_plan=user.plan,
         )  # fmt: skip
         try:
             with self.db.write() as session:

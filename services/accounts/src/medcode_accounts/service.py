@@ -16,6 +16,7 @@ from medcode_accounts.accounts import Accounts, SignedIn
 from medcode_accounts.api_keys import KEY_PREFIX, ApiKeys
 from medcode_accounts.errors import unary
 from medcode_accounts.models import ApiKey, User
+from medcode_accounts.plans import plan_proto, requested_plan
 from medcode_accounts.signing_keys import SigningKeys
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["AccountsService"].full_name
@@ -34,7 +35,8 @@ def user_message(user: User) -> pb.User:
     return pb.User(
         user_id=str(user.id),
         email=user.email,
-        plan=user.plan,
+        plan=plan_proto(user.plan),
+        legacy_plan=user.plan,
         created_at=_timestamp(user.created_at),
     )
 
@@ -44,7 +46,8 @@ def key_message(key: ApiKey) -> pb.ApiKey:
         key_id=key.key_id,
         prefix=f"{KEY_PREFIX}{key.key_id}",
         name=key.name,
-        plan=key.plan,
+        plan=plan_proto(key.plan),
+        legacy_plan=key.plan,
         monthly_quota=key.monthly_quota,
         rate_per_second=key.rate_per_second,
         created_at=_timestamp(key.created_at),
@@ -150,7 +153,7 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
             lambda: self._keys.create(
                 owner_user_id=request.owner_user_id,
                 name=request.name,
-                plan=request.plan,
+                plan=requested_plan(request.plan, request.legacy_plan),
                 monthly_quota=request.monthly_quota,
                 rate=request.rate_per_second,
             )

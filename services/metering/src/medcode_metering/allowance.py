@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from medcode_common.plans import Plan
 from medcode_metering.batching import ScriptBatcher
 from medcode_metering.calendar import day_of, month_of
 from medcode_metering.scripts import load_script, text
@@ -23,11 +24,17 @@ MONTH_TTL_SECONDS = 32 * 24 * 3600
 """Month counters outlive their month by a day or so; nobody reads them after that."""
 REPEAT_WINDOW_SECONDS = 24 * 3600
 IP_DAY_TTL_SECONDS = 25 * 3600
-UNLIMITED_PLANS = frozenset({"pro", "internal", "partner"})
-"""Partners are metered per API key by QuotaLimiter, not by page views."""
-METERED_PLANS = frozenset({"guest", "free"})
-PLANS = UNLIMITED_PLANS | METERED_PLANS
 SUBJECT_TYPES = frozenset({"guest", "user"})
+
+
+@dataclass(frozen=True, slots=True)
+class ViewPolicy:
+    """The configured allowances: guest views a month, a free account's extra views on top,
+    guest views per client network a day."""
+
+    guest_views: int
+    free_extra_views: int
+    guest_ip_daily_cap: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +79,23 @@ class ViewMeter:
         self._consume = load_script(redis, "consume_view.lua")
         self._link = load_script(redis, "link_guest.lua")
 
-    def limit(self, plan: str) -> int | None:
-        """The month's allowance of `plan`; None when unlimited. ValueError for unknown plans."""
-        if plan in UNLIMITED_PLANS:
+    @property
+    def policy(self) -> ViewPolicy:
+        """The allowances this meter enforces."""
+        return ViewPolicy(self._guest_views, self._free_views, self._ip_cap)
+
+    def limit(self, plan: Plan) -> int | None:
+        """The month's allowance of `plan`; None when unlimited (partners are metered per API
+        key by QuotaLimiter, not by page views)."""
+        if not plan.view_metered:
             return None
-        if plan == "guest":
+        if plan is Plan.GUEST:
             return self._guest_views
-        if plan == "free":
-            # A registered user's month includes what they used as a guest (see link_guest).
-            return self._guest_views + self._free_views
-        raise ValueError(f"unknown plan {plan!r}")
+        # A registered user's month includes what they used as a guest (see link_guest).
+        return self._guest_views + self._free_views
 
     async def consume(
-        self, *, subject_type: str, subject_id: str, plan: str, code: str, ip: str | None = None
+        self, *, subject_type: str, subject_id: str, plan: Plan, code: str, ip: str | None = None
     ) -> Decision:
         """Charge one view of `code` unless it is a repeat within 24 h or the allowance is spent.
 
@@ -95,7 +106,7 @@ class ViewMeter:
         if limit is None:
             return Decision(True, None, "unlimited")
         now = self._clock()
-        capped = plan == "guest" and ip is not None
+        capped = plan is Plan.GUEST and ip is not None
         keys = [
             month_key(subject_type, subject_id, month_of(now)),
             seen_key(subject_type, subject_id),
@@ -114,7 +125,7 @@ class ViewMeter:
         reason = text(reason_raw)
         return Decision(reason in ("allowed", "repeat_view"), int(remaining), reason)
 
-    async def remaining(self, *, subject_type: str, subject_id: str, plan: str) -> int | None:
+    async def remaining(self, *, subject_type: str, subject_id: str, plan: Plan) -> int | None:
         """Views left this month; None for unlimited plans."""
         limit = self.limit(plan)
         if limit is None:

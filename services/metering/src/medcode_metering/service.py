@@ -59,6 +59,12 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._views = views
+        policy = views.policy
+        self._policy = pb.ViewPolicy(
+            guest_views=policy.guest_views,
+            free_extra_views=policy.free_extra_views,
+            guest_ip_daily_cap=policy.guest_ip_daily_cap,
+        )
         self._quotas = quotas
         self._on_view_charged = on_view_charged
         self._clock = clock
@@ -84,7 +90,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
     ) -> pb.ConsumeViewResponse:
         async def work() -> pb.ConsumeViewResponse:
             kind, subject_id, plan = validation.subject(
-                request.subject_type, request.subject_id, request.plan
+                request.subject_type, request.subject_id, request.plan, request.legacy_plan
             )
             page = validation.page(request.system, request.code)
             ip = validation.client_ip(request.client_ip)
@@ -108,6 +114,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
                 remaining=decision.remaining or 0,
                 limit=limit or 0,
                 reason=_VIEW_REASONS[decision.reason],
+                policy=self._policy,
             )
 
         return await self._guarded(context, work)
@@ -117,7 +124,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
     ) -> pb.GetViewAllowanceResponse:
         async def work() -> pb.GetViewAllowanceResponse:
             kind, subject_id, plan = validation.subject(
-                request.subject_type, request.subject_id, request.plan
+                request.subject_type, request.subject_id, request.plan, request.legacy_plan
             )
             remaining = await self._views.remaining(
                 subject_type=kind, subject_id=subject_id, plan=plan
@@ -128,6 +135,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
                 remaining=remaining or 0,
                 limit=limit or 0,
                 resets_at=_timestamp(next_month_start(self._clock())),
+                policy=self._policy,
             )
 
         return await self._guarded(context, work)

@@ -7,7 +7,7 @@ import math
 import re
 
 from medcode.metering.v1 import metering_service_pb2 as pb
-from medcode_metering.allowance import PLANS
+from medcode_common.plans import Plan, plan_from_proto
 
 MAX_ID_LENGTH = 128
 _ID = re.compile(r"[\x21-\x7e]+")  # printable ASCII, no spaces: ids end up inside Redis keys
@@ -32,18 +32,25 @@ def identifier(value: str, *, field: str) -> str:
     return value
 
 
-def subject(subject_type: int, subject_id: str, plan: str) -> tuple[str, str, str]:
-    """(type, id, plan) checked together: guests are on the guest plan, users never are."""
+def subject(
+    subject_type: int, subject_id: str, plan: int, legacy_plan: str = ""
+) -> tuple[str, str, Plan]:
+    """(type, id, plan) checked together: guests are on the guest plan, users never are.
+
+    The plan is the enum field, or the deprecated text field from an older gateway."""
     kind = SUBJECT_TYPES.get(subject_type)
     if kind is None:
         raise InvalidRequest("subject_type must be SUBJECT_TYPE_GUEST or SUBJECT_TYPE_USER")
     identifier(subject_id, field="subject_id")
-    plan = plan.strip().lower()
-    if plan not in PLANS:
-        raise InvalidRequest(f"unknown plan {plan!r}; use one of {', '.join(sorted(PLANS))}")
-    if (kind == "guest") != (plan == "guest"):
-        raise InvalidRequest(f"a {kind} cannot be on the {plan} plan")
-    return kind, subject_id, plan
+    try:
+        chosen = plan_from_proto(plan, legacy_plan)
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
+    if chosen is None:
+        raise InvalidRequest("plan is required (PLAN_GUEST for a guest)")
+    if (kind == "guest") != (chosen is Plan.GUEST):
+        raise InvalidRequest(f"a {kind} cannot be on the {chosen} plan")
+    return kind, subject_id, chosen
 
 
 def page(system: str, code: str) -> str:

@@ -23,61 +23,68 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from medcode.plans.v1 import plans_pb2 as medcode_dot_plans_dot_v1_dot_plans__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*medcode/accounts/v1/accounts_service.proto\x12\x13medcode.accounts.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"d\n\x04User\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0c\n\x04plan\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x83\x01\n\tTokenPair\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x19\n\x11\x61\x63\x63\x65ss_expires_in\x18\x02 \x01(\x05\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12\x1a\n\x12refresh_expires_in\x18\x04 \x01(\x05\x12\x12\n\ntoken_type\x18\x05 \x01(\t\"\xfe\x01\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06prefix\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0c\n\x04plan\x18\x04 \x01(\t\x12\x15\n\rmonthly_quota\x18\x05 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x06 \x01(\x01\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0clast_used_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07revoked\x18\t \x01(\x08\x12\x15\n\rowner_user_id\x18\n \x01(\t\"W\n\x0fRegisterRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x11\n\tclient_ip\x18\x04 \x01(\t\"k\n\x10RegisterResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"B\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"h\n\rLoginResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"\'\n\x0eRefreshRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"j\n\x0fRefreshResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"&\n\rLogoutRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x10\n\x0eLogoutResponse\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\":\n\x0fGetUserResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\"\x10\n\x0eGetJwksRequest\"F\n\x0fGetJwksResponse\x12\x11\n\tjwks_json\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x10\n\x08\x61udience\x18\x03 \x01(\t\"x\n\x13\x43reateApiKeyRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04plan\x18\x03 \x01(\t\x12\x15\n\rmonthly_quota\x18\x04 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x05 \x01(\x01\"P\n\x14\x43reateApiKeyResponse\x12(\n\x03key\x18\x01 \x01(\x0b\x32\x1b.medcode.accounts.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"+\n\x12ListApiKeysRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\"@\n\x13ListApiKeysResponse\x12)\n\x04keys\x18\x01 \x03(\x0b\x32\x1b.medcode.accounts.v1.ApiKey\"<\n\x13RevokeApiKeyRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\"\x16\n\x14RevokeApiKeyResponse\"&\n\x13VerifyApiKeyRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\"@\n\x14VerifyApiKeyResponse\x12(\n\x03key\x18\x01 \x01(\x0b\x32\x1b.medcode.accounts.v1.ApiKey2\xa0\x07\n\x0f\x41\x63\x63ountsService\x12W\n\x08Register\x12$.medcode.accounts.v1.RegisterRequest\x1a%.medcode.accounts.v1.RegisterResponse\x12N\n\x05Login\x12!.medcode.accounts.v1.LoginRequest\x1a\".medcode.accounts.v1.LoginResponse\x12T\n\x07Refresh\x12#.medcode.accounts.v1.RefreshRequest\x1a$.medcode.accounts.v1.RefreshResponse\x12Q\n\x06Logout\x12\".medcode.accounts.v1.LogoutRequest\x1a#.medcode.accounts.v1.LogoutResponse\x12T\n\x07GetUser\x12#.medcode.accounts.v1.GetUserRequest\x1a$.medcode.accounts.v1.GetUserResponse\x12T\n\x07GetJwks\x12#.medcode.accounts.v1.GetJwksRequest\x1a$.medcode.accounts.v1.GetJwksResponse\x12\x63\n\x0c\x43reateApiKey\x12(.medcode.accounts.v1.CreateApiKeyRequest\x1a).medcode.accounts.v1.CreateApiKeyResponse\x12`\n\x0bListApiKeys\x12\'.medcode.accounts.v1.ListApiKeysRequest\x1a(.medcode.accounts.v1.ListApiKeysResponse\x12\x63\n\x0cRevokeApiKey\x12(.medcode.accounts.v1.RevokeApiKeyRequest\x1a).medcode.accounts.v1.RevokeApiKeyResponse\x12\x63\n\x0cVerifyApiKey\x12(.medcode.accounts.v1.VerifyApiKeyRequest\x1a).medcode.accounts.v1.VerifyApiKeyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*medcode/accounts/v1/accounts_service.proto\x12\x13medcode.accounts.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmedcode/plans/v1/plans.proto\"\x95\x01\n\x04User\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x03 \x01(\tB\x02\x18\x01\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12$\n\x04plan\x18\x05 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"\x83\x01\n\tTokenPair\x12\x14\n\x0c\x61\x63\x63\x65ss_token\x18\x01 \x01(\t\x12\x19\n\x11\x61\x63\x63\x65ss_expires_in\x18\x02 \x01(\x05\x12\x15\n\rrefresh_token\x18\x03 \x01(\t\x12\x1a\n\x12refresh_expires_in\x18\x04 \x01(\x05\x12\x12\n\ntoken_type\x18\x05 \x01(\t\"\xaf\x02\n\x06\x41piKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x0e\n\x06prefix\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x04 \x01(\tB\x02\x18\x01\x12\x15\n\rmonthly_quota\x18\x05 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x06 \x01(\x01\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0clast_used_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07revoked\x18\t \x01(\x08\x12\x15\n\rowner_user_id\x18\n \x01(\t\x12$\n\x04plan\x18\x0b \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"W\n\x0fRegisterRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x11\n\tclient_ip\x18\x04 \x01(\t\"k\n\x10RegisterResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"B\n\x0cLoginRequest\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x10\n\x08password\x18\x02 \x01(\t\x12\x11\n\tclient_ip\x18\x03 \x01(\t\"h\n\rLoginResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"\'\n\x0eRefreshRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"j\n\x0fRefreshResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\x12.\n\x06tokens\x18\x02 \x01(\x0b\x32\x1e.medcode.accounts.v1.TokenPair\"&\n\rLogoutRequest\x12\x15\n\rrefresh_token\x18\x01 \x01(\t\"\x10\n\x0eLogoutResponse\"!\n\x0eGetUserRequest\x12\x0f\n\x07user_id\x18\x01 \x01(\t\":\n\x0fGetUserResponse\x12\'\n\x04user\x18\x01 \x01(\x0b\x32\x19.medcode.accounts.v1.User\"\x10\n\x0eGetJwksRequest\"F\n\x0fGetJwksResponse\x12\x11\n\tjwks_json\x18\x01 \x01(\t\x12\x0e\n\x06issuer\x18\x02 \x01(\t\x12\x10\n\x08\x61udience\x18\x03 \x01(\t\"\xa9\x01\n\x13\x43reateApiKeyRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x03 \x01(\tB\x02\x18\x01\x12\x15\n\rmonthly_quota\x18\x04 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x05 \x01(\x01\x12$\n\x04plan\x18\x06 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"P\n\x14\x43reateApiKeyResponse\x12(\n\x03key\x18\x01 \x01(\x0b\x32\x1b.medcode.accounts.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"+\n\x12ListApiKeysRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\"@\n\x13ListApiKeysResponse\x12)\n\x04keys\x18\x01 \x03(\x0b\x32\x1b.medcode.accounts.v1.ApiKey\"<\n\x13RevokeApiKeyRequest\x12\x15\n\rowner_user_id\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\"\x16\n\x14RevokeApiKeyResponse\"&\n\x13VerifyApiKeyRequest\x12\x0f\n\x07\x61pi_key\x18\x01 \x01(\t\"@\n\x14VerifyApiKeyResponse\x12(\n\x03key\x18\x01 \x01(\x0b\x32\x1b.medcode.accounts.v1.ApiKey2\xa0\x07\n\x0f\x41\x63\x63ountsService\x12W\n\x08Register\x12$.medcode.accounts.v1.RegisterRequest\x1a%.medcode.accounts.v1.RegisterResponse\x12N\n\x05Login\x12!.medcode.accounts.v1.LoginRequest\x1a\".medcode.accounts.v1.LoginResponse\x12T\n\x07Refresh\x12#.medcode.accounts.v1.RefreshRequest\x1a$.medcode.accounts.v1.RefreshResponse\x12Q\n\x06Logout\x12\".medcode.accounts.v1.LogoutRequest\x1a#.medcode.accounts.v1.LogoutResponse\x12T\n\x07GetUser\x12#.medcode.accounts.v1.GetUserRequest\x1a$.medcode.accounts.v1.GetUserResponse\x12T\n\x07GetJwks\x12#.medcode.accounts.v1.GetJwksRequest\x1a$.medcode.accounts.v1.GetJwksResponse\x12\x63\n\x0c\x43reateApiKey\x12(.medcode.accounts.v1.CreateApiKeyRequest\x1a).medcode.accounts.v1.CreateApiKeyResponse\x12`\n\x0bListApiKeys\x12\'.medcode.accounts.v1.ListApiKeysRequest\x1a(.medcode.accounts.v1.ListApiKeysResponse\x12\x63\n\x0cRevokeApiKey\x12(.medcode.accounts.v1.RevokeApiKeyRequest\x1a).medcode.accounts.v1.RevokeApiKeyResponse\x12\x63\n\x0cVerifyApiKey\x12(.medcode.accounts.v1.VerifyApiKeyRequest\x1a).medcode.accounts.v1.VerifyApiKeyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'medcode.accounts.v1.accounts_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_USER']._serialized_start=100
-  _globals['_USER']._serialized_end=200
-  _globals['_TOKENPAIR']._serialized_start=203
-  _globals['_TOKENPAIR']._serialized_end=334
-  _globals['_APIKEY']._serialized_start=337
-  _globals['_APIKEY']._serialized_end=591
-  _globals['_REGISTERREQUEST']._serialized_start=593
-  _globals['_REGISTERREQUEST']._serialized_end=680
-  _globals['_REGISTERRESPONSE']._serialized_start=682
-  _globals['_REGISTERRESPONSE']._serialized_end=789
-  _globals['_LOGINREQUEST']._serialized_start=791
-  _globals['_LOGINREQUEST']._serialized_end=857
-  _globals['_LOGINRESPONSE']._serialized_start=859
-  _globals['_LOGINRESPONSE']._serialized_end=963
-  _globals['_REFRESHREQUEST']._serialized_start=965
-  _globals['_REFRESHREQUEST']._serialized_end=1004
-  _globals['_REFRESHRESPONSE']._serialized_start=1006
-  _globals['_REFRESHRESPONSE']._serialized_end=1112
-  _globals['_LOGOUTREQUEST']._serialized_start=1114
-  _globals['_LOGOUTREQUEST']._serialized_end=1152
-  _globals['_LOGOUTRESPONSE']._serialized_start=1154
-  _globals['_LOGOUTRESPONSE']._serialized_end=1170
-  _globals['_GETUSERREQUEST']._serialized_start=1172
-  _globals['_GETUSERREQUEST']._serialized_end=1205
-  _globals['_GETUSERRESPONSE']._serialized_start=1207
-  _globals['_GETUSERRESPONSE']._serialized_end=1265
-  _globals['_GETJWKSREQUEST']._serialized_start=1267
-  _globals['_GETJWKSREQUEST']._serialized_end=1283
-  _globals['_GETJWKSRESPONSE']._serialized_start=1285
-  _globals['_GETJWKSRESPONSE']._serialized_end=1355
-  _globals['_CREATEAPIKEYREQUEST']._serialized_start=1357
-  _globals['_CREATEAPIKEYREQUEST']._serialized_end=1477
-  _globals['_CREATEAPIKEYRESPONSE']._serialized_start=1479
-  _globals['_CREATEAPIKEYRESPONSE']._serialized_end=1559
-  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1561
-  _globals['_LISTAPIKEYSREQUEST']._serialized_end=1604
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=1606
-  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=1670
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=1672
-  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=1732
-  _globals['_REVOKEAPIKEYRESPONSE']._serialized_start=1734
-  _globals['_REVOKEAPIKEYRESPONSE']._serialized_end=1756
-  _globals['_VERIFYAPIKEYREQUEST']._serialized_start=1758
-  _globals['_VERIFYAPIKEYREQUEST']._serialized_end=1796
-  _globals['_VERIFYAPIKEYRESPONSE']._serialized_start=1798
-  _globals['_VERIFYAPIKEYRESPONSE']._serialized_end=1862
-  _globals['_ACCOUNTSSERVICE']._serialized_start=1865
-  _globals['_ACCOUNTSSERVICE']._serialized_end=2793
+  _globals['_USER'].fields_by_name['legacy_plan']._loaded_options = None
+  _globals['_USER'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
+  _globals['_APIKEY'].fields_by_name['legacy_plan']._loaded_options = None
+  _globals['_APIKEY'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
+  _globals['_CREATEAPIKEYREQUEST'].fields_by_name['legacy_plan']._loaded_options = None
+  _globals['_CREATEAPIKEYREQUEST'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
+  _globals['_USER']._serialized_start=131
+  _globals['_USER']._serialized_end=280
+  _globals['_TOKENPAIR']._serialized_start=283
+  _globals['_TOKENPAIR']._serialized_end=414
+  _globals['_APIKEY']._serialized_start=417
+  _globals['_APIKEY']._serialized_end=720
+  _globals['_REGISTERREQUEST']._serialized_start=722
+  _globals['_REGISTERREQUEST']._serialized_end=809
+  _globals['_REGISTERRESPONSE']._serialized_start=811
+  _globals['_REGISTERRESPONSE']._serialized_end=918
+  _globals['_LOGINREQUEST']._serialized_start=920
+  _globals['_LOGINREQUEST']._serialized_end=986
+  _globals['_LOGINRESPONSE']._serialized_start=988
+  _globals['_LOGINRESPONSE']._serialized_end=1092
+  _globals['_REFRESHREQUEST']._serialized_start=1094
+  _globals['_REFRESHREQUEST']._serialized_end=1133
+  _globals['_REFRESHRESPONSE']._serialized_start=1135
+  _globals['_REFRESHRESPONSE']._serialized_end=1241
+  _globals['_LOGOUTREQUEST']._serialized_start=1243
+  _globals['_LOGOUTREQUEST']._serialized_end=1281
+  _globals['_LOGOUTRESPONSE']._serialized_start=1283
+  _globals['_LOGOUTRESPONSE']._serialized_end=1299
+  _globals['_GETUSERREQUEST']._serialized_start=1301
+  _globals['_GETUSERREQUEST']._serialized_end=1334
+  _globals['_GETUSERRESPONSE']._serialized_start=1336
+  _globals['_GETUSERRESPONSE']._serialized_end=1394
+  _globals['_GETJWKSREQUEST']._serialized_start=1396
+  _globals['_GETJWKSREQUEST']._serialized_end=1412
+  _globals['_GETJWKSRESPONSE']._serialized_start=1414
+  _globals['_GETJWKSRESPONSE']._serialized_end=1484
+  _globals['_CREATEAPIKEYREQUEST']._serialized_start=1487
+  _globals['_CREATEAPIKEYREQUEST']._serialized_end=1656
+  _globals['_CREATEAPIKEYRESPONSE']._serialized_start=1658
+  _globals['_CREATEAPIKEYRESPONSE']._serialized_end=1738
+  _globals['_LISTAPIKEYSREQUEST']._serialized_start=1740
+  _globals['_LISTAPIKEYSREQUEST']._serialized_end=1783
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_start=1785
+  _globals['_LISTAPIKEYSRESPONSE']._serialized_end=1849
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_start=1851
+  _globals['_REVOKEAPIKEYREQUEST']._serialized_end=1911
+  _globals['_REVOKEAPIKEYRESPONSE']._serialized_start=1913
+  _globals['_REVOKEAPIKEYRESPONSE']._serialized_end=1935
+  _globals['_VERIFYAPIKEYREQUEST']._serialized_start=1937
+  _globals['_VERIFYAPIKEYREQUEST']._serialized_end=1975
+  _globals['_VERIFYAPIKEYRESPONSE']._serialized_start=1977
+  _globals['_VERIFYAPIKEYRESPONSE']._serialized_end=2041
+  _globals['_ACCOUNTSSERVICE']._serialized_start=2044
+  _globals['_ACCOUNTSSERVICE']._serialized_end=2972
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from medcode.plans.v1 import plans_pb2 as _plans_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -10,16 +11,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class User(_message.Message):
-    __slots__ = ("user_id", "email", "plan", "created_at")
+    __slots__ = ("user_id", "email", "legacy_plan", "created_at", "plan")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
-    PLAN_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     email: str
-    plan: str
+    legacy_plan: str
     created_at: _timestamp_pb2.Timestamp
-    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., plan: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    plan: _plans_pb2.Plan
+    def __init__(self, user_id: _Optional[str] = ..., email: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
 class TokenPair(_message.Message):
     __slots__ = ("access_token", "access_expires_in", "refresh_token", "refresh_expires_in", "token_type")
@@ -36,28 +39,30 @@ class TokenPair(_message.Message):
     def __init__(self, access_token: _Optional[str] = ..., access_expires_in: _Optional[int] = ..., refresh_token: _Optional[str] = ..., refresh_expires_in: _Optional[int] = ..., token_type: _Optional[str] = ...) -> None: ...
 
 class ApiKey(_message.Message):
-    __slots__ = ("key_id", "prefix", "name", "plan", "monthly_quota", "rate_per_second", "created_at", "last_used_at", "revoked", "owner_user_id")
+    __slots__ = ("key_id", "prefix", "name", "legacy_plan", "monthly_quota", "rate_per_second", "created_at", "last_used_at", "revoked", "owner_user_id", "plan")
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     PREFIX_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
-    PLAN_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     MONTHLY_QUOTA_FIELD_NUMBER: _ClassVar[int]
     RATE_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     LAST_USED_AT_FIELD_NUMBER: _ClassVar[int]
     REVOKED_FIELD_NUMBER: _ClassVar[int]
     OWNER_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     key_id: str
     prefix: str
     name: str
-    plan: str
+    legacy_plan: str
     monthly_quota: int
     rate_per_second: float
     created_at: _timestamp_pb2.Timestamp
     last_used_at: _timestamp_pb2.Timestamp
     revoked: bool
     owner_user_id: str
-    def __init__(self, key_id: _Optional[str] = ..., prefix: _Optional[str] = ..., name: _Optional[str] = ..., plan: _Optional[str] = ..., monthly_quota: _Optional[int] = ..., rate_per_second: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked: _Optional[bool] = ..., owner_user_id: _Optional[str] = ...) -> None: ...
+    plan: _plans_pb2.Plan
+    def __init__(self, key_id: _Optional[str] = ..., prefix: _Optional[str] = ..., name: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., monthly_quota: _Optional[int] = ..., rate_per_second: _Optional[float] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_used_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., revoked: _Optional[bool] = ..., owner_user_id: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
 class RegisterRequest(_message.Message):
     __slots__ = ("email", "password", "guest_id", "client_ip")
@@ -148,18 +153,20 @@ class GetJwksResponse(_message.Message):
     def __init__(self, jwks_json: _Optional[str] = ..., issuer: _Optional[str] = ..., audience: _Optional[str] = ...) -> None: ...
 
 class CreateApiKeyRequest(_message.Message):
-    __slots__ = ("owner_user_id", "name", "plan", "monthly_quota", "rate_per_second")
+    __slots__ = ("owner_user_id", "name", "legacy_plan", "monthly_quota", "rate_per_second", "plan")
     OWNER_USER_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
-    PLAN_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     MONTHLY_QUOTA_FIELD_NUMBER: _ClassVar[int]
     RATE_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     owner_user_id: str
     name: str
-    plan: str
+    legacy_plan: str
     monthly_quota: int
     rate_per_second: float
-    def __init__(self, owner_user_id: _Optional[str] = ..., name: _Optional[str] = ..., plan: _Optional[str] = ..., monthly_quota: _Optional[int] = ..., rate_per_second: _Optional[float] = ...) -> None: ...
+    plan: _plans_pb2.Plan
+    def __init__(self, owner_user_id: _Optional[str] = ..., name: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., monthly_quota: _Optional[int] = ..., rate_per_second: _Optional[float] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
 class CreateApiKeyResponse(_message.Message):
     __slots__ = ("key", "secret")

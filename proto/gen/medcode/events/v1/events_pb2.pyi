@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from medcode.plans.v1 import plans_pb2 as _plans_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -34,16 +35,18 @@ class EventEnvelope(_message.Message):
     def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., schema_version: _Optional[int] = ..., payload: _Optional[bytes] = ...) -> None: ...
 
 class UserRegistered(_message.Message):
-    __slots__ = ("user_id", "email_hash", "guest_id", "plan")
+    __slots__ = ("user_id", "email_hash", "guest_id", "legacy_plan", "plan")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     EMAIL_HASH_FIELD_NUMBER: _ClassVar[int]
     GUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     email_hash: str
     guest_id: str
-    plan: str
-    def __init__(self, user_id: _Optional[str] = ..., email_hash: _Optional[str] = ..., guest_id: _Optional[str] = ..., plan: _Optional[str] = ...) -> None: ...
+    legacy_plan: str
+    plan: _plans_pb2.Plan
+    def __init__(self, user_id: _Optional[str] = ..., email_hash: _Optional[str] = ..., guest_id: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
 class ViewConsumed(_message.Message):
     __slots__ = ("subject_type", "subject_id", "system", "code", "remaining")

@@ -23,37 +23,44 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from medcode.plans.v1 import plans_pb2 as medcode_dot_plans_dot_v1_dot_plans__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*medcode/metering/v1/metering_service.proto\x12\x13medcode.metering.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x01\n\x12\x43onsumeViewRequest\x12\x36\n\x0csubject_type\x18\x01 \x01(\x0e\x32 .medcode.metering.v1.SubjectType\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x0c\n\x04plan\x18\x03 \x01(\t\x12\x0e\n\x06system\x18\x04 \x01(\t\x12\x0c\n\x04\x63ode\x18\x05 \x01(\t\x12\x11\n\tclient_ip\x18\x06 \x01(\t\"\x8c\x01\n\x13\x43onsumeViewResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x11\n\tunlimited\x18\x02 \x01(\x08\x12\x11\n\tremaining\x18\x03 \x01(\x05\x12\r\n\x05limit\x18\x04 \x01(\x05\x12/\n\x06reason\x18\x05 \x01(\x0e\x32\x1f.medcode.metering.v1.ViewReason\"s\n\x17GetViewAllowanceRequest\x12\x36\n\x0csubject_type\x18\x01 \x01(\x0e\x32 .medcode.metering.v1.SubjectType\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x0c\n\x04plan\x18\x03 \x01(\t\"~\n\x18GetViewAllowanceResponse\x12\x11\n\tunlimited\x18\x01 \x01(\x08\x12\x11\n\tremaining\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12-\n\tresets_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"a\n\x10TakeQuotaRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x15\n\rmonthly_quota\x18\x02 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x03 \x01(\x01\x12\r\n\x05\x62urst\x18\x04 \x01(\x05\"\xac\x01\n\x11TakeQuotaResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x11\n\tremaining\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x03\x12\x30\n\x06reason\x18\x04 \x01(\x0e\x32 .medcode.metering.v1.QuotaReason\x12\x1b\n\x13retry_after_seconds\x18\x05 \x01(\x01\x12\x15\n\rreset_seconds\x18\x06 \x01(\x01\"5\n\x10LinkGuestRequest\x12\x10\n\x08guest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"\x13\n\x11LinkGuestResponse*Z\n\x0bSubjectType\x12\x1c\n\x18SUBJECT_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12SUBJECT_TYPE_GUEST\x10\x01\x12\x15\n\x11SUBJECT_TYPE_USER\x10\x02*\xb9\x01\n\nViewReason\x12\x1b\n\x17VIEW_REASON_UNSPECIFIED\x10\x00\x12\x17\n\x13VIEW_REASON_ALLOWED\x10\x01\x12\x1b\n\x17VIEW_REASON_REPEAT_VIEW\x10\x02\x12\x19\n\x15VIEW_REASON_UNLIMITED\x10\x03\x12\x1d\n\x19VIEW_REASON_LIMIT_REACHED\x10\x04\x12\x1e\n\x1aVIEW_REASON_IP_CAP_REACHED\x10\x05*\x86\x01\n\x0bQuotaReason\x12\x1c\n\x18QUOTA_REASON_UNSPECIFIED\x10\x00\x12\x18\n\x14QUOTA_REASON_ALLOWED\x10\x01\x12\x1d\n\x19QUOTA_REASON_RATE_LIMITED\x10\x02\x12 \n\x1cQUOTA_REASON_QUOTA_EXHAUSTED\x10\x03\x32\x9c\x03\n\x0fMeteringService\x12`\n\x0b\x43onsumeView\x12\'.medcode.metering.v1.ConsumeViewRequest\x1a(.medcode.metering.v1.ConsumeViewResponse\x12o\n\x10GetViewAllowance\x12,.medcode.metering.v1.GetViewAllowanceRequest\x1a-.medcode.metering.v1.GetViewAllowanceResponse\x12Z\n\tTakeQuota\x12%.medcode.metering.v1.TakeQuotaRequest\x1a&.medcode.metering.v1.TakeQuotaResponse\x12Z\n\tLinkGuest\x12%.medcode.metering.v1.LinkGuestRequest\x1a&.medcode.metering.v1.LinkGuestResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*medcode/metering/v1/metering_service.proto\x12\x13medcode.metering.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmedcode/plans/v1/plans.proto\"\xd0\x01\n\x12\x43onsumeViewRequest\x12\x36\n\x0csubject_type\x18\x01 \x01(\x0e\x32 .medcode.metering.v1.SubjectType\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x03 \x01(\tB\x02\x18\x01\x12\x0e\n\x06system\x18\x04 \x01(\t\x12\x0c\n\x04\x63ode\x18\x05 \x01(\t\x12\x11\n\tclient_ip\x18\x06 \x01(\t\x12$\n\x04plan\x18\x07 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"W\n\nViewPolicy\x12\x13\n\x0bguest_views\x18\x01 \x01(\x05\x12\x18\n\x10\x66ree_extra_views\x18\x02 \x01(\x05\x12\x1a\n\x12guest_ip_daily_cap\x18\x03 \x01(\x05\"\xbd\x01\n\x13\x43onsumeViewResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x11\n\tunlimited\x18\x02 \x01(\x08\x12\x11\n\tremaining\x18\x03 \x01(\x05\x12\r\n\x05limit\x18\x04 \x01(\x05\x12/\n\x06reason\x18\x05 \x01(\x0e\x32\x1f.medcode.metering.v1.ViewReason\x12/\n\x06policy\x18\x06 \x01(\x0b\x32\x1f.medcode.metering.v1.ViewPolicy\"\xa4\x01\n\x17GetViewAllowanceRequest\x12\x36\n\x0csubject_type\x18\x01 \x01(\x0e\x32 .medcode.metering.v1.SubjectType\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x03 \x01(\tB\x02\x18\x01\x12$\n\x04plan\x18\x04 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"\xaf\x01\n\x18GetViewAllowanceResponse\x12\x11\n\tunlimited\x18\x01 \x01(\x08\x12\x11\n\tremaining\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\x12-\n\tresets_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x06policy\x18\x05 \x01(\x0b\x32\x1f.medcode.metering.v1.ViewPolicy\"a\n\x10TakeQuotaRequest\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x15\n\rmonthly_quota\x18\x02 \x01(\x03\x12\x17\n\x0frate_per_second\x18\x03 \x01(\x01\x12\r\n\x05\x62urst\x18\x04 \x01(\x05\"\xac\x01\n\x11TakeQuotaResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x11\n\tremaining\x18\x02 \x01(\x03\x12\r\n\x05limit\x18\x03 \x01(\x03\x12\x30\n\x06reason\x18\x04 \x01(\x0e\x32 .medcode.metering.v1.QuotaReason\x12\x1b\n\x13retry_after_seconds\x18\x05 \x01(\x01\x12\x15\n\rreset_seconds\x18\x06 \x01(\x01\"5\n\x10LinkGuestRequest\x12\x10\n\x08guest_id\x18\x01 \x01(\t\x12\x0f\n\x07user_id\x18\x02 \x01(\t\"\x13\n\x11LinkGuestResponse*Z\n\x0bSubjectType\x12\x1c\n\x18SUBJECT_TYPE_UNSPECIFIED\x10\x00\x12\x16\n\x12SUBJECT_TYPE_GUEST\x10\x01\x12\x15\n\x11SUBJECT_TYPE_USER\x10\x02*\xb9\x01\n\nViewReason\x12\x1b\n\x17VIEW_REASON_UNSPECIFIED\x10\x00\x12\x17\n\x13VIEW_REASON_ALLOWED\x10\x01\x12\x1b\n\x17VIEW_REASON_REPEAT_VIEW\x10\x02\x12\x19\n\x15VIEW_REASON_UNLIMITED\x10\x03\x12\x1d\n\x19VIEW_REASON_LIMIT_REACHED\x10\x04\x12\x1e\n\x1aVIEW_REASON_IP_CAP_REACHED\x10\x05*\x86\x01\n\x0bQuotaReason\x12\x1c\n\x18QUOTA_REASON_UNSPECIFIED\x10\x00\x12\x18\n\x14QUOTA_REASON_ALLOWED\x10\x01\x12\x1d\n\x19QUOTA_REASON_RATE_LIMITED\x10\x02\x12 \n\x1cQUOTA_REASON_QUOTA_EXHAUSTED\x10\x03\x32\x9c\x03\n\x0fMeteringService\x12`\n\x0b\x43onsumeView\x12\'.medcode.metering.v1.ConsumeViewRequest\x1a(.medcode.metering.v1.ConsumeViewResponse\x12o\n\x10GetViewAllowance\x12,.medcode.metering.v1.GetViewAllowanceRequest\x1a-.medcode.metering.v1.GetViewAllowanceResponse\x12Z\n\tTakeQuota\x12%.medcode.metering.v1.TakeQuotaRequest\x1a&.medcode.metering.v1.TakeQuotaResponse\x12Z\n\tLinkGuest\x12%.medcode.metering.v1.LinkGuestRequest\x1a&.medcode.metering.v1.LinkGuestResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'medcode.metering.v1.metering_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SUBJECTTYPE']._serialized_start=1000
-  _globals['_SUBJECTTYPE']._serialized_end=1090
-  _globals['_VIEWREASON']._serialized_start=1093
-  _globals['_VIEWREASON']._serialized_end=1278
-  _globals['_QUOTAREASON']._serialized_start=1281
-  _globals['_QUOTAREASON']._serialized_end=1415
-  _globals['_CONSUMEVIEWREQUEST']._serialized_start=101
-  _globals['_CONSUMEVIEWREQUEST']._serialized_end=260
-  _globals['_CONSUMEVIEWRESPONSE']._serialized_start=263
-  _globals['_CONSUMEVIEWRESPONSE']._serialized_end=403
-  _globals['_GETVIEWALLOWANCEREQUEST']._serialized_start=405
-  _globals['_GETVIEWALLOWANCEREQUEST']._serialized_end=520
-  _globals['_GETVIEWALLOWANCERESPONSE']._serialized_start=522
-  _globals['_GETVIEWALLOWANCERESPONSE']._serialized_end=648
-  _globals['_TAKEQUOTAREQUEST']._serialized_start=650
-  _globals['_TAKEQUOTAREQUEST']._serialized_end=747
-  _globals['_TAKEQUOTARESPONSE']._serialized_start=750
-  _globals['_TAKEQUOTARESPONSE']._serialized_end=922
-  _globals['_LINKGUESTREQUEST']._serialized_start=924
-  _globals['_LINKGUESTREQUEST']._serialized_end=977
-  _globals['_LINKGUESTRESPONSE']._serialized_start=979
-  _globals['_LINKGUESTRESPONSE']._serialized_end=998
-  _globals['_METERINGSERVICE']._serialized_start=1418
-  _globals['_METERINGSERVICE']._serialized_end=1830
+  _globals['_CONSUMEVIEWREQUEST'].fields_by_name['legacy_plan']._loaded_options = None
+  _globals['_CONSUMEVIEWREQUEST'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
+  _globals['_GETVIEWALLOWANCEREQUEST'].fields_by_name['legacy_plan']._loaded_options = None
+  _globals['_GETVIEWALLOWANCEREQUEST'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
+  _globals['_SUBJECTTYPE']._serialized_start=1317
+  _globals['_SUBJECTTYPE']._serialized_end=1407
+  _globals['_VIEWREASON']._serialized_start=1410
+  _globals['_VIEWREASON']._serialized_end=1595
+  _globals['_QUOTAREASON']._serialized_start=1598
+  _globals['_QUOTAREASON']._serialized_end=1732
+  _globals['_CONSUMEVIEWREQUEST']._serialized_start=131
+  _globals['_CONSUMEVIEWREQUEST']._serialized_end=339
+  _globals['_VIEWPOLICY']._serialized_start=341
+  _globals['_VIEWPOLICY']._serialized_end=428
+  _globals['_CONSUMEVIEWRESPONSE']._serialized_start=431
+  _globals['_CONSUMEVIEWRESPONSE']._serialized_end=620
+  _globals['_GETVIEWALLOWANCEREQUEST']._serialized_start=623
+  _globals['_GETVIEWALLOWANCEREQUEST']._serialized_end=787
+  _globals['_GETVIEWALLOWANCERESPONSE']._serialized_start=790
+  _globals['_GETVIEWALLOWANCERESPONSE']._serialized_end=965
+  _globals['_TAKEQUOTAREQUEST']._serialized_start=967
+  _globals['_TAKEQUOTAREQUEST']._serialized_end=1064
+  _globals['_TAKEQUOTARESPONSE']._serialized_start=1067
+  _globals['_TAKEQUOTARESPONSE']._serialized_end=1239
+  _globals['_LINKGUESTREQUEST']._serialized_start=1241
+  _globals['_LINKGUESTREQUEST']._serialized_end=1294
+  _globals['_LINKGUESTRESPONSE']._serialized_start=1296
+  _globals['_LINKGUESTRESPONSE']._serialized_end=1315
+  _globals['_METERINGSERVICE']._serialized_start=1735
+  _globals['_METERINGSERVICE']._serialized_end=2147
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from medcode.plans.v1 import plans_pb2 as _plans_pb2
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -45,56 +46,74 @@ QUOTA_REASON_RATE_LIMITED: QuotaReason
 QUOTA_REASON_QUOTA_EXHAUSTED: QuotaReason
 
 class ConsumeViewRequest(_message.Message):
-    __slots__ = ("subject_type", "subject_id", "plan", "system", "code", "client_ip")
+    __slots__ = ("subject_type", "subject_id", "legacy_plan", "system", "code", "client_ip", "plan")
     SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
-    PLAN_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
     CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     subject_type: SubjectType
     subject_id: str
-    plan: str
+    legacy_plan: str
     system: str
     code: str
     client_ip: str
-    def __init__(self, subject_type: _Optional[_Union[SubjectType, str]] = ..., subject_id: _Optional[str] = ..., plan: _Optional[str] = ..., system: _Optional[str] = ..., code: _Optional[str] = ..., client_ip: _Optional[str] = ...) -> None: ...
+    plan: _plans_pb2.Plan
+    def __init__(self, subject_type: _Optional[_Union[SubjectType, str]] = ..., subject_id: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., system: _Optional[str] = ..., code: _Optional[str] = ..., client_ip: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
+
+class ViewPolicy(_message.Message):
+    __slots__ = ("guest_views", "free_extra_views", "guest_ip_daily_cap")
+    GUEST_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    FREE_EXTRA_VIEWS_FIELD_NUMBER: _ClassVar[int]
+    GUEST_IP_DAILY_CAP_FIELD_NUMBER: _ClassVar[int]
+    guest_views: int
+    free_extra_views: int
+    guest_ip_daily_cap: int
+    def __init__(self, guest_views: _Optional[int] = ..., free_extra_views: _Optional[int] = ..., guest_ip_daily_cap: _Optional[int] = ...) -> None: ...
 
 class ConsumeViewResponse(_message.Message):
-    __slots__ = ("allowed", "unlimited", "remaining", "limit", "reason")
+    __slots__ = ("allowed", "unlimited", "remaining", "limit", "reason", "policy")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     UNLIMITED_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     unlimited: bool
     remaining: int
     limit: int
     reason: ViewReason
-    def __init__(self, allowed: _Optional[bool] = ..., unlimited: _Optional[bool] = ..., remaining: _Optional[int] = ..., limit: _Optional[int] = ..., reason: _Optional[_Union[ViewReason, str]] = ...) -> None: ...
+    policy: ViewPolicy
+    def __init__(self, allowed: _Optional[bool] = ..., unlimited: _Optional[bool] = ..., remaining: _Optional[int] = ..., limit: _Optional[int] = ..., reason: _Optional[_Union[ViewReason, str]] = ..., policy: _Optional[_Union[ViewPolicy, _Mapping]] = ...) -> None: ...
 
 class GetViewAllowanceRequest(_message.Message):
-    __slots__ = ("subject_type", "subject_id", "plan")
+    __slots__ = ("subject_type", "subject_id", "legacy_plan", "plan")
     SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    LEGACY_PLAN_FIELD_NUMBER: _ClassVar[int]
     PLAN_FIELD_NUMBER: _ClassVar[int]
     subject_type: SubjectType
     subject_id: str
-    plan: str
-    def __init__(self, subject_type: _Optional[_Union[SubjectType, str]] = ..., subject_id: _Optional[str] = ..., plan: _Optional[str] = ...) -> None: ...
+    legacy_plan: str
+    plan: _plans_pb2.Plan
+    def __init__(self, subject_type: _Optional[_Union[SubjectType, str]] = ..., subject_id: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
 class GetViewAllowanceResponse(_message.Message):
-    __slots__ = ("unlimited", "remaining", "limit", "resets_at")
+    __slots__ = ("unlimited", "remaining", "limit", "resets_at", "policy")
     UNLIMITED_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     RESETS_AT_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
     unlimited: bool
     remaining: int
     limit: int
     resets_at: _timestamp_pb2.Timestamp
-    def __init__(self, unlimited: _Optional[bool] = ..., remaining: _Optional[int] = ..., limit: _Optional[int] = ..., resets_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    policy: ViewPolicy
+    def __init__(self, unlimited: _Optional[bool] = ..., remaining: _Optional[int] = ..., limit: _Optional[int] = ..., resets_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., policy: _Optional[_Union[ViewPolicy, _Mapping]] = ...) -> None: ...
 
 class TakeQuotaRequest(_message.Message):
     __slots__ = ("key_id", "monthly_quota", "rate_per_second", "burst")
