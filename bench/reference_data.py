@@ -86,7 +86,9 @@ def main() -> None:
         codes_server.start()
         gateway = UvicornThread(
             create_app(
-                GatewaySettings(codes_addr=f"127.0.0.1:{codes_server.port}", cache_ttl_seconds=0)
+                GatewaySettings(
+                    events=False, codes_addr=f"127.0.0.1:{codes_server.port}", cache_ttl_seconds=0
+                )
             )
         )
         gateway.start()

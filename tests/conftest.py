@@ -46,6 +46,7 @@ def reference_dir(
     return data_dir
 
 
+@pytest.fixture(scope="session")
 def internal_key(accounts_address: str) -> str:
     """An operator key on the internal plan: code pages unmetered for these checks."""
     with grpc.insecure_channel(accounts_address) as channel:
@@ -58,12 +59,17 @@ def internal_key(accounts_address: str) -> str:
 
 @pytest.fixture(scope="session")
 def api(
-    reference_dir: Path, accounts_address: str, metering_address: str, search_address: str
+    reference_dir: Path,
+    accounts_address: str,
+    metering_address: str,
+    search_address: str,
+    internal_key: str,
 ) -> Iterator[httpx.Client]:
     """A gateway client calling as an internal partner (code pages unmetered)."""
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
     codes.start()
     settings = GatewaySettings(
+        events=False,
         codes_addr=f"127.0.0.1:{codes.port}",
         accounts_addr=accounts_address,
         metering_addr=metering_address,
@@ -71,7 +77,7 @@ def api(
     )
     gateway = UvicornThread(create_app(settings))
     gateway.start()
-    headers = {"X-API-Key": internal_key(accounts_address)}
+    headers = {"X-API-Key": internal_key}
     with httpx.Client(base_url=gateway.url, timeout=30, headers=headers) as client:
         yield client
     gateway.stop()

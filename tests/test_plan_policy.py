@@ -25,6 +25,7 @@ def gateway(metering_redis_url: str, codes_address: str, accounts_address: str) 
     )
     metering.start()
     settings = GatewaySettings(
+        events=False,
         codes_addr=codes_address,
         accounts_addr=accounts_address,
         metering_addr=metering.address,

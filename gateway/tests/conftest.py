@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from medcode.accounts.v1 import accounts_service_pb2 as apb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_common.events import EventSettings, create_bus
 from medcode_common.plans import Plan
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
@@ -34,7 +35,7 @@ def service_addresses(
 
 
 @pytest.fixture(scope="session")
-def gateway_url(service_addresses: dict[str, str]) -> Iterator[str]:
+def gateway_url(service_addresses: dict[str, str], metering_redis_url: str) -> Iterator[str]:
     """Base URL of a gateway wired to the real services.
 
     One proxy hop is trusted so tests can give each simulated guest its own client IP via
@@ -46,7 +47,8 @@ def gateway_url(service_addresses: dict[str, str]) -> Iterator[str]:
         trusted_proxy_hops=1,
         rpc_timeout_seconds=10,  # 100-request bursts on a loaded 2-core CI box
     )
-    server = UvicornThread(create_app(settings))
+    bus = EventSettings(redis_url=metering_redis_url)
+    server = UvicornThread(create_app(settings, bus_factory=lambda: create_bus(bus)))
     server.start()
     yield server.url
     server.stop()

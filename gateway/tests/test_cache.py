@@ -36,3 +36,14 @@ def test_never_exceeds_bound_and_keeps_most_recent(keys: list[int], bound: int) 
         assert len(cache) <= bound
     if keys:
         assert cache.get(keys[-1]) == str(keys[-1]).encode()
+
+
+def test_a_clear_drops_entries_and_answers_fetched_before_it() -> None:
+    cache = ResponseCache(max_entries=10, ttl_seconds=60)
+    cache.put("a", b"old")
+    fetching = cache.generation  # a request starts fetching "b" ...
+    cache.clear()  # ... a corrected release is announced meanwhile ...
+    cache.put("b", b"stale", generation=fetching)  # ... and its answer arrives afterwards
+    assert cache.get("a") is None and cache.get("b") is None and len(cache) == 0
+    cache.put("b", b"fresh", generation=cache.generation)
+    assert cache.get("b") == b"fresh"

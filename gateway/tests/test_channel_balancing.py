@@ -35,7 +35,9 @@ def _serve(replica: _CountingReplica) -> tuple[grpc.Server, int]:
 
 
 async def _search_many(target: str, times: int) -> None:
-    clients = ServiceClients.connect(GatewaySettings(search_addr=target, rpc_timeout_seconds=10))
+    clients = ServiceClients.connect(
+        GatewaySettings(events=False, search_addr=target, rpc_timeout_seconds=10)
+    )
     try:
         for _ in range(times):
             await clients.search.Search(pb.SearchRequest(query="asthma"), timeout=10)

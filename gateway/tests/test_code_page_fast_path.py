@@ -35,7 +35,10 @@ class _Route:
 
 async def _visit(metering_addr: str, urls: list[str]) -> tuple[list[str], list[httpx.Response]]:
     settings = GatewaySettings(
-        metering_addr=metering_addr, cookie_secret=SecretStr("s"), rpc_timeout_seconds=2
+        events=False,
+        metering_addr=metering_addr,
+        cookie_secret=SecretStr("s"),
+        rpc_timeout_seconds=2,
     )
     cache = ResponseCache(max_entries=10, ttl_seconds=60)
     cache.put((PAGE, b""), b'icd10cm\tE11.9\n{"code": "E11.9"}')

@@ -19,6 +19,7 @@ def orphan_gateway() -> Iterator[httpx.Client]:
         probe.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{probe.getsockname()[1]}"
     settings = GatewaySettings(
+        events=False,
         codes_addr=dead,
         search_addr=dead,
         accounts_addr=dead,
@@ -58,6 +59,7 @@ def test_lookup_stays_ready_when_only_other_services_are_down(
         probe.bind(("127.0.0.1", 0))
         dead = f"127.0.0.1:{probe.getsockname()[1]}"
     settings = GatewaySettings(
+        events=False,
         codes_addr=codes_address,
         search_addr=dead,
         accounts_addr=dead,

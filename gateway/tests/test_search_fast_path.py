@@ -28,6 +28,7 @@ from medcode_gateway.testing import UvicornThread
 
 def _settings(**addresses: str) -> GatewaySettings:
     return GatewaySettings(
+        events=False,
         **addresses,
         cookie_secret=SecretStr("test-cookie-secret"),
         rpc_timeout_seconds=10,

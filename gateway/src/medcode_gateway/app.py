@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
+from medcode_common.events import EventBus, create_bus
 from medcode_gateway.accounts import auth_routes as account_auth_routes
 from medcode_gateway.accounts import routes as account_routes
 from medcode_gateway.auth.caller import AuthState
@@ -17,6 +19,7 @@ from medcode_gateway.core import health
 from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.core.freshness import CacheInvalidator, default_group
 from medcode_gateway.core.problems import install_problem_handlers
 from medcode_gateway.core.schemas import COMMON_PROBLEMS
 from medcode_gateway.edits import routes as edits_routes
@@ -47,16 +50,29 @@ AREAS = (
 )
 
 
-def create_app(settings: GatewaySettings | None = None) -> FastAPI:
-    """Build the app; channels open at start-up and close at shutdown."""
+def create_app(
+    settings: GatewaySettings | None = None, *, bus_factory: Callable[[], EventBus] = create_bus
+) -> FastAPI:
+    """Build the app; channels (and the cache invalidator) open at start-up, close at shutdown."""
     chosen = settings or GatewaySettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.clients = ServiceClients.connect(chosen)
+        invalidator = None
+        if chosen.events:
+            invalidator = CacheInvalidator(
+                caches=[page_cache, search_cache],
+                loop=asyncio.get_running_loop(),
+                bus_factory=bus_factory,
+                group=chosen.events_group or default_group(),
+            ).start()
+        app.state.invalidator = invalidator
         try:
             yield
         finally:
+            if invalidator is not None:
+                await asyncio.to_thread(invalidator.stop)
             await app.state.clients.close()
 
     page_cache = ResponseCache(

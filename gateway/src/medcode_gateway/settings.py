@@ -60,3 +60,13 @@ class GatewaySettings(BaseSettings):
     )
     cache_max_entries: int = Field(default=50_000, ge=0, description="Lookup cache bound.")
     workers: int = Field(default=1, ge=1, description="uvicorn worker processes.")
+    events: bool = Field(
+        default=True,
+        description="Clear cached answers when release.published says the codes service "
+        "serves new or corrected data (the event bus is MEDCODE_EVENTS_*).",
+    )
+    events_group: str = Field(
+        default="",
+        description="Consumer group for release.published; empty: one per process "
+        "(gateway-cache-<host>-<pid>), as every replica must clear its own cache.",
+    )

@@ -4,11 +4,7 @@ served from the next request on, carries its new digest, and is announced as a r
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
-import subprocess
-import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -28,40 +24,23 @@ from medcode_codes.hot_reload import ReleaseWatcher
 from medcode_codes.release_events import RELEASE_PUBLISHED
 from medcode_codes.service import CodesServicer
 from medcode_codes.settings import CodesSettings
-from medcode_codes.testing_live import LiveCodesThread, write_starter_release
+from medcode_codes.testing_live import (
+    PFS_NAME,
+    LiveCodesThread,
+    corrected_fee_schedule,
+    import_in_a_process,
+    write_starter_release,
+)
 from medcode_common.events import Event, EventSettings, create_bus
 from medcode_common.events.valkey_server import ValkeyServer
 
 CPT = pb.CODE_SYSTEM_CPT
-PFS_NAME = "PPRRVU2025_Oct.csv"  # the name (and header) say RVU25D, whichever copy it is
 
 
 @pytest.fixture(scope="module")
 def valkey() -> Iterator[ValkeyServer]:
     with ValkeyServer() as server:
         yield server
-
-
-def corrected(source: Path, folder: Path, *, code: str, work_rvu: str) -> Path:
-    """A copy of a PPRRVU CSV with `code`'s global row given another work RVU (and totals)."""
-    rows = list(csv.reader(io.StringIO(source.read_text(encoding="latin-1"))))
-    for row in rows:
-        if row[0] == code and row[1] == "":
-            change = Decimal(work_rvu) - Decimal(row[5])
-            row[5] = work_rvu
-            row[11] = str(Decimal(row[11]) + change)
-            row[12] = str(Decimal(row[12]) + change)
-    folder.mkdir(parents=True)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    (folder / PFS_NAME).write_text(out.getvalue(), encoding="latin-1")
-    return folder / PFS_NAME
-
-
-def import_pfs(data_dir: Path, path: Path) -> None:
-    """What an operator runs, in its own process."""
-    argv = ["import", "pfs-rvu", str(path), "--data-dir", str(data_dir)]
-    subprocess.run([sys.executable, "-m", "medcode_codes", *argv], check=True)
 
 
 def eventually(check: Callable[[], bool], what: str) -> None:
@@ -102,7 +81,7 @@ def test_a_corrected_fee_schedule_is_served_and_announced(
     data_dir = tmp_path / "var"
     write_starter_release(data_dir)
     original = cms_data / "pfs_rvu" / PFS_NAME
-    import_pfs(data_dir, original)
+    import_in_a_process(data_dir, "pfs-rvu", original)
     settings = CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir, reload_seconds=0.1)
     bus = EventSettings(redis_url=valkey.url)
     server = LiveCodesThread(settings, bus_factory=lambda: create_bus(bus))
@@ -120,8 +99,12 @@ def test_a_corrected_fee_schedule_is_served_and_announced(
                 ).code.fee_schedule
             }[""]
             assert mri.facility_not_applicable and mri.facility_total == mri.facility_payment == ""
-            fixed = corrected(original, tmp_path / "fixed", code="99213", work_rvu="1.50")
-            import_pfs(data_dir, fixed)  # same release name, RVU25D, corrected contents
+            fixed = corrected_fee_schedule(
+                original, tmp_path / "fixed", code="99213", work_rvu="1.50"
+            )
+            import_in_a_process(
+                data_dir, "pfs-rvu", fixed
+            )  # same release name, RVU25D, corrected contents
             eventually(lambda: fee_and_digest(stub, "99213")[0].work_rvu == "1.50", "fix served")
             after, new_digest = fee_and_digest(stub, "99213")
             assert after.release == "RVU25D" and new_digest not in ("", old_digest)

@@ -95,8 +95,9 @@ async def get_code(
     entry = cache.get(key)
     cache_state = "hit" if entry is not None else "miss"
     if entry is None:
+        generation = cache.generation
         entry = cache_entry(await clients.codes.GetCode(request, timeout=clients.timeout))
-        cache.put(key, entry)
+        cache.put(key, entry, generation=generation)
     response = await page_response(
         entry=entry, caller=caller, clients=clients, instance=http.url.path, cache_state=cache_state
     )

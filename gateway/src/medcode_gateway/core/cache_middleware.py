@@ -1,7 +1,7 @@
 """Serve repeat code lookups from memory before they reach routing (a pure ASGI layer).
 
-A code record is a pure function of (URL, release): releases are immutable, and the TTL in
-`ResponseCache` bounds how long a default-release answer can lag a newly loaded release.
+A code record is a pure function of (URL, the data the codes service serves): the cache is
+cleared when that data changes (see `freshness`), and the TTL bounds any lag.
 Only successful GET responses under the cached prefixes are stored; errors never are.
 """
 
@@ -48,7 +48,8 @@ class LookupCacheMiddleware:
         if cached is not None:
             await self._replay(cached, send)
             return
-        await self._app(scope, receive, _Recorder(send, self._cache, key))
+        recorder = _Recorder(send, self._cache, key, self._cache.generation)
+        await self._app(scope, receive, recorder)
 
     @staticmethod
     async def _replay(cached: bytes, send: Send) -> None:
@@ -65,10 +66,13 @@ class LookupCacheMiddleware:
 class _Recorder:
     """An ASGI `send` that forwards everything and keeps a copy of a 200 response."""
 
-    def __init__(self, send: Send, cache: ResponseCache, key: tuple[str, bytes]) -> None:
+    def __init__(
+        self, send: Send, cache: ResponseCache, key: tuple[str, bytes], generation: int
+    ) -> None:
         self._send = send
         self._cache = cache
         self._key = key
+        self._generation = generation
         self._content_type: bytes | None = None
         self._chunks: list[bytes] = []
 
@@ -81,5 +85,6 @@ class _Recorder:
         elif message["type"] == "http.response.body" and self._content_type is not None:
             self._chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
-                self._cache.put(self._key, self._content_type + b"\n" + b"".join(self._chunks))
+                body = self._content_type + b"\n" + b"".join(self._chunks)
+                self._cache.put(self._key, body, generation=self._generation)
         await self._send(message)

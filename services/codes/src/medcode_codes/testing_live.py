@@ -7,7 +7,12 @@ while services run; the plain `testing.ServerThread` serves a fixed data dir.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import subprocess
+import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from medcode_codes.importers import cpt
@@ -85,3 +90,29 @@ class LiveCodesThread(LoopThread):
         await self.service.server.stop(0)
         if self.service.publisher is not None:
             self.service.publisher.close()
+
+
+#: The real fee schedule file in ../shared (its name and header say RVU25D).
+PFS_NAME = "PPRRVU2025_Oct.csv"
+
+
+def corrected_fee_schedule(source: Path, folder: Path, *, code: str, work_rvu: str) -> Path:
+    """A copy of a PPRRVU CSV with `code`'s global row given another work RVU (and totals)."""
+    rows = list(csv.reader(io.StringIO(source.read_text(encoding="latin-1"))))
+    for row in rows:
+        if row[0] == code and row[1] == "":
+            change = Decimal(work_rvu) - Decimal(row[5])
+            row[5] = work_rvu
+            row[11] = str(Decimal(row[11]) + change)
+            row[12] = str(Decimal(row[12]) + change)
+    folder.mkdir(parents=True)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    (folder / PFS_NAME).write_text(out.getvalue(), encoding="latin-1")
+    return folder / PFS_NAME
+
+
+def import_in_a_process(data_dir: Path, kind: str, path: Path) -> None:
+    """`medcode import KIND PATH`, in its own process, as an operator runs it."""
+    argv = ["import", kind, str(path), "--data-dir", str(data_dir)]
+    subprocess.run([sys.executable, "-m", "medcode_codes", *argv], check=True)

@@ -15,10 +15,10 @@ import grpc
 from grpc_health.v1 import health
 
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_common.events import EventBus, create_bus
+from medcode_common.events import EventBus, EventConsumer, create_bus
 from medcode_common.grpc_server import create_server, mark_serving
 from medcode_search.backends import create_backend
-from medcode_search.consumers import RELEASE_PUBLISHED, EventConsumer, release_handler
+from medcode_search.consumers import RELEASE_PUBLISHED, release_handler
 from medcode_search.indexer import IndexHolder
 from medcode_search.popularity import VIEW_CONSUMED, PopularityStore
 from medcode_search.service import SERVICE_NAME, SearchServicer

@@ -10,12 +10,14 @@ from medcode_common.events.bus import (
     MemorySeenStore,
     SeenStore,
 )
+from medcode_common.events.consumer import EventConsumer
 from medcode_common.events.factory import create_bus
 from medcode_common.events.settings import EventSettings
 
 __all__ = [
     "Event",
     "EventBus",
+    "EventConsumer",
     "EventSettings",
     "Handler",
     "IdempotentHandler",
