@@ -42,7 +42,8 @@ class AccessTokenVerifier:
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
         self._leeway = leeway_seconds
-        # A signature check costs ~0.3 ms; a token already verified is trusted until it expires.
+        # A signature check is the costliest step of a request; a token already verified is
+        # trusted until it expires.
         self._verified: dict[str, tuple[float, AccessClaims]] = {}
 
     def cached(self, token: str) -> AccessClaims | None:
