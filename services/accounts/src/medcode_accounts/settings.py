@@ -43,22 +43,49 @@ class AccountsSettings(GrpcServiceSettings):
     )
     issuer: str = Field(default="medcode-accounts", min_length=1, description="JWT `iss`.")
     audience: str = Field(default="medcode", min_length=1, description="JWT `aud`.")
-    access_ttl_seconds: int = Field(default=900, ge=30, le=DAY)
-    refresh_ttl_seconds: int = Field(default=30 * DAY, ge=60, le=365 * DAY)
-    login_window_seconds: int = Field(default=900, ge=1, description="Throttle window.")
-    login_max_failures_per_account: int = Field(default=5, ge=1)
-    login_max_failures_per_ip: int = Field(default=20, ge=1)
-    max_api_keys_per_user: int = Field(default=10, ge=1)
-    partner_monthly_quota: int = Field(default=100_000, ge=1)
-    partner_rate_per_second: float = Field(default=10.0, gt=0)
-    internal_monthly_quota: int = Field(default=10_000_000, ge=1)
-    internal_rate_per_second: float = Field(default=100.0, gt=0)
+    access_ttl_seconds: int = Field(
+        default=900, ge=30, le=DAY, description="Lifetime of an access token (JWT)."
+    )
+    refresh_ttl_seconds: int = Field(
+        default=30 * DAY,
+        ge=60,
+        le=365 * DAY,
+        description="Lifetime of a refresh token (single use, rotated on every refresh).",
+    )
+    login_window_seconds: int = Field(
+        default=900, ge=1, description="Window over which failed sign-ins are counted."
+    )
+    login_max_failures_per_account: int = Field(
+        default=5, ge=1, description="Failed sign-ins per account in the window before refusing."
+    )
+    login_max_failures_per_ip: int = Field(
+        default=20, ge=1, description="Failed sign-ins per client IP in the window before refusing."
+    )
+    max_api_keys_per_user: int = Field(
+        default=10, ge=1, description="Live (unrevoked) API keys one account may hold."
+    )
+    partner_monthly_quota: int = Field(
+        default=100_000, ge=1, description="Default calls per month of a partner key."
+    )
+    partner_rate_per_second: float = Field(
+        default=10.0, gt=0, description="Default sustained calls per second of a partner key."
+    )
+    internal_monthly_quota: int = Field(
+        default=10_000_000, ge=1, description="Default calls per month of an internal key."
+    )
+    internal_rate_per_second: float = Field(
+        default=100.0, gt=0, description="Default sustained calls per second of an internal key."
+    )
     api_key_touch_seconds: int = Field(
         default=60, ge=0, description="Write last_used_at at most this often per key."
     )
     publish_events: bool = Field(default=True, description="Run the outbox publisher.")
-    outbox_poll_seconds: float = Field(default=1.0, gt=0)
-    outbox_max_backoff_seconds: float = Field(default=30.0, gt=0)
+    outbox_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the outbox publisher looks for new events."
+    )
+    outbox_max_backoff_seconds: float = Field(
+        default=30.0, gt=0, description="Longest wait between retries while the bus is down."
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the SQLite file in the data dir."""
