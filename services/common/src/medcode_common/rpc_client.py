@@ -22,28 +22,36 @@ def with_request_id(details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallD
     return details._replace(metadata=grpc.aio.Metadata(*pairs))  # type: ignore[attr-defined,no-any-return]
 
 
-class _RequestIdUnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):
+class RequestIdUnaryUnary(grpc.aio.UnaryUnaryClientInterceptor):
+    """Sends the current request id with each unary call."""
+
     async def intercept_unary_unary(
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
         return await continuation(with_request_id(client_call_details), request)
 
 
-class _RequestIdUnaryStream(grpc.aio.UnaryStreamClientInterceptor):
+class RequestIdUnaryStream(grpc.aio.UnaryStreamClientInterceptor):
+    """Sends the current request id with each server-streaming call."""
+
     async def intercept_unary_stream(
         self, continuation: Callable[..., Any], client_call_details: Any, request: Any
     ) -> Any:
         return await continuation(with_request_id(client_call_details), request)
 
 
-class _RequestIdStreamUnary(grpc.aio.StreamUnaryClientInterceptor):
+class RequestIdStreamUnary(grpc.aio.StreamUnaryClientInterceptor):
+    """Sends the current request id with each client-streaming call."""
+
     async def intercept_stream_unary(
         self, continuation: Callable[..., Any], client_call_details: Any, request_iterator: Any
     ) -> Any:
         return await continuation(with_request_id(client_call_details), request_iterator)
 
 
-class _RequestIdStreamStream(grpc.aio.StreamStreamClientInterceptor):
+class RequestIdStreamStream(grpc.aio.StreamStreamClientInterceptor):
+    """Sends the current request id with each bidirectional call."""
+
     async def intercept_stream_stream(
         self, continuation: Callable[..., Any], client_call_details: Any, request_iterator: Any
     ) -> Any:
@@ -53,8 +61,8 @@ class _RequestIdStreamStream(grpc.aio.StreamStreamClientInterceptor):
 def request_id_interceptors() -> list[grpc.aio.ClientInterceptor]:
     """One interceptor per call shape (aio picks interceptors by the shape they implement)."""
     return [
-        _RequestIdUnaryUnary(),
-        _RequestIdUnaryStream(),
-        _RequestIdStreamUnary(),
-        _RequestIdStreamStream(),
+        RequestIdUnaryUnary(),
+        RequestIdUnaryStream(),
+        RequestIdStreamUnary(),
+        RequestIdStreamStream(),
     ]
