@@ -13,6 +13,7 @@ from medcode_gateway.cache import ResponseCache
 from medcode_gateway.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.clients import ServiceClients
 from medcode_gateway.code_page_fast_path import CODE_PAGE, CodePageFastPath
+from medcode_gateway.observability.install import install_observability
 from medcode_gateway.problems import install_problem_handlers
 from medcode_gateway.routers import auth, codes, edits, health, me, search
 from medcode_gateway.search_fast_path import SearchFastPath
@@ -61,4 +62,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(ApiKeyQuotaMiddleware)
     for router in (health, codes, edits, search, auth, me):
         app.include_router(router.router)
+    # Observability: added last = outermost, so ids and access lines cover every answer.
+    install_observability(app)
     return app

@@ -1,0 +1,93 @@
+"""Request counts and latencies by route template, so a label never holds a raw path."""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.routing import compile_path
+from starlette.types import Scope
+
+#: The label of a request no route matches (scanners, typos): one series for all of them.
+UNMATCHED = "<unmatched>"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_REMEMBERED_PATHS = 4096
+_Template = tuple[re.Pattern[str], str, frozenset[str]]
+
+
+class HttpMetrics:
+    """`medcode_http_requests_total{route,method,status}` and the latency histogram."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.requests = Counter(
+            "medcode_http_requests",
+            "HTTP requests answered, by route template, method and status.",
+            ["route", "method", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "medcode_http_request_duration_seconds",
+            "Time to answer an HTTP request, by route template and method.",
+            ["route", "method"],
+            registry=registry,
+        )
+        self._routes_by_path: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._templates: list[_Template] | None = None
+
+    def observe(self, scope: Scope, *, status: int, seconds: float) -> str:
+        """Count one answered request; returns the route label it was counted under."""
+        route = self.route_of(scope)
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route, method).observe(seconds)
+        return route
+
+    def route_of(self, scope: Scope) -> str:
+        """The template of the route that answered ("/v1/codes/{system}/{code}").
+
+        Routing records its route in the scope; answers given before routing (fast paths,
+        the lookup cache, the quota layer) are matched here against the documented routes,
+        remembering recent paths so a popular page is matched once.
+        """
+        routed = scope.get("route")
+        path = getattr(routed, "path", None)
+        if isinstance(path, str):
+            return path
+        key = (scope["method"], scope["path"])
+        found = self._routes_by_path.get(key)
+        if found is None:
+            if self._templates is None:
+                self._templates = _templates(scope.get("app"))
+            found = _match(scope, self._templates)
+            self._routes_by_path[key] = found
+            if len(self._routes_by_path) > _REMEMBERED_PATHS:
+                self._routes_by_path.popitem(last=False)
+        return found
+
+
+def _match(scope: Scope, templates: list[_Template]) -> str:
+    """The template whose path and method match (path alone: a 405), or UNMATCHED."""
+    partial = None
+    for regex, template, methods in templates:
+        if regex.match(scope["path"]):
+            if scope["method"] in methods:
+                return template
+            partial = partial or template
+    return partial or UNMATCHED
+
+
+def _templates(app: object) -> list[_Template]:
+    """Every documented route's path template, compiled the way Starlette compiles routes.
+
+    Answers given before routing only ever serve documented routes; the OpenAPI document
+    is the public list of them (and is built once per app anyway).
+    """
+    openapi = getattr(app, "openapi", None)
+    paths = openapi().get("paths", {}) if callable(openapi) else {}
+    compiled = []
+    for template, operations in paths.items():
+        regex, _format, _convertors = compile_path(template)
+        methods = frozenset(method.upper() for method in operations)
+        compiled.append((regex, template, methods))
+    return compiled
