@@ -83,6 +83,8 @@ def test_problems_and_fast_paths_carry_the_id(api: httpx.Client, gateway_url: st
 def test_each_request_has_one_access_line(browser: Browser, access_lines: io.StringIO) -> None:
     response = browser.get("/v1/codes/icd10cm/E11.9", headers={"X-Request-ID": "view-1"})
     assert response.status_code == 200
+    browser.get("/healthz", headers={"X-Request-ID": "probe-1"})  # probes log at DEBUG
+    assert [entry["request_id"] for entry in parsed(access_lines)] == ["view-1"]
     (line,) = [entry for entry in parsed(access_lines) if entry["request_id"] == "view-1"]
     assert line["level"] == "INFO" and line["logger"] == "medcode_gateway.access"
     assert (line["method"], line["path"], line["status"]) == ("GET", "/v1/codes/icd10cm/E11.9", 200)

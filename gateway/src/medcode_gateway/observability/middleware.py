@@ -28,6 +28,8 @@ error_log = logging.getLogger("medcode_gateway.errors")
 _HEADER_BYTES = HEADER.lower().encode()
 #: What the access log says when the client went away before an answer (nginx's convention).
 CLIENT_CLOSED = 499
+#: Probes and scrapes: their successful lines go to DEBUG, or they would drown the others.
+QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 class RequestObserver:
@@ -76,7 +78,12 @@ class RequestObserver:
         """Count the request and write its access line (5xx at ERROR)."""
         seconds = time.perf_counter() - started
         route = self._metrics.observe(scope, status=status, seconds=seconds)
-        level = logging.ERROR if status >= 500 else logging.INFO
+        if status >= 500:
+            level = logging.ERROR
+        elif scope["path"] in QUIET_PATHS:
+            level = logging.DEBUG
+        else:
+            level = logging.INFO
         if not access_log.isEnabledFor(level):
             return
         duration_ms = round(seconds * 1000, 2)
