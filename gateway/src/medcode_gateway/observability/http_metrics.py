@@ -34,13 +34,22 @@ class HttpMetrics:
         )
         self._routes_by_path: OrderedDict[tuple[str, str], str] = OrderedDict()
         self._templates: list[_Template] | None = None
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, scope: Scope, *, status: int, seconds: float) -> str:
         """Count one answered request; returns the route label it was counted under."""
         route = self.route_of(scope)
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-        self.requests.labels(route, method, str(status)).inc()
-        self.latency.labels(route, method).observe(seconds)
+        key = (route, method, status)
+        series = self._series.get(key)
+        if series is None:  # labels() takes a lock and builds a key: once per series
+            series = (
+                self.requests.labels(route, method, str(status)),
+                self.latency.labels(route, method),
+            )
+            self._series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
         return route
 
     def route_of(self, scope: Scope) -> str:

@@ -55,6 +55,20 @@ class RpcMetrics:
             ["service", "method"],
             registry=registry,
         )
+        self._series: dict[tuple[str, grpc.StatusCode], tuple[Counter, Histogram]] = {}
+
+    def observe(self, full_method: str, code: grpc.StatusCode, seconds: float) -> None:
+        """Count one RPC (label lookups are cached: labels() takes a lock on every call)."""
+        series = self._series.get((full_method, code))
+        if series is None:
+            service, name = split_method(full_method)
+            series = (
+                self.requests.labels(service, name, code.name),
+                self.latency.labels(service, name),
+            )
+            self._series[(full_method, code)] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
 
 def split_method(full_method: str) -> tuple[str, str]:
@@ -138,9 +152,7 @@ class RpcObserver(grpc.aio.ServerInterceptor):
 
     def _record(self, method: str, code: grpc.StatusCode, started: float, request_id: str) -> None:
         seconds = time.perf_counter() - started
-        service, name = split_method(method)
-        self.metrics.requests.labels(service, name, code.name).inc()
-        self.metrics.latency.labels(service, name).observe(seconds)
+        self.metrics.observe(method, code, seconds)
         if method.startswith(HEALTH_PREFIX):
             level = logging.DEBUG
         elif code in SERVER_FAULTS:
