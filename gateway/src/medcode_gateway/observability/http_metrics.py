@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import OrderedDict
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.routing import compile_path
 from starlette.types import Scope
+
+log = logging.getLogger(__name__)
 
 #: The label of a request no route matches (scanners, typos): one series for all of them.
 UNMATCHED = "<unmatched>"
@@ -89,11 +92,16 @@ def _match(scope: Scope, templates: list[_Template]) -> str:
 def _templates(app: object) -> list[_Template]:
     """Every documented route's path template, compiled the way Starlette compiles routes.
 
-    Answers given before routing only ever serve documented routes; the OpenAPI document
-    is the public list of them (and is built once per app anyway).
+    The fast paths and the lookup cache answer documented routes only; the OpenAPI document
+    is the public list of them (built once per app anyway). A refusal by the quota layer
+    on an undocumented path counts as unmatched.
     """
     openapi = getattr(app, "openapi", None)
-    paths = openapi().get("paths", {}) if callable(openapi) else {}
+    try:
+        paths = openapi().get("paths", {}) if callable(openapi) else {}
+    except Exception:  # a schema that cannot be built must not fail the request
+        log.exception("cannot list the routes for the metrics' route labels")
+        paths = {}
     compiled = []
     for template, operations in paths.items():
         regex, _format, _convertors = compile_path(template)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 #: The HTTP header a caller or an ingress may set, echoed on every gateway response.
@@ -53,7 +53,10 @@ def bound_request_id(value: str) -> Iterator[str]:
     try:
         yield value
     finally:
-        _current.reset(token)
+        # A stream abandoned by its client is finalised in another context, where there is
+        # nothing of ours to restore.
+        with suppress(ValueError):
+            _current.reset(token)
 
 
 Metadata = Iterable[tuple[str, str | bytes]]
