@@ -8,7 +8,10 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from medcode_common.json_logs import JsonFormatter
 from medcode_common.logs import build_handler, configure_logging
 from medcode_common.request_ids import bound_request_id
 
@@ -108,3 +111,21 @@ def test_a_bad_setting_is_a_clear_error_and_changes_nothing(
     with pytest.raises(ValueError, match=says):
         configure_logging()
     assert root.handlers == before
+
+
+@given(
+    message=st.text(),
+    extras=st.dictionaries(
+        st.sampled_from(["route", "status", "duration_ms", "client", "code"]),
+        st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none()),
+    ),
+)
+def test_any_record_is_one_parseable_json_line(message: str, extras: dict[str, object]) -> None:
+    record = logging.LogRecord("medcode.test", logging.INFO, __file__, 1, "%s", (message,), None)
+    for key, value in extras.items():
+        setattr(record, key, value)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line, "a message with newlines must stay one line"
+    entry = json.loads(line)
+    assert entry["message"] == message and entry["request_id"] == "-"
+    assert {key: entry[key] for key in extras} == extras
