@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +112,11 @@ def test_a_guest_page_view_is_one_id_in_gateway_metering_and_codes(
         page = guest.get("/v1/codes/cpt/99213")
     assert page.status_code == 200 and page.headers["x-views-remaining"] == "0"
     request_id = page.headers["x-request-id"]  # made by the gateway: the guest sent none
+    # The gateway writes its access line after the answer has gone out: wait for it.
+    deadline = time.monotonic() + 10
+    while not any(e["logger"] == "medcode_gateway.access" for e in lines_of(json_logs, request_id)):
+        assert time.monotonic() < deadline, "no access line within 10 s"
+        time.sleep(0.02)
     mine = lines_of(json_logs, request_id)
     by_place = {(entry["logger"], entry.get("method")): entry for entry in mine}
     access = by_place[("medcode_gateway.access", "GET")]

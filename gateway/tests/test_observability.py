@@ -7,7 +7,9 @@ import json
 import logging
 import re
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import httpx
 import pytest
@@ -19,6 +21,7 @@ from medcode_gateway.testing import UvicornThread
 
 from .browser import Browser
 
+T = TypeVar("T")
 PROBLEM = "application/problem+json"
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 CODE_PAGE = "/v1/codes/{system}/{code}"
@@ -49,6 +52,16 @@ def access_lines() -> Iterator[io.StringIO]:
 
 def parsed(stream: io.StringIO) -> list[dict[str, object]]:
     return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def eventually(find: Callable[[], list[T]], what: str, timeout: float = 10.0) -> list[T]:
+    """What `find` returns once it is not empty: the access line is written after the
+    response has gone out, so a fast client can look before the server wrote it."""
+    deadline = time.monotonic() + timeout
+    while not (found := find()):
+        assert time.monotonic() < deadline, f"no {what} within {timeout:.0f} s"
+        time.sleep(0.02)
+    return found
 
 
 def test_a_sane_id_is_echoed_and_a_bad_one_replaced(api: httpx.Client) -> None:
@@ -84,8 +97,10 @@ def test_each_request_has_one_access_line(browser: Browser, access_lines: io.Str
     response = browser.get("/v1/codes/icd10cm/E11.9", headers={"X-Request-ID": "view-1"})
     assert response.status_code == 200
     browser.get("/healthz", headers={"X-Request-ID": "probe-1"})  # probes log at DEBUG
+    (line,) = eventually(
+        lambda: [e for e in parsed(access_lines) if e["request_id"] == "view-1"], "access line"
+    )
     assert [entry["request_id"] for entry in parsed(access_lines)] == ["view-1"]
-    (line,) = [entry for entry in parsed(access_lines) if entry["request_id"] == "view-1"]
     assert line["level"] == "INFO" and line["logger"] == "medcode_gateway.access"
     assert (line["method"], line["path"], line["status"]) == ("GET", "/v1/codes/icd10cm/E11.9", 200)
     assert line["route"] == CODE_PAGE
@@ -159,6 +174,9 @@ def test_an_upstream_failure_is_logged_before_the_5xx(
     response = httpx.get(f"{gateway_without_codes}/v1/releases", headers={"X-Request-ID": "u-1"})
     assert response.status_code in (503, 504)
     assert response.headers["x-request-id"] == "u-1"
+    eventually(
+        lambda: [r for r in caplog.records if r.name == "medcode_gateway.access"], "access line"
+    )
     mine = [r for r in caplog.records if getattr(r, "request_id", None) == "u-1"]
     upstream = [r for r in mine if r.name == "medcode_gateway.upstream"]
     (access,) = [r for r in mine if r.name == "medcode_gateway.access"]
@@ -184,5 +202,7 @@ def test_an_unexpected_error_is_a_problem_naming_only_the_id(
     (error,) = [r for r in caplog.records if r.name == "medcode_gateway.errors"]
     assert error.exc_info is not None and "secret internal detail" in str(error.exc_info[1])
     assert error.request_id == "b-1"  # type: ignore[attr-defined]
-    (access,) = [r for r in caplog.records if r.name == "medcode_gateway.access"]
+    (access,) = eventually(
+        lambda: [r for r in caplog.records if r.name == "medcode_gateway.access"], "access line"
+    )
     assert (access.levelno, access.status) == (logging.ERROR, 500)  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -129,3 +130,23 @@ def test_any_record_is_one_parseable_json_line(message: str, extras: dict[str, o
     entry = json.loads(line)
     assert entry["message"] == message and entry["request_id"] == "-"
     assert {key: entry[key] for key in extras} == extras
+
+
+def test_the_default_handler_follows_sys_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test runner swaps sys.stderr per test: lines go to the current one, never a closed one."""
+    handler = build_handler("text")
+    logger = logging.getLogger("medcode.test.stderr")
+    logger.addHandler(handler)
+    logger.propagate = False
+    first, second = io.StringIO(), io.StringIO()
+    try:
+        monkeypatch.setattr(sys, "stderr", first)
+        logger.warning("one")
+        assert "one" in first.getvalue()
+        first.close()
+        monkeypatch.setattr(sys, "stderr", second)
+        logger.warning("two")
+        assert "two" in second.getvalue()
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
