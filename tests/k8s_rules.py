@@ -297,6 +297,33 @@ def workload_problems(resource: dict[str, Any]) -> Iterator[str]:
                 yield f"{cname}: {probe_name} needs exactly one handler, got {handlers}"
 
 
+def observability_problems(resource: dict[str, Any]) -> Iterator[str]:
+    """JSON logs and a Prometheus scrape target on every workload; yields problems."""
+    spec = pod_spec(resource)
+    if spec is None:
+        return
+    where = f"{resource.get('kind')}/{(resource.get('metadata') or {}).get('name')}"
+    template = ((resource.get("spec") or {}).get("template") or {}).get("metadata") or {}
+    annotations = template.get("annotations") or {}
+    if annotations.get("prometheus.io/scrape") != "true":
+        yield f'{where}: pod template needs prometheus.io/scrape: "true"'
+    if annotations.get("prometheus.io/path", "/metrics") != "/metrics":
+        yield f"{where}: prometheus.io/path must be /metrics"
+    scraped = str(annotations.get("prometheus.io/port", ""))
+    containers = spec.get("containers") or []
+    declared = {str(p.get("containerPort")) for c in containers for p in c.get("ports") or []}
+    if scraped not in declared:
+        yield f"{where}: prometheus.io/port {scraped!r} is not a declared container port"
+    for container in containers:
+        cname = f"{where} container {container.get('name')}"
+        env = {e.get("name"): e.get("value") for e in container.get("env") or []}
+        if env.get("MEDCODE_LOG_FORMAT") != "json":
+            yield f"{cname}: MEDCODE_LOG_FORMAT must be json (one JSON object per log line)"
+        for variable, value in env.items():
+            if str(variable).endswith("_METRICS_PORT") and str(value) != scraped:
+                yield f"{cname}: {variable}={value} but prometheus.io/port is {scraped!r}"
+
+
 def container_named(resources: list[Resource], kind: str, name: str) -> dict[str, Any]:
     matches = [r for r in resources if r.kind == kind and r.name == name]
     assert len(matches) == 1, f"expected exactly one {kind}/{name} in base, found {len(matches)}"

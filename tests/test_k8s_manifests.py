@@ -9,6 +9,9 @@
   cpu/memory requests and limits, readiness and liveness probes, /tmp emptyDir);
 - service specifics: gRPC probes on 50051 for codes, HTTP /healthz and /readyz
   for the gateway, Services select existing pods and target declared ports;
+- every workload logs JSON lines (MEDCODE_LOG_FORMAT=json) and is scraped
+  (prometheus.io annotations naming a declared container port, the one its
+  MEDCODE_<SERVICE>_METRICS_PORT sets);
 - the production overlay only patches/scales Deployments that exist in base.
 
 No cluster and no network are needed. When `kustomize` or `kubectl` is on PATH
@@ -39,6 +42,7 @@ from .k8s_rules import (
     kubernetes_validate_module,
     kustomization_in,
     load_yaml,
+    observability_problems,
     pod_labels,
     pod_spec,
     probe_handlers,
@@ -162,6 +166,28 @@ def test_base_has_workloads(base_resources: list[Resource]) -> None:
 def test_workloads_are_hardened(base_resources: list[Resource]) -> None:
     problems = [p for res in base_resources for p in workload_problems(res.doc)]
     assert not problems, "\n".join(problems)
+
+
+def test_workloads_log_json_and_are_scraped(base_resources: list[Resource]) -> None:
+    problems = [p for res in base_resources for p in observability_problems(res.doc)]
+    assert not problems, "\n".join(problems)
+    workloads = [r for r in base_resources if r.kind in WORKLOAD_KINDS]
+    assert len(workloads) >= 5
+
+
+def test_observability_rules_can_fail(base_resources: list[Resource]) -> None:
+    """Guard against a vacuous check: text logs and a wrong scrape port must be reported."""
+    search = next(r for r in base_resources if r.kind == "Deployment" and r.name == "search")
+    broken = yaml.safe_load(yaml.safe_dump(search.doc))
+    broken["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] = "9999"
+    container = broken["spec"]["template"]["spec"]["containers"][0]
+    for variable in container["env"]:
+        if variable["name"] == "MEDCODE_LOG_FORMAT":
+            variable["value"] = "text"
+    problems = "\n".join(observability_problems(broken))
+    assert "MEDCODE_LOG_FORMAT must be json" in problems
+    assert "'9999' is not a declared container port" in problems
+    assert "MEDCODE_SEARCH_METRICS_PORT=9102 but prometheus.io/port is '9999'" in problems
 
 
 def test_codes_uses_grpc_probes(base_resources: list[Resource]) -> None:

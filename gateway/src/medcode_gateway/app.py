@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 from starlette.middleware import Middleware
 
 from medcode_common.events import EventBus, create_bus
+from medcode_common.metrics import new_registry
 from medcode_gateway.accounts import auth_routes as account_auth_routes
 from medcode_gateway.accounts import routes as account_routes
 from medcode_gateway.auth.caller import AuthState
@@ -25,6 +27,9 @@ from medcode_gateway.core.schemas import COMMON_PROBLEMS
 from medcode_gateway.edits import routes as edits_routes
 from medcode_gateway.metering import routes as metering_routes
 from medcode_gateway.metering.quota_middleware import ApiKeyQuotaMiddleware
+from medcode_gateway.observability.http_metrics import HttpMetrics
+from medcode_gateway.observability.metrics_route import add_metrics_route
+from medcode_gateway.observability.middleware import RequestObserver
 from medcode_gateway.search import routes as search_routes
 from medcode_gateway.search.fast_path import SearchFastPath
 from medcode_gateway.settings import GatewaySettings
@@ -82,13 +87,16 @@ def create_app(
     search_cache = ResponseCache(
         max_entries=chosen.cache_max_entries, ttl_seconds=chosen.search_cache_ttl_seconds
     )
+    registry = new_registry()  # this app's own metrics (tests run several apps in one process)
     app = FastAPI(
         title="MedCode API",
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        middleware=middleware(page_cache=page_cache, search_cache=search_cache),
+        middleware=middleware(page_cache=page_cache, search_cache=search_cache, registry=registry),
     )
+    app.state.metrics_registry = registry
+    add_metrics_route(app, registry)
     install_problem_handlers(app)
     app.state.page_cache = page_cache
     app.state.search_cache = search_cache
@@ -99,9 +107,13 @@ def create_app(
     return app
 
 
-def middleware(*, page_cache: ResponseCache, search_cache: ResponseCache) -> list[Middleware]:
+def middleware(
+    *, page_cache: ResponseCache, search_cache: ResponseCache, registry: CollectorRegistry
+) -> list[Middleware]:
     """Every middleware, outermost first: each sees the request before the ones below it."""
     return [
+        # Request ids, the access log and HTTP metrics cover every answer, whoever gives it.
+        Middleware(RequestObserver, metrics=HttpMetrics(registry)),
         # Partner calls pay quota first, even when a cache or a fast path answers.
         Middleware(ApiKeyQuotaMiddleware),
         Middleware(

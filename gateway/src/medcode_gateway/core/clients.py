@@ -13,6 +13,7 @@ from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode.metering.v1 import metering_service_pb2_grpc as metering_grpc
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
+from medcode_gateway.observability.upstream import upstream_interceptors
 from medcode_gateway.settings import GatewaySettings
 
 _CHANNEL_OPTIONS = [
@@ -48,7 +49,9 @@ class ServiceClients:
             "metering": settings.metering_addr,
         }
         channels = {
-            name: grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS)
+            name: grpc.aio.insecure_channel(
+                address, options=_CHANNEL_OPTIONS, interceptors=upstream_interceptors(name)
+            )
             for name, address in addresses.items()
         }
         return cls(

@@ -18,7 +18,7 @@ from medcode_gateway.auth.caller import AuthState, presented_api_key
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import Problem, http_status_for, problem_response
 
-EXEMPT_PATHS = ("/healthz", "/readyz", "/docs", "/redoc", "/openapi.json")
+EXEMPT_PATHS = ("/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json")
 
 
 def rate_limit_headers(reply: mpb.TakeQuotaResponse) -> list[tuple[str, str]]:

@@ -7,15 +7,18 @@ import logging
 
 import grpc
 from grpc_health.v1 import health
+from prometheus_client import CollectorRegistry
 
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode_accounts.bootstrap import Backend, Clock, open_backend, utc_now
+from medcode_accounts.metrics import watch_outbox
 from medcode_accounts.outbox_publisher import OutboxPublisher
 from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.service import SERVICE_NAME, AccountsServicer
 from medcode_accounts.settings import AccountsSettings
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
+from medcode_common.metrics import new_registry, serving_metrics
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +33,12 @@ class AccountsRuntime:
         event_settings: EventSettings | None = None,
         clock: Clock = utc_now,
         hashing: PasswordHashing | None = None,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self.settings = settings
         self.backend: Backend = open_backend(settings, clock=clock, hashing=hashing)
+        self.registry = registry if registry is not None else CollectorRegistry()
+        watch_outbox(self.registry, self.backend.db)
         self.publisher: OutboxPublisher | None = None
         if settings.publish_events:
             self.publisher = OutboxPublisher(
@@ -55,6 +61,7 @@ class AccountsRuntime:
         self.server, self.port, self.health = create_server(
             settings=settings,
             register=lambda s: pb_grpc.add_AccountsServiceServicer_to_server(servicer, s),
+            registry=self.registry,
         )
         self._publishing: asyncio.Task[None] | None = None
 
@@ -80,9 +87,11 @@ class AccountsRuntime:
 
 async def serve(settings: AccountsSettings) -> None:
     """Serve until SIGINT/SIGTERM (one that arrives while migrating stops right after start)."""
-    await serve_runtime_until_signal(
-        lambda: AccountsRuntime(settings), grace=settings.grace_seconds
-    )
+    registry = new_registry()
+    with serving_metrics(registry, host=settings.host, port=settings.metrics_port):
+        await serve_runtime_until_signal(
+            lambda: AccountsRuntime(settings, registry=registry), grace=settings.grace_seconds
+        )
 
 
 def main() -> None:

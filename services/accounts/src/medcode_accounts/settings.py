@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 from medcode_common.settings import GrpcServiceSettings
 
 DEFAULT_PORT = 50054
+DEFAULT_METRICS_PORT = 9104
 DAY = 86_400
 
 
@@ -19,6 +20,7 @@ class AccountsSettings(GrpcServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_ACCOUNTS_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
     data_dir: Path = Field(
         default=Path("var/accounts"), description="SQLite file, signing key and salt live here."
     )

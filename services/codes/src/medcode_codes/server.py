@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import grpc
 from grpc_health.v1 import health
+from prometheus_client import CollectorRegistry
 
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode_codes.data_files import DataDirFiles
@@ -17,6 +18,7 @@ from medcode_codes.release_events import ReleasePublisher
 from medcode_codes.service import SERVICE_NAME, CodesServicer
 from medcode_codes.settings import CodesSettings
 from medcode_common.grpc_server import create_server, run_until_signal
+from medcode_common.metrics import new_registry, serving_metrics
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,11 @@ class CodesService:
     publisher: ReleasePublisher | None
 
 
-def create_codes_service(settings: CodesSettings) -> CodesService:
-    """Open the snapshots under `settings.data_dir`, build a bound server and its watcher."""
+def create_codes_service(
+    settings: CodesSettings, *, registry: CollectorRegistry | None = None
+) -> CodesService:
+    """Open the snapshots under `settings.data_dir`, build a bound server and its watcher
+    (RPC metrics on `registry`)."""
     files = DataDirFiles(settings.data_dir)
     loaded = files.load()
     if not loaded.catalog.all():
@@ -44,6 +49,7 @@ def create_codes_service(settings: CodesSettings) -> CodesService:
     server, port, health_servicer = create_server(
         settings=settings,
         register=lambda server: pb_grpc.add_CodesServiceServicer_to_server(servicer, server),
+        registry=registry,
     )
     publisher = ReleasePublisher() if settings.events else None
     watcher = ReleaseWatcher(
@@ -65,8 +71,15 @@ def create_codes_server(
 
 async def serve(settings: CodesSettings) -> None:
     """Serve until SIGINT/SIGTERM, picking up new imports every `reload_seconds`."""
-    service = create_codes_service(settings)
+    registry = new_registry()
+    service = create_codes_service(settings, registry=registry)
     log.info("codes service listening on %s:%d", settings.host, service.port)
+    with serving_metrics(registry, host=settings.host, port=settings.metrics_port):
+        await _serve_and_watch(settings, service)
+
+
+async def _serve_and_watch(settings: CodesSettings, service: CodesService) -> None:
+    """Serve `service` until a signal while its watcher picks up new imports."""
     stop = asyncio.Event()
     watching = None
     if settings.reload_seconds > 0:

@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 from medcode_common.settings import GrpcServiceSettings
 
 DEFAULT_PORT = 50051
+DEFAULT_METRICS_PORT = 9101
 
 
 class CodesSettings(GrpcServiceSettings):
@@ -18,6 +19,7 @@ class CodesSettings(GrpcServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_CODES_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
     data_dir: Path = Field(
         default=Path("var"), description="Holds snapshots/<system>/<release>.sqlite."
     )

@@ -10,7 +10,9 @@ from typing import Protocol
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from prometheus_client import CollectorRegistry
 
+from medcode_common.rpc_observer import RpcObserver
 from medcode_common.settings import GrpcServiceSettings
 
 log = logging.getLogger(__name__)
@@ -19,16 +21,21 @@ Registrar = Callable[[grpc.aio.Server], None]
 
 
 def create_server(
-    *, settings: GrpcServiceSettings, register: Registrar
+    *,
+    settings: GrpcServiceSettings,
+    register: Registrar,
+    registry: CollectorRegistry | None = None,
 ) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
     """Build an aio server with the standard health service; return it and the bound port.
 
     Binding here (not in the caller) lets tests ask for port 0 and learn the real port.
     Named services are unknown to the health service until `mark_serving`, which the
     caller runs after `start()`; the server loads its data before binding, so a probe that
-    connects at all talks to a ready server.
+    connects at all talks to a ready server. Every RPC goes through `RpcObserver` (request
+    id, one log line, metrics on `registry`: a private one when the caller exposes none).
     """
     server = grpc.aio.server(
+        interceptors=[RpcObserver(registry=registry)],
         maximum_concurrent_rpcs=settings.max_workers_hint,
         options=[("grpc.so_reuseport", 0)],
     )

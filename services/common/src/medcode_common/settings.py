@@ -19,3 +19,9 @@ class GrpcServiceSettings(BaseSettings):
     port: int = Field(default=0, ge=0, le=65535, description="TCP port; 0 picks a free one.")
     grace_seconds: float = Field(default=5.0, ge=0, description="Drain time on SIGTERM.")
     max_workers_hint: int = Field(default=64, ge=1, description="Max concurrent RPCs.")
+    metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Port of the Prometheus /metrics listener on `host`; 0 turns it off.",
+    )

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from grpc_health.v1 import health_pb2
+from prometheus_client import CollectorRegistry
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -18,9 +19,11 @@ from redis.exceptions import RedisError
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
+from medcode_common.metrics import new_registry, serving_metrics
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.batching import ScriptBatcher
 from medcode_metering.events import RegistrationConsumer
+from medcode_metering.metrics import MeteringMetrics
 from medcode_metering.publishing import ViewPublisher, create_view_publisher
 from medcode_metering.quota import QuotaLimiter
 from medcode_metering.service import SERVICE_NAME, MeteringServicer
@@ -60,8 +63,10 @@ class MeteringRuntime:
         *,
         event_settings: EventSettings | None = None,
         clock: Callable[[], float] = time.time,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = MeteringMetrics(registry)
         self.redis = connect(settings)
         batcher = ScriptBatcher(self.redis)
         self.views = ViewMeter(
@@ -84,10 +89,12 @@ class MeteringRuntime:
             quotas=QuotaLimiter(self.redis, clock=clock, batcher=batcher),
             on_view_charged=self.publisher.submit if self.publisher else None,
             clock=clock,
+            metrics=self.metrics,
         )
         self.server, self.port, self.health = create_server(
             settings=settings,
             register=lambda s: pb_grpc.add_MeteringServiceServicer_to_server(servicer, s),
+            registry=self.metrics.registry,
         )
         self._watch: asyncio.Task[None] | None = None
 
@@ -149,10 +156,12 @@ class MeteringRuntime:
 
 
 async def serve(settings: MeteringSettings) -> None:
-    """Serve until SIGINT/SIGTERM."""
-    await serve_runtime_until_signal(
-        lambda: MeteringRuntime(settings), grace=settings.grace_seconds
-    )
+    """Serve until SIGINT/SIGTERM, with /metrics on `settings.metrics_port`."""
+    registry = new_registry()
+    with serving_metrics(registry, host=settings.host, port=settings.metrics_port):
+        await serve_runtime_until_signal(
+            lambda: MeteringRuntime(settings, registry=registry), grace=settings.grace_seconds
+        )
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_metering import validation
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.calendar import next_month_start, seconds_to_month_end
+from medcode_metering.metrics import MeteringMetrics
 from medcode_metering.quota import QuotaLimiter
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
         quotas: QuotaLimiter,
         on_view_charged: ViewSink | None = None,
         clock: Callable[[], float] = time.time,
+        metrics: MeteringMetrics | None = None,
     ) -> None:
         self._views = views
         policy = views.policy
@@ -65,6 +67,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
             free_extra_views=policy.free_extra_views,
             guest_ip_daily_cap=policy.guest_ip_daily_cap,
         )
+        self._metrics = metrics if metrics is not None else MeteringMetrics()
         self._quotas = quotas
         self._on_view_charged = on_view_charged
         self._clock = clock
@@ -97,6 +100,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
             decision = await self._views.consume(
                 subject_type=kind, subject_id=subject_id, plan=plan, code=page, ip=ip
             )
+            self._metrics.view(decision)
             if decision.reason == "allowed" and self._on_view_charged is not None:
                 self._on_view_charged(
                     events_pb2.ViewConsumed(

@@ -8,6 +8,7 @@ from pydantic_settings import SettingsConfigDict
 from medcode_common.settings import GrpcServiceSettings
 
 DEFAULT_PORT = 50053
+DEFAULT_METRICS_PORT = 9103
 DEFAULT_VALKEY_PORT = 6390
 
 
@@ -17,6 +18,7 @@ class MeteringSettings(GrpcServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_METERING_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
     max_workers_hint: int = Field(
         default=4096,
         ge=1,

@@ -13,13 +13,16 @@ from collections.abc import Callable
 
 import grpc
 from grpc_health.v1 import health
+from prometheus_client import CollectorRegistry
 
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventBus, EventConsumer, create_bus
 from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.request_ids import bound_request_id, new_request_id
 from medcode_search.backends import create_backend
 from medcode_search.consumers import RELEASE_PUBLISHED, release_handler
 from medcode_search.indexer import IndexHolder
+from medcode_search.metrics import SearchMetrics
 from medcode_search.popularity import VIEW_CONSUMED, PopularityStore
 from medcode_search.service import SERVICE_NAME, SearchServicer
 from medcode_search.settings import SearchSettings
@@ -33,9 +36,14 @@ class SearchApp:
     """One search service: `start` binds and serves, `stop` drains and closes everything."""
 
     def __init__(
-        self, settings: SearchSettings, *, bus_factory: Callable[[], EventBus] = create_bus
+        self,
+        settings: SearchSettings,
+        *,
+        bus_factory: Callable[[], EventBus] = create_bus,
+        registry: CollectorRegistry | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = SearchMetrics(registry)
         self._bus_factory = bus_factory
         self.popularity = PopularityStore(
             settings.index_dir / POPULARITY_FILE,
@@ -47,6 +55,7 @@ class SearchApp:
             export_timeout=settings.export_timeout_seconds,
             history=settings.release_history,
         )
+        self.metrics.watch_index(self.holder)
         self.consumers: list[EventConsumer] = []
         self.port = 0
         self._server: grpc.aio.Server | None = None
@@ -56,10 +65,11 @@ class SearchApp:
 
     async def start(self) -> int:
         """Bind, serve, and start following releases and views; returns the bound port."""
-        servicer = SearchServicer(self.holder)
+        servicer = SearchServicer(self.holder, metrics=self.metrics)
         self._server, self.port, self._health = create_server(
             settings=self.settings,
             register=lambda s: pb_grpc.add_SearchServiceServicer_to_server(servicer, s),
+            registry=self.metrics.registry,
         )
         await self._server.start()
         log.info(
@@ -93,7 +103,9 @@ class SearchApp:
         """Build the first index as soon as the codes service answers, then poll (fallback)."""
         while not self._stop.is_set():
             try:
-                await self.holder.refresh()
+                # Each poll is a request of its own: codes' log lines for it carry this id.
+                with bound_request_id(new_request_id()):
+                    await self.holder.refresh()
             except grpc.aio.AioRpcError as error:
                 log.warning("codes service not answering (%s); retrying", error.code().name)
                 await asyncio.sleep(1.0)

@@ -21,6 +21,7 @@ import grpc
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode_common.codesystems import PROTO_TO_SYSTEM
+from medcode_common.rpc_client import request_id_interceptors
 from medcode_search.backends.base import SearchBackend
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
@@ -207,7 +208,9 @@ class IndexHolder:
             backend = TantivyBackend(index_dir=index_dir)
         self.backend = backend
         self._channel = grpc.aio.insecure_channel(
-            codes_addr, options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)]
+            codes_addr,
+            options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)],
+            interceptors=request_id_interceptors(),  # codes logs the refresh's id
         )
         self._stub = codes_grpc.CodesServiceStub(self._channel)
         self._timeout = export_timeout

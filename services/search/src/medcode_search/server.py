@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+from medcode_common.metrics import new_registry, serving_metrics
 from medcode_search.app import SearchApp
 from medcode_search.settings import SearchSettings
 
@@ -14,17 +15,19 @@ log = logging.getLogger(__name__)
 
 async def serve(settings: SearchSettings) -> None:
     """Serve until SIGINT/SIGTERM; health turns SERVING once the first index is ready."""
-    app = SearchApp(settings)
+    registry = new_registry()
+    app = SearchApp(settings, registry=registry)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await app.start()
-    ready = asyncio.create_task(app.wait_ready())
-    await stop.wait()
-    ready.cancel()
-    log.info("shutting down (grace %.1fs)", settings.grace_seconds)
-    await app.stop(settings.grace_seconds)
+    with serving_metrics(registry, host=settings.host, port=settings.metrics_port):
+        await app.start()
+        ready = asyncio.create_task(app.wait_ready())
+        await stop.wait()
+        ready.cancel()
+        log.info("shutting down (grace %.1fs)", settings.grace_seconds)
+        await app.stop(settings.grace_seconds)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from medcode_search.hits import (
     Ranked,
 )
 from medcode_search.indexer import IndexHolder
+from medcode_search.metrics import SearchMetrics
 from medcode_search.releases import ReleaseNotFound, choose
 from medcode_search.spelling import WORD
 from medcode_search.synonyms import normalise_phrase
@@ -132,8 +133,9 @@ async def _answer(context: grpc.aio.ServicerContext, work: Awaitable[T]) -> T:
 class SearchServicer(pb_grpc.SearchServiceServicer):
     """Answers from whatever index the holder's backend is serving right now."""
 
-    def __init__(self, holder: IndexHolder) -> None:
+    def __init__(self, holder: IndexHolder, *, metrics: SearchMetrics | None = None) -> None:
         self._holder = holder
+        self._metrics = metrics if metrics is not None else SearchMetrics()
 
     def _require_ready(self) -> None:
         if not self._holder.ready():
@@ -164,6 +166,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             )
 
         hits, total = await _answer(context, search())
+        self._metrics.answered("search", hits=total)
         response = pb.SearchResponse(total=total)
         add_hits(response.hits, hits, request.query)
         return response
@@ -185,6 +188,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
             )
 
         hits = await _answer(context, suggest())
+        self._metrics.answered("suggest", hits=len(hits))
         response = pb.SuggestResponse()
         add_hits(response.suggestions, hits, request.query)
         return response

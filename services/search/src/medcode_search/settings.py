@@ -11,6 +11,7 @@ from pydantic_settings import SettingsConfigDict
 from medcode_common.settings import GrpcServiceSettings
 
 DEFAULT_PORT = 50052
+DEFAULT_METRICS_PORT = 9102
 
 
 class SearchSettings(GrpcServiceSettings):
@@ -19,6 +20,7 @@ class SearchSettings(GrpcServiceSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_SEARCH_", extra="ignore")
 
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
     backend: Literal["tantivy", "elasticsearch"] = Field(
         default="tantivy", description="Embedded tantivy index, or an Elasticsearch cluster."
     )
