@@ -10,7 +10,7 @@ export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
 export MEDCODE_ACCOUNTS_DATA_DIR ?= $(CURDIR)/var/accounts
 
-.PHONY: install run test lint proto bench tools clean
+.PHONY: install run test lint proto bench tools docs clean
 
 $(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml services/accounts/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,17 @@ tools:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src services/accounts/src gateway/src
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src services/accounts/src gateway/src scripts
 
 ## proto: regenerate the Python stubs in proto/gen from proto/**/*.proto
 proto: install
 	rm -rf proto/gen/medcode
 	$(BIN)/python -m grpc_tools.protoc -I proto --python_out=proto/gen --grpc_python_out=proto/gen --pyi_out=proto/gen $$(cd proto && find medcode -name '*.proto' | sed 's|^|proto/|')
+
+## docs: regenerate README.md's configuration tables from the settings classes
+docs: install
+	$(BIN)/python scripts/settings_table.py --write
 
 bench: install
 	$(BIN)/python bench/gateway_lookup.py

@@ -14,7 +14,7 @@ class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDCODE_GATEWAY_", extra="ignore")
 
     host: str = Field(default="127.0.0.1", description="Interface to bind; 0.0.0.0 in containers.")
-    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description="HTTP port.")
     codes_addr: str = Field(
         default="127.0.0.1:50051", description="host:port of the codes service."
     )
@@ -49,7 +49,9 @@ class GatewaySettings(BaseSettings):
         gt=0,
         description="Deadline of sign-up and sign-in calls: password hashing is slow on purpose.",
     )
-    readiness_timeout_seconds: float = Field(default=1.0, gt=0)
+    readiness_timeout_seconds: float = Field(
+        default=1.0, gt=0, description="Deadline of each service's health check in /readyz."
+    )
     cache_ttl_seconds: float = Field(
         default=300.0, ge=0, description="How long a rendered lookup is reused; 0 turns it off."
     )

@@ -29,7 +29,7 @@ def guest_view(guest: str, code: str, ip: str = "203.0.113.9") -> pb.ConsumeView
     return pb.ConsumeViewRequest(
         subject_type=pb.SUBJECT_TYPE_GUEST,
         subject_id=guest,
-        plan="guest",
+        plan="PLAN_GUEST",
         system="icd10cm",
         code=code,
         client_ip=ip,
@@ -55,7 +55,7 @@ def test_each_decision_is_counted_under_its_reason(service: MeteringThread) -> N
                 pb.ConsumeViewRequest(
                     subject_type=pb.SUBJECT_TYPE_USER,
                     subject_id="u1",
-                    plan="pro",
+                    plan="PLAN_PRO",
                     system="icd10cm",
                     code="E11.9",
                 ),

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from medcode_common.settings import GrpcServiceSettings
+from medcode_common.settings import METRICS_PORT_HELP, PORT_HELP, GrpcServiceSettings
 
 DEFAULT_PORT = 50054
 DEFAULT_METRICS_PORT = 9104
@@ -19,8 +19,10 @@ class AccountsSettings(GrpcServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODE_ACCOUNTS_", extra="ignore")
 
-    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description=PORT_HELP)
+    metrics_port: int = Field(
+        default=DEFAULT_METRICS_PORT, ge=0, le=65535, description=METRICS_PORT_HELP
+    )
     data_dir: Path = Field(
         default=Path("var/accounts"), description="SQLite file, signing key and salt live here."
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from medcode_common.settings import GrpcServiceSettings
+from medcode_common.settings import METRICS_PORT_HELP, PORT_HELP, GrpcServiceSettings
 
 DEFAULT_PORT = 50051
 DEFAULT_METRICS_PORT = 9101
@@ -18,8 +18,10 @@ class CodesSettings(GrpcServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODE_CODES_", extra="ignore")
 
-    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description=PORT_HELP)
+    metrics_port: int = Field(
+        default=DEFAULT_METRICS_PORT, ge=0, le=65535, description=METRICS_PORT_HELP
+    )
     data_dir: Path = Field(
         default=Path("var"), description="Holds snapshots/<system>/<release>.sqlite."
     )

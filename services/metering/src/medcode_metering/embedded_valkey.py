@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from medcode_common.events.valkey_server import valkey_binary
 from medcode_metering.settings import DEFAULT_VALKEY_PORT
@@ -18,6 +22,27 @@ PORT_ENV = "MEDCODE_VALKEY_PORT"
 DIR_ENV = "MEDCODE_VALKEY_DIR"
 EMBEDDED_ENV = "MEDCODE_VALKEY_EMBEDDED"
 FSYNC_ENV = "MEDCODE_VALKEY_APPENDFSYNC"
+
+
+class EmbeddedValkeySettings(BaseSettings):
+    """The Valkey server `medcode run` starts for metering's counters and the event bus."""
+
+    model_config = SettingsConfigDict(env_prefix="MEDCODE_VALKEY_", extra="ignore")
+
+    embedded: bool = Field(
+        default=True,
+        description="Start the embedded valkey-server; false uses the external Redis named "
+        "by MEDCODE_METERING_REDIS_URL and MEDCODE_EVENTS_REDIS_URL.",
+    )
+    port: int = Field(default=DEFAULT_VALKEY_PORT, ge=1, le=65535, description="Its port.")
+    dir: Path | None = Field(
+        default=None, description="Its data folder; unset: valkey/ in MEDCODE_CODES_DATA_DIR."
+    )
+    appendfsync: Literal["always", "everysec", "no"] = Field(
+        default="always",
+        description="When its append-only file is fsynced: always, so a view granted is on "
+        "disk even if the machine loses power.",
+    )
 
 
 def valkey_command(*, port: int, directory: Path, appendfsync: str = "always") -> list[str]:
@@ -50,15 +75,10 @@ def embedded_wanted(env: Mapping[str, str]) -> bool:
 
 def main() -> None:
     """Exec valkey-server with the platform's port and data dir."""
-    env = os.environ
-    directory = data_dir(env).resolve()
+    settings = EmbeddedValkeySettings()
+    directory = data_dir(os.environ).resolve()
     directory.mkdir(parents=True, exist_ok=True)
-    argv = valkey_command(
-        port=int(env.get(PORT_ENV) or DEFAULT_VALKEY_PORT),
-        directory=directory,
-        # "always": a view granted is a view on disk, even if the machine loses power.
-        appendfsync=env.get(FSYNC_ENV) or "always",
-    )
+    argv = valkey_command(port=settings.port, directory=directory, appendfsync=settings.appendfsync)
     os.execv(argv[0], argv)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from medcode_common.settings import GrpcServiceSettings
+from medcode_common.settings import METRICS_PORT_HELP, PORT_HELP, GrpcServiceSettings
 
 DEFAULT_PORT = 50053
 DEFAULT_METRICS_PORT = 9103
@@ -17,8 +17,10 @@ class MeteringSettings(GrpcServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODE_METERING_", extra="ignore")
 
-    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description=PORT_HELP)
+    metrics_port: int = Field(
+        default=DEFAULT_METRICS_PORT, ge=0, le=65535, description=METRICS_PORT_HELP
+    )
     max_workers_hint: int = Field(
         default=4096,
         ge=1,
