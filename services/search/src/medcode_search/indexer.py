@@ -30,7 +30,7 @@ from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "7"  # 7: type-ahead completes alphabetic index lines and table rows too
+ENGINE_VERSION = "8"  # 8: fields hold folded text (fields.py), as Elasticsearch indexes it
 SYSTEM_NAMES: dict[int, str] = {number: system.value for number, system in PROTO_TO_SYSTEM.items()}
 SYSTEM_ENUMS = {name: number for number, name in SYSTEM_NAMES.items()}
 #: Data sets the codes service folds into its export (the alphabetic index lines of

@@ -1,0 +1,56 @@
+"""What each searchable field holds for a document, as every backend indexes it.
+
+tantivy and Elasticsearch index the same texts under the same field names, already folded by
+`normalise_phrase` (accents stripped, apostrophes dropped, punctuation spaced), so their
+stems are the ranking's own (`query.text_stems`) and the document frequencies the ranking
+counts in memory (`corpus.DocFrequencies`) are what either index would count.
+"""
+
+from __future__ import annotations
+
+from medcode_search.documents import IndexedCode, split_name
+from medcode_search.synonyms import normalise_phrase
+
+#: The name (the title, or its part before ": " in MedCode's CPT wording), stemmed, BM25.
+TITLE = "title"
+#: The whole title, unstemmed: type-ahead completes its words.
+TITLE_RAW = "title_raw"
+#: Inclusion terms, alphabetic index lines and the explanation after "Name: ", stemmed.
+TERMS = "terms"
+#: Titles and inclusion terms of the headings above, stemmed.
+CONTEXT = "context"
+#: Other codes' notes that name the code ("chilblains (T69.1)"), stemmed.
+REFERENCED = "referenced"
+#: Table of Neoplasms / Drugs rows, stemmed; apart from TERMS so their thousands of site and
+#: substance names leave the words' rarity as the tabular list and index set it.
+TABLES = "tables"
+#: Index lines and table rows, unstemmed: type-ahead completes their words too.
+INDEX_RAW = "index_raw"
+#: The stemmed fields a word can be found in.
+STEMMED = (TITLE, TERMS, CONTEXT, REFERENCED, TABLES)
+#: The fields whose document frequencies weigh a stem's rarity.
+RARITY_FIELDS = (TITLE, TERMS)
+
+
+def edition(system: str, release: str) -> str:
+    """The key of one release of one system, the unit a search chooses (a keyword field)."""
+    return f"{system}:{release}"
+
+
+def searchable(document: IndexedCode) -> dict[str, tuple[str, ...]]:
+    """Field name -> the folded texts of `document` indexed under it."""
+    name, explanation = split_name(document.title)
+    terms = (*document.word_texts, explanation) if explanation else document.word_texts
+    return {
+        TITLE: (normalise_phrase(name),),
+        TITLE_RAW: (normalise_phrase(document.title),),
+        TERMS: _folded(terms),
+        CONTEXT: _folded(document.context),
+        REFERENCED: _folded(document.referenced),
+        TABLES: _folded(document.table_terms),
+        INDEX_RAW: _folded((*document.index_terms, *document.table_terms)),
+    }
+
+
+def _folded(texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalise_phrase(text) for text in texts)
