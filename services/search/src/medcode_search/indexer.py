@@ -269,8 +269,8 @@ class IndexHolder:
 
     @property
     def engine(self) -> SearchEngine | None:
-        """The tantivy engine being served (None for other backends or before the first build)."""
-        return self.backend.engine if isinstance(self.backend, TantivyBackend) else None
+        """The engine being served, whatever the backend (None before the first build)."""
+        return self.backend.engine
 
     async def close(self) -> None:
         """Close the channel to the codes service and the backend."""
