@@ -99,6 +99,27 @@ def test_title_words_within_a_distance_are_exactly_those_the_distance_allows(
     assert sorted(found) == sorted(pair for pair in expected if pair[0] <= distance)
 
 
+def _full_distance(a: str, b: str) -> int:
+    """Restricted Damerau-Levenshtein over the whole table (the reference)."""
+    table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(
+                table[i - 1][j] + 1,
+                table[i][j - 1] + 1,
+                table[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+@settings(max_examples=500)
+@given(_LETTERS | st.just(""), _LETTERS | st.just(""), st.integers(0, 3))
+def test_the_banded_distance_is_the_full_one_up_to_its_limit(a: str, b: str, limit: int) -> None:
+    assert edit_distance(a, b, limit) == min(_full_distance(a, b), limit + 1)
+
+
 def test_a_typo_becomes_the_closest_then_most_frequent_title_word() -> None:
     corrector = Corrector(
         vocabulary=Counter(

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
+class Clause(NamedTuple):
     """One stem in one field: scored by BM25 times `boost`, or a constant `boost`."""
 
     field: str
@@ -24,8 +23,7 @@ class Clause:
     bm25: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Prefix:
+class Prefix(NamedTuple):
     """Type-ahead: any word of `field` starting with `prefix` scores a constant `boost`."""
 
     field: str
@@ -55,9 +53,9 @@ class Scope:
     within: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A document one reading matched, with the index's score for it."""
+class Candidate(NamedTuple):
+    """A document one reading matched, with the index's score for it (a tuple: a query
+    makes a hundred of them)."""
 
     number: int
     score: float

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import Stemmer
 
 from medcode_search.documents import IndexedCode
-from medcode_search.fields import RARITY_FIELDS, TABLES, TERMS, TITLE_RAW, searchable
+from medcode_search.fields import RARITY_FIELDS, TABLES, TERMS, TITLE_RAW, folding, own_fields
 from medcode_search.spelling import WORD, Corrector, TitleWords
 from medcode_search.synonyms import normalise_phrase
 
@@ -33,7 +33,7 @@ class DocFrequencies:
         self.num_docs = 0
 
     def add(self, fields: dict[str, tuple[str, ...]]) -> None:
-        """Count one document's searchable fields (`fields.searchable`)."""
+        """Count one document's own fields (`fields.own_fields`)."""
         self.num_docs += 1
         for name in RARITY_FIELDS:
             texts = fields[name]
@@ -77,8 +77,9 @@ class Corpus:
         #: Every word of titles, own texts and table rows (a word here is no typo).
         vocabulary: Counter[str] = Counter()
         titles: set[str] = set()  # title words: what a typo is corrected to
+        fold = folding()
         for document in documents:
-            fields = searchable(document)
+            fields = own_fields(document, fold)
             self.frequencies.add(fields)
             title = _spellings(document.title, fields[TITLE_RAW][0])
             vocabulary.update(title)

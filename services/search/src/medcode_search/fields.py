@@ -8,8 +8,12 @@ counts in memory (`corpus.DocFrequencies`) are what either index would count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from medcode_search.documents import IndexedCode, split_name
 from medcode_search.synonyms import normalise_phrase
+
+Fold = Callable[[str], str]
 
 #: The name (the title, or its part before ": " in MedCode's CPT wording), stemmed, BM25.
 TITLE = "title"
@@ -37,20 +41,37 @@ def edition(system: str, release: str) -> str:
     return f"{system}:{release}"
 
 
-def searchable(document: IndexedCode) -> dict[str, tuple[str, ...]]:
-    """Field name -> the folded texts of `document` indexed under it."""
+def folding() -> Fold:
+    """`normalise_phrase`, remembering each text it folded: a whole corpus repeats its
+    headings' texts in every child, so building an index folds each of them once."""
+    seen: dict[str, str] = {}
+
+    def fold(text: str) -> str:
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = normalise_phrase(text)
+        return found
+
+    return fold
+
+
+def own_fields(document: IndexedCode, fold: Fold = normalise_phrase) -> dict[str, tuple[str, ...]]:
+    """The fields of the code's own texts (title, terms, table rows): what its rarity and
+    the spelling corrector's words are counted from."""
     name, explanation = split_name(document.title)
     terms = (*document.word_texts, explanation) if explanation else document.word_texts
     return {
-        TITLE: (normalise_phrase(name),),
-        TITLE_RAW: (normalise_phrase(document.title),),
-        TERMS: _folded(terms),
-        CONTEXT: _folded(document.context),
-        REFERENCED: _folded(document.referenced),
-        TABLES: _folded(document.table_terms),
-        INDEX_RAW: _folded((*document.index_terms, *document.table_terms)),
+        TITLE: (fold(name),),
+        TITLE_RAW: (fold(document.title),),
+        TERMS: tuple(map(fold, terms)),
+        TABLES: tuple(map(fold, document.table_terms)),
     }
 
 
-def _folded(texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(normalise_phrase(text) for text in texts)
+def searchable(document: IndexedCode, fold: Fold = normalise_phrase) -> dict[str, tuple[str, ...]]:
+    """Field name -> the folded texts of `document` indexed under it."""
+    fields = own_fields(document, fold)
+    fields[CONTEXT] = tuple(map(fold, document.context))
+    fields[REFERENCED] = tuple(map(fold, document.referenced))
+    fields[INDEX_RAW] = tuple(map(fold, (*document.index_terms, *document.table_terms)))
+    return fields

@@ -47,6 +47,7 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         partial.mkdir(parents=True)
         index = tantivy.Index(schema(), path=str(partial))
     writer = index.writer(heap_size=128_000_000, num_threads=1)
+    fold = fields.folding()
     for number, document in enumerate(documents):
         entry = tantivy.Document()
         entry.add_unsigned("doc", number)
@@ -56,7 +57,7 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         for ancestor in document.ancestors:
             entry.add_text("ancestors", ancestor)
         entry.add_unsigned("billable", int(document.billable))
-        for field, texts in fields.searchable(document).items():
+        for field, texts in fields.searchable(document, fold).items():
             for text in texts:
                 entry.add_text(field, text)
         writer.add_document(entry)

@@ -272,7 +272,9 @@ class IndexHolder:
         """The engine being served, whatever the backend (None before the first build)."""
         return self.backend.engine
 
-    async def close(self) -> None:
-        """Close the channel to the codes service and the backend."""
+    async def close(self, *, backend: bool = True) -> None:
+        """Close the channel to the codes service, and the backend unless told to keep it
+        (a benchmark keeps searching the served engine after the build)."""
         await self._channel.close()
-        await self.backend.close()
+        if backend:
+            await self.backend.close()

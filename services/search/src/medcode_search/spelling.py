@@ -20,22 +20,39 @@ _BROKEN_PER_EDIT = 3
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (adjacent swaps cost 1), stopping early past `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
+    """Damerau-Levenshtein distance (adjacent swaps cost 1) when at most `limit`, else
+    `limit + 1`: only the band of cells within `limit` of the diagonal is computed (a cell
+    off it costs more than `limit` anyway), and a row over `limit` everywhere stops it."""
+    la, lb = len(a), len(b)
+    over = limit + 1
+    if abs(la - lb) > limit:
+        return over
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, start=1):
-            cost = char_a != char_b
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
+    previous = [j if j <= limit else over for j in range(lb + 1)]
+    for i in range(1, la + 1):
+        char_a = a[i - 1]
+        low, high = max(1, i - limit), min(lb, i + limit)
+        current = [over] * (lb + 1)
+        if i <= limit:
+            current[0] = i
+        best = current[0]
+        for j in range(low, high + 1):
+            char_b = b[j - 1]
+            cost = previous[j - 1] + (char_a != char_b)
+            if previous[j] + 1 < cost:
+                cost = previous[j] + 1
+            if current[j - 1] + 1 < cost:
+                cost = current[j - 1] + 1
+            swapped = i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b
+            if swapped and previous2[j - 2] + 1 < cost:
+                cost = previous2[j - 2] + 1
+            current[j] = cost
+            if cost < best:
+                best = cost
+        if best > limit:
+            return over
         previous2, previous = previous, current
-    return previous[-1]
+    return min(previous[lb], over)
 
 
 def fuzzy_distance(word: str) -> int:
@@ -53,31 +70,36 @@ class TitleWords:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.ordered = sorted(set(words))
-        self._postings: dict[str, list[int]] = {}
+        #: (bigram, its position in the padded word, the word's length) -> word numbers.
+        self._postings: dict[tuple[str, int, int], list[int]] = {}
+        self._by_length: dict[int, list[int]] = {}
         for number, word in enumerate(self.ordered):
-            for gram in set(_bigrams(word)):
-                self._postings.setdefault(gram, []).append(number)
+            self._by_length.setdefault(len(word), []).append(number)
+            for position, gram in enumerate(_bigrams(word)):
+                self._postings.setdefault((gram, position, len(word)), []).append(number)
 
     def within(self, word: str, distance: int) -> list[tuple[int, str]]:
         """(edit distance, title word) for every title word within `distance` of `word`.
 
-        A word within d edits shares at least len + 1 - 3d of its padded bigrams (an edit
-        breaks at most three), so only words sharing that many are compared exactly.
+        Two words within d edits share all but 3d of the longer one's padded bigrams (an
+        edit breaks at most three), each no more than d places from where it was, so only
+        words of a near length sharing that many bigrams near their place are compared
+        exactly.
         """
         grams = _bigrams(word)
-        distinct = set(grams)
-        needed = len(grams) - _BROKEN_PER_EDIT * distance - (len(grams) - len(distinct))
-        if needed > 0:
-            shared: Counter[int] = Counter()
-            for gram in distinct:
-                shared.update(self._postings.get(gram, ()))
-            numbers = [number for number, count in shared.items() if count >= needed]
-        else:
-            numbers = list(range(len(self.ordered)))
         found = []
-        for number in numbers:
-            candidate = self.ordered[number]
-            if abs(len(candidate) - len(word)) <= distance:
+        for length in range(max(1, len(word) - distance), len(word) + distance + 1):
+            needed = max(len(word), length) + 1 - _BROKEN_PER_EDIT * distance
+            if needed > 0:
+                shared: Counter[int] = Counter()
+                for position, gram in enumerate(grams):
+                    for near in range(max(0, position - distance), position + distance + 1):
+                        shared.update(self._postings.get((gram, near, length), ()))
+                numbers: Iterable[int] = [n for n, count in shared.items() if count >= needed]
+            else:
+                numbers = self._by_length.get(length, ())
+            for number in numbers:
+                candidate = self.ordered[number]
                 gap = edit_distance(word, candidate, distance)
                 if gap <= distance:
                     found.append((gap, candidate))

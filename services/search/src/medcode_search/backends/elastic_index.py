@@ -23,6 +23,7 @@ from medcode_search.backends.elastic_mapping import (
     to_source,
 )
 from medcode_search.documents import IndexedCode
+from medcode_search.fields import folding
 
 log = logging.getLogger(__name__)
 _BULK_CHUNK = 2000
@@ -52,8 +53,9 @@ class IndexStore:
         document under its corpus position as `_id`, and refresh it."""
         self._client.options(ignore_status=404).indices.delete(index=target)
         concrete_index(target, replicas=self._replicas).create(using=self._client)
+        fold = folding()
         actions = (
-            {"_index": target, "_id": str(number), "_source": to_source(document)}
+            {"_index": target, "_id": str(number), "_source": to_source(document, fold)}
             for number, document in enumerate(documents)
         )
         loaded = 0

@@ -26,6 +26,7 @@ from elasticsearch.dsl import (
 
 from medcode_search import fields
 from medcode_search.documents import IndexedCode
+from medcode_search.synonyms import normalise_phrase
 
 #: Bumped when the mapping or analysis changes, so a new index is built beside the old one.
 MAPPING_VERSION = "5"
@@ -66,8 +67,9 @@ def concrete_index(name: str, *, replicas: int) -> Index:
     return built
 
 
-def to_source(document: IndexedCode) -> dict[str, Any]:
-    """The `_source` stored for a document."""
+def to_source(document: IndexedCode, fold: fields.Fold = normalise_phrase) -> dict[str, Any]:
+    """The `_source` stored for a document (`fold` folds its texts, `fields.folding()` once
+    each over a whole corpus)."""
     source: dict[str, Any] = {
         "system": document.system,
         "code": document.code,
@@ -75,7 +77,7 @@ def to_source(document: IndexedCode) -> dict[str, Any]:
         "ancestors": list(document.ancestors),
         "billable": document.billable,
     }
-    for name, texts in fields.searchable(document).items():
+    for name, texts in fields.searchable(document, fold).items():
         source[name] = list(texts)
     source["document"] = asdict(document)
     return source
