@@ -20,7 +20,7 @@ from medcode_search.candidate_plan import Planner
 from medcode_search.candidates import CandidateSource, Scope
 from medcode_search.corpus import Corpus
 from medcode_search.defaults import promote_default_children
-from medcode_search.explain import explain, explain_profiled
+from medcode_search.explain import explain_profiled
 from medcode_search.fields import edition
 from medcode_search.hits import CODE, PREFIX, Ranked
 from medcode_search.query import parse
@@ -165,9 +165,7 @@ class SearchEngine:
         return hits
 
     def _explain(self, hit: Ranked, query: str) -> None:
-        if hit.number < 0:
-            explain(hit, query)
-        else:
+        if hit.number >= 0:  # a code or code prefix hit says so already
             explain_profiled(hit, query, self._rescorer.profile(hit.number))
 
     # -- public ----------------------------------------------------------------------------
