@@ -182,6 +182,16 @@ def test_a_follower_stops_waiting_and_keeps_its_index_when_no_build_finishes() -
     assert conversation.paths().count("GET /_alias/medcode-codes") >= 3  # it looked again
 
 
+def test_a_pod_of_an_older_mapping_never_builds_over_a_newer_one() -> None:
+    newer = "medcode-codes-6-cccccccccccccccc"  # built by the next release of this service
+    backend, conversation = _backend(
+        [*[_aliased(newer)] * 50], follow_seconds=0.02, follow_timeout=0.05
+    )
+    assert _load(backend) == []
+    assert not [s for s in conversation.sent if s.path.startswith(LEASE)]
+    assert not backend.ready()
+
+
 async def _never() -> list[IndexedCode]:
     raise AssertionError("a follower never exports")
 

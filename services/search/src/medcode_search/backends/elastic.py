@@ -115,11 +115,13 @@ class ElasticBackend:
         target = self.index_name(key)
         deadline = time.monotonic() + self._follow_timeout
         while True:
-            if await self._call(self.store.aliased) == [target]:
+            current = await self._call(self.store.aliased)
+            if current == [target]:
                 await self._serve(target, None)
                 on_swap()
                 return
-            held = await self._acquire(key)
+            # A newer release of this service moved the alias: never build it back.
+            held = None if self.store.newer_mapping(current) else await self._acquire(key)
             if held is not None:
                 documents = await self._build(held, target, fetch)
                 await self._serve(target, documents)

@@ -37,11 +37,17 @@ class IndexStore:
         self._client = client
         self.alias = alias
         self._replicas = replicas
-        self._ours = re.compile(rf"{re.escape(alias)}-[0-9a-z]+-[0-9a-f]{{16}}")
+        self._ours = re.compile(rf"{re.escape(alias)}-([0-9a-z]+)-[0-9a-f]{{16}}")
 
     def index_name(self, key: str) -> str:
         """The concrete index of one set of releases under this mapping version."""
         return f"{self.alias}-{MAPPING_VERSION}-{key}"
+
+    def newer_mapping(self, indices: Sequence[str]) -> bool:
+        """Whether any of `indices` was built under a newer mapping version than this code's
+        (a pod of an older release, during a rollout, must not swap the alias back)."""
+        versions = [found.group(1) for found in map(self._ours.fullmatch, indices) if found]
+        return any(v.isdigit() and int(v) > int(MAPPING_VERSION) for v in versions)
 
     def aliased(self) -> list[str]:
         """The concrete indices the alias points at (none before the first build)."""
