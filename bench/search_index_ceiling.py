@@ -51,10 +51,8 @@ from search_misses import ROOT, latest_documents, score  # noqa: E402
 from medcode_codes.importers.operator import import_icd10cm_index  # noqa: E402
 from medcode_codes.index_entries import index_keys  # noqa: E402
 from medcode_codes.testing_live import link_data_dir  # noqa: E402
-from medcode_search import index  # noqa: E402
+from medcode_search.backends.tantivy_backend import tantivy_engine  # noqa: E402
 from medcode_search.documents import IndexedCode  # noqa: E402
-from medcode_search.engine import SearchEngine  # noqa: E402
-from medcode_search.synonyms import SynonymExpander, load_synonyms  # noqa: E402
 
 TABLES = ("icd-10-cm-eindex-2025.xml", "icd-10-cm-drug-2025.xml", "icd-10-cm-neoplasm-2025.xml")
 OUT = ROOT / "bench" / "results" / "search_index_ceiling.json"
@@ -86,7 +84,7 @@ def with_real_files(folder: Path, scratch: Path) -> list[IndexedCode]:
     for name in TABLES:
         import_icd10cm_index(data, folder / name)
     started = time.perf_counter()
-    exported = make_engine(warm=False, data_dir=data).documents
+    exported = list(make_engine(warm=False, data_dir=data).documents)
     sys.stdout.write(
         f"export and index of every code set with the three files: "
         f"{time.perf_counter() - started:.1f}s\n"
@@ -106,7 +104,7 @@ def with_lines(docs: Iterable[IndexedCode], lines: Mapping[str, list[str]]) -> l
 
 
 def evaluate(docs: list[IndexedCode], sets: Mapping[str, Sequence[DevCase]]) -> dict[str, Any]:
-    engine = SearchEngine(docs, index.build(docs, None), SynonymExpander(load_synonyms()))
+    engine = tantivy_engine(docs)
     report: dict[str, Any] = {}
     for name, cases in sets.items():
         recall, mrr, _misses = score(engine, cases)

@@ -31,11 +31,11 @@ from search_devset import (  # noqa: E402
 )
 from search_relevance import credited  # noqa: E402
 
-from medcode_search import documents, index  # noqa: E402
+from medcode_search import documents  # noqa: E402
+from medcode_search.backends.tantivy_backend import tantivy_engine  # noqa: E402
 from medcode_search.documents import IndexedCode  # noqa: E402
 from medcode_search.engine import SearchEngine  # noqa: E402
 from medcode_search.query import CONNECTORS, parse, text_stems  # noqa: E402
-from medcode_search.synonyms import SynonymExpander, load_synonyms  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -55,7 +55,7 @@ def latest_documents() -> list[IndexedCode]:
 def latest_engine() -> SearchEngine:
     """The engine over the newest exported documents, indexed in memory now."""
     docs = latest_documents()
-    return SearchEngine(docs, index.build(docs, None), SynonymExpander(load_synonyms()))
+    return tantivy_engine(docs)
 
 
 def category(case: DevCase, found: list[str], by_code: dict[str, IndexedCode]) -> str:

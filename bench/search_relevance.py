@@ -3,8 +3,11 @@
 Each system is a Searcher: a function of (query, k) returning up to k ICD-10-CM codes, best
 first. The baseline is BM25 (bm25s, default parameters, English stop words, lower-case word
 tokens) over the title of every 2026 category, subcategory and code, one document per code.
-MedCode search comes from ``bench/search_adapter.py`` (``make_searcher()``): the real search
-engine over an index built from a real codes service.
+MedCode search comes from ``bench/search_adapter.py`` (``make_searcher(backend)``): the real
+search engine over an index built from a real codes service, once per backend: tantivy
+always ("medcode-tantivy"), Elasticsearch when ELASTICSEARCH_URL points at a cluster
+("medcode-elasticsearch"; otherwise a line says it was skipped). Both rank with the same
+engine; only where the candidates come from differs.
 
 Reported per system: Recall@10 and MRR@10 on the index set (whole, and its two halves: the
 ranking weights were tuned on ``index_tune`` only, so ``index_heldout`` is the honest number),
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -156,8 +160,9 @@ def with_whole_index(report: dict[str, Any]) -> dict[str, Any]:
     return {"index": whole, **report}
 
 
-def load_medcode() -> Searcher | None:
-    """MedCode's searcher from its bench adapter, or None when the adapter does not exist.
+def load_medcode(backend: str = "tantivy") -> Searcher | None:
+    """MedCode's searcher on `backend` from its bench adapter, or None when the adapter does
+    not exist.
 
     An adapter that exists but fails to import (a missing dependency of its own) raises.
     """
@@ -167,8 +172,15 @@ def load_medcode() -> Searcher | None:
         if error.name in {"medcode_search", "search_adapter"}:
             return None
         raise
-    searcher: Searcher = make_searcher()
+    searcher: Searcher = make_searcher(backend)
     return searcher
+
+
+def medcode_backends(environ: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """(backends to measure, skip notes): tantivy always, Elasticsearch with a cluster."""
+    if environ.get("ELASTICSEARCH_URL"):
+        return ["tantivy", "elasticsearch"], []
+    return ["tantivy"], ["medcode-elasticsearch: skipped (ELASTICSEARCH_URL not set)"]
 
 
 def format_table(systems: Mapping[str, Mapping[str, Any]], sets: Sequence[str], k: int) -> str:
@@ -188,14 +200,16 @@ def format_table(systems: Mapping[str, Mapping[str, Any]], sets: Sequence[str], 
 
 def mrr_ratio(
     systems: Mapping[str, Mapping[str, Any]], sets: Sequence[str], k: int
-) -> dict[str, float | None]:
-    """MedCode MRR@k over baseline MRR@k per set (None when a side is missing or zero)."""
-    if "medcode" not in systems:
-        return {name: None for name in sets}
-    ratios: dict[str, float | None] = {}
-    for name in sets:
-        base = systems["bm25"][name][f"mrr@{k}"]
-        ratios[name] = round(systems["medcode"][name][f"mrr@{k}"] / base, 3) if base else None
+) -> dict[str, dict[str, float | None]]:
+    """Per MedCode system: its MRR@k over the baseline's per set (None when zero)."""
+    ratios: dict[str, dict[str, float | None]] = {}
+    for system, report in systems.items():
+        if not system.startswith("medcode"):
+            continue
+        ratios[system] = {}
+        for name in sets:
+            base = systems["bm25"][name][f"mrr@{k}"]
+            ratios[system][name] = round(report[name][f"mrr@{k}"] / base, 3) if base else None
     return ratios
 
 
@@ -223,11 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     systems: dict[str, dict[str, Any]] = {"bm25": with_whole_index(evaluate(baseline, sets, K))}
     systems["bm25"]["build_s"] = round(build_s, 2)
 
-    medcode = load_medcode()
-    if medcode is None:
-        print("MedCode search not available; baseline only")
-    else:
-        systems["medcode"] = with_whole_index(evaluate(medcode, sets, K))
+    backends, skipped = medcode_backends(os.environ)
+    for backend in backends:
+        medcode = load_medcode(backend)
+        if medcode is None:
+            print("MedCode search not available; baseline only")
+            break
+        systems[f"medcode-{backend}"] = with_whole_index(evaluate(medcode, sets, K))
     sets = {"index": tune + held_out, **sets}
 
     ratios = mrr_ratio(systems, list(sets), K)
@@ -241,14 +257,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             "documents": len(titles),
         },
         "systems": systems,
+        "skipped": skipped,
         "medcode_over_bm25_mrr": ratios,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(format_table(systems, list(sets), K))
+    for note in skipped:
+        print(note)
     print("ranking weights were tuned on index_tune only; index_heldout was never looked at")
-    if "medcode" in systems:
-        print("MedCode MRR / baseline MRR: " + ", ".join(f"{n} {r}" for n, r in ratios.items()))
+    for system, ratio in ratios.items():
+        print(f"{system} MRR / baseline MRR: " + ", ".join(f"{n} {r}" for n, r in ratio.items()))
     print(f"wrote {args.out}")
     return 0
 

@@ -355,3 +355,91 @@ def schema_problems(resources: list[Resource], version: str) -> list[str]:
         except kv.SchemaNotFoundError as exc:
             problems.append(f"{res}: {exc.message}")
     return problems
+
+
+# --------------------------------------------------------------------------- search builders
+
+SEARCH_IMAGE = f"{IMAGE_REGISTRY}search"
+SEARCH_BACKEND = "MEDCODE_SEARCH_BACKEND"
+SEARCH_BUILDS = "MEDCODE_SEARCH_ELASTICSEARCH_BUILDS"
+SEARCH_HOLDER = "MEDCODE_SEARCH_ELASTICSEARCH_HOLDER"
+#: What pydantic reads as false for a bool setting.
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+
+
+def env_by_name(container: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(e.get("name")): e for e in container.get("env") or []}
+
+
+def with_env_patch(resource: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a workload with a strategic-merge patch's container env merged by variable
+    name, as kustomize merges it (the patch's new variables first); other fields are kept."""
+    merged = yaml.safe_load(yaml.safe_dump(resource))
+    containers = (pod_spec(merged) or {}).get("containers") or []
+    for patched in (pod_spec(patch) or {}).get("containers") or []:
+        for container in containers:
+            if container.get("name") != patched.get("name"):
+                continue
+            env = env_by_name(container)
+            new = [e for e in patched.get("env") or [] if e.get("name") not in env]
+            for entry in patched.get("env") or []:
+                if entry.get("name") in env:
+                    env[entry["name"]] = entry
+            container["env"] = [*new, *env.values()]
+    return merged
+
+
+def production_workloads(base: list[Resource]) -> list[tuple[dict[str, Any], int]]:
+    """(workload, replicas) as the production overlay makes them from base: its replica
+    counts and its Deployment patches' container env (enough to judge who builds)."""
+    overlay = load_yaml(PRODUCTION / "kustomization.yaml")
+    replicas = {e["name"]: int(e["count"]) for e in overlay.get("replicas") or []}
+    patches: dict[str, list[dict[str, Any]]] = {}
+    for entry in overlay.get("patches") or []:
+        if isinstance(entry, dict) and "path" in entry:
+            body = load_yaml(PRODUCTION / entry["path"])
+            name = (entry.get("target") or {}).get("name") or body["metadata"]["name"]
+            patches.setdefault(name, []).append(body)
+    found = []
+    for res in base:
+        if res.kind not in WORKLOAD_KINDS:
+            continue
+        doc = res.doc
+        for patch in patches.get(res.name, []) if res.kind == "Deployment" else []:
+            doc = with_env_patch(doc, patch)
+        count = replicas.get(res.name, int((doc.get("spec") or {}).get("replicas", 1)))
+        found.append((doc, count))
+    return found
+
+
+def search_index_builders(workloads: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(Kind/name, search container) of every pod template that runs search on
+    Elasticsearch and may build its index (its builds setting is not false)."""
+    found = []
+    for workload in workloads:
+        for container in (pod_spec(workload) or {}).get("containers") or []:
+            image = str(container.get("image", ""))
+            if image.partition("@")[0].rpartition(":")[0] != SEARCH_IMAGE and image != SEARCH_IMAGE:
+                continue
+            env = env_by_name(container)
+            if (env.get(SEARCH_BACKEND) or {}).get("value") != "elasticsearch":
+                continue
+            builds = str((env.get(SEARCH_BUILDS) or {}).get("value", "true")).strip().lower()
+            if builds not in _FALSE:
+                where = f"{workload.get('kind')}/{(workload.get('metadata') or {}).get('name')}"
+                found.append((where, container))
+    return found
+
+
+def search_builder_problems(workloads: list[dict[str, Any]]) -> Iterator[str]:
+    """One builder per search index: exactly one pod template may build, and each of its
+    pods takes the build lease under its own name (the pod name)."""
+    builders = search_index_builders(workloads)
+    if len(builders) != 1:
+        names = [where for where, _container in builders] or "none"
+        yield f"exactly one pod template may build search indices; found {names}"
+    for where, container in builders:
+        holder = env_by_name(container).get(SEARCH_HOLDER) or {}
+        field_path = (((holder.get("valueFrom") or {}).get("fieldRef")) or {}).get("fieldPath")
+        if field_path != "metadata.name":
+            yield f"{where}: {SEARCH_HOLDER} must come from the pod name (fieldRef metadata.name)"

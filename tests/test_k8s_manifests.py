@@ -12,7 +12,9 @@
 - every workload logs JSON lines (MEDCODE_LOG_FORMAT=json) and is scraped
   (prometheus.io annotations naming a declared container port, the one its
   MEDCODE_<SERVICE>_METRICS_PORT sets);
-- the production overlay only patches/scales Deployments that exist in base.
+- the production overlay only patches/scales Deployments that exist in base;
+- one builder per search index in production: exactly one pod template may build, and its
+  pods take the build lease under their own names.
 
 No cluster and no network are needed. When `kustomize` or `kubectl` is on PATH
 the rendered base and overlay are validated too; otherwise that test skips.
@@ -46,10 +48,13 @@ from .k8s_rules import (
     pod_labels,
     pod_spec,
     probe_handlers,
+    production_workloads,
     quantity,
     rel,
     resources_of,
     schema_problems,
+    search_builder_problems,
+    search_index_builders,
     walk,
     workload_problems,
 )
@@ -363,6 +368,41 @@ def test_overlay_own_resources(overlay: dict[str, Any], base_resources: list[Res
             )
 
 
+def test_production_has_exactly_one_search_index_builder(base_resources: list[Resource]) -> None:
+    workloads = production_workloads(base_resources)
+    problems = list(search_builder_problems([doc for doc, _replicas in workloads]))
+    assert not problems, "\n".join(problems)
+    ((where, _container),) = search_index_builders([doc for doc, _replicas in workloads])
+    assert where == "Deployment/search"
+    # Base (the embedded tantivy backend) builds no shared index at all.
+    assert search_index_builders([r.doc for r in base_resources]) == []
+
+
+def test_search_builder_rule_can_fail(base_resources: list[Resource]) -> None:
+    """Guard against a vacuous check: a second building template, a builder without its
+    pod name on the lease, and no builder at all are each reported."""
+    (search,) = [
+        doc
+        for doc, _n in production_workloads(base_resources)
+        if doc["metadata"]["name"] == "search"
+    ]
+    canary = yaml.safe_load(yaml.safe_dump(search))
+    canary["metadata"]["name"] = "search-canary"
+    assert "found ['Deployment/search', 'Deployment/search-canary']" in "\n".join(
+        search_builder_problems([search, canary])
+    )
+    (container,) = canary["spec"]["template"]["spec"]["containers"]
+    for entry in container["env"]:
+        if entry["name"] == "MEDCODE_SEARCH_ELASTICSEARCH_HOLDER":
+            entry.pop("valueFrom")
+            entry["value"] = "search"
+    assert "must come from the pod name" in "\n".join(search_builder_problems([canary]))
+    for entry in container["env"]:
+        if entry["name"] == "MEDCODE_SEARCH_ELASTICSEARCH_BUILDS":
+            entry["value"] = "false"
+    assert "found none" in "\n".join(search_builder_problems([canary]))
+
+
 # --------------------------------------------------------------------------- rendered output
 
 
@@ -404,6 +444,8 @@ def test_rendered_output_is_valid_and_hardened(directory: Path) -> None:
             assert replicas.get(name) == count, (
                 f"rendered production Deployment/{name} replicas={replicas.get(name)}"
             )
+        problems = list(search_builder_problems([r.doc for r in rendered]))
+        assert not problems, "\n".join(problems)
         images = [
             c["image"] for r in rendered for c in (pod_spec(r.doc) or {}).get("containers") or []
         ]

@@ -147,3 +147,26 @@ def test_real_devset(cms_data: Path) -> None:
         )
         in everything
     )
+
+
+def test_relevance_is_measured_per_backend_and_says_what_it_skipped() -> None:
+    assert relevance.medcode_backends({}) == (
+        ["tantivy"],
+        ["medcode-elasticsearch: skipped (ELASTICSEARCH_URL not set)"],
+    )
+    assert relevance.medcode_backends({"ELASTICSEARCH_URL": "http://es:9200"}) == (
+        ["tantivy", "elasticsearch"],
+        [],
+    )
+
+
+def test_each_backend_is_compared_with_the_baseline() -> None:
+    systems = {
+        "bm25": {"lay": {"mrr@10": 0.2}, "typo": {"mrr@10": 0.0}},
+        "medcode-tantivy": {"lay": {"mrr@10": 0.8}, "typo": {"mrr@10": 1.0}},
+        "medcode-elasticsearch": {"lay": {"mrr@10": 0.6}, "typo": {"mrr@10": 0.5}},
+    }
+    assert relevance.mrr_ratio(systems, ["lay", "typo"], 10) == {
+        "medcode-tantivy": {"lay": 4.0, "typo": None},
+        "medcode-elasticsearch": {"lay": 3.0, "typo": None},
+    }

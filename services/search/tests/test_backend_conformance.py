@@ -1,78 +1,28 @@
 """One behaviour suite for every search backend, over gRPC against real servers.
 
 tantivy always runs. Elasticsearch runs when ELASTICSEARCH_URL points at a cluster (the
-test builds its own alias there from the real code sets and deletes it afterwards);
-otherwise its parameter is skipped and the output says why.
+service builds its own alias there from the real code sets and deletes it afterwards, see
+`medcode_search.testing`); otherwise its parameter is skipped and the output says why.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import pytest
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
-from medcode_search.settings import SearchSettings
-from medcode_search.testing import SearchThread
 
 # Bulk-loading every code set into a real cluster can outlast the default 300 s test timeout.
 pytestmark = pytest.mark.timeout(1800)
-NO_CLUSTER = "ELASTICSEARCH_URL not set: Elasticsearch backend conformance skipped"
 
 
-def _elasticsearch_address(
-    codes_address: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    url = os.environ.get("ELASTICSEARCH_URL", "")
-    if not url:
-        pytest.skip(NO_CLUSTER)
-    alias = f"medcode-conformance-{uuid.uuid4().hex[:8]}"
-    settings = SearchSettings(
-        host="127.0.0.1",
-        port=0,
-        backend="elasticsearch",
-        elasticsearch_url=url,
-        elasticsearch_alias=alias,
-        elasticsearch_replicas=0,
-        elasticsearch_timeout_seconds=120,
-        codes_addr=codes_address,
-        index_dir=tmp_path_factory.mktemp("es-search"),
-        events=False,
-    )
-    server = SearchThread(settings)
-    server.start(timeout=1800)
-    try:
-        yield f"127.0.0.1:{server.port}"
-    finally:
-        server.stop()
-        from elasticsearch import Elasticsearch
-
-        with Elasticsearch(url.split(",")) as client:
-            # Delete by name: clusters refuse wildcard deletes (action.destructive_requires_name).
-            for name in client.indices.get(index=f"{alias}-*", allow_no_indices=True):
-                client.indices.delete(index=name)
-
-
-@pytest.fixture(scope="module", params=["tantivy", "elasticsearch"])
-def stub(
-    request: pytest.FixtureRequest,
-    codes_address: str,
-    codes_data_dir: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[pb_grpc.SearchServiceStub]:
-    if request.param == "tantivy":
-        address = request.getfixturevalue("search_address")
-        with grpc.insecure_channel(address) as channel:
-            yield pb_grpc.SearchServiceStub(channel)
-        return
-    for address in _elasticsearch_address(codes_address, tmp_path_factory):
-        with grpc.insecure_channel(address) as channel:
-            yield pb_grpc.SearchServiceStub(channel)
+@pytest.fixture(scope="module")
+def stub(backend_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
+    with grpc.insecure_channel(backend_search_address) as channel:
+        yield pb_grpc.SearchServiceStub(channel)
 
 
 def search(stub: pb_grpc.SearchServiceStub, query: str, **options: object) -> pb.SearchResponse:

@@ -1,175 +1,69 @@
-"""The Elasticsearch mapping and requests, checked as the JSON they send (no cluster here)."""
+"""The Elasticsearch mapping and candidate requests, checked as the JSON they send (no cluster
+here): the same fields as the tantivy index, and each reading's plan as one msearch search."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcode_search.backends import elastic_query as rules
-from medcode_search.backends.elastic_mapping import (
-    concrete_index,
-    from_source,
-    to_source,
+from medcode_search import fields, weights
+from medcode_search.backends.base import BackendUnavailable
+from medcode_search.backends.elastic_candidates import (
+    MAX_WINDOW,
+    candidates_of,
+    search_body,
 )
+from medcode_search.backends.elastic_mapping import concrete_index, from_source, to_source
+from medcode_search.candidates import Candidate, CandidatePlan, Clause, Prefix, Scope
 from medcode_search.documents import IndexedCode
-from medcode_search.synonyms import SynonymExpander, load_synonyms
 
-SYNONYMS = SynonymExpander(load_synonyms())
-
-
-def _search(text: str, **options: Any) -> dict[str, Any]:
-    chosen: dict[str, Any] = {"systems": [], "billable_only": False, "within": "", "depth": 30}
-    chosen.update(options)
-    return rules.search_request("medcode-codes", text, synonyms=SYNONYMS, **chosen).to_dict()
-
-
-def _rules(body: dict[str, Any]) -> list[dict[str, Any]]:
-    return body["query"]["bool"]["must"][0]["dis_max"]["queries"]
-
-
-def _find(node: Any, key: str) -> list[Any]:
-    """Every value stored under `key` anywhere in a request body."""
-    if isinstance(node, dict):
-        found = [node[key]] if key in node else []
-        return found + [v for child in node.values() for v in _find(child, key)]
-    if isinstance(node, list):
-        return [v for child in node for v in _find(child, key)]
-    return []
+KNEE = IndexedCode(
+    system="cpt",
+    code="27447",
+    title="Total knee replacement: the worn joint surfaces are replaced",
+    kind="code",
+    billable=True,
+    release="starter-2025",
+    terms=("Arthroplasty, knee, total",),
+    ancestors=("SURG",),
+    index_terms=("Replacement, knee",),
+)
 
 
-def test_mapping_has_code_keywords_stemmed_text_and_one_shard() -> None:
-    body = concrete_index("medcode-codes-1-abc", replicas=0).to_dict()
-    fields = body["mappings"]["properties"]
-    assert fields["code_key"] == {"type": "keyword"}
-    assert fields["ancestors"] == {"type": "keyword"}
-    assert fields["billable"] == {"type": "boolean"}
-    assert fields["title"]["analyzer"] == "medcode_english"
-    assert fields["title"]["fields"]["raw"]["analyzer"] == "standard"
-    assert fields["terms"]["analyzer"] == fields["context"]["analyzer"] == "medcode_english"
-    assert fields["name"]["analyzer"] == fields["explanation"]["analyzer"] == "medcode_english"
-    assert fields["referenced"]["analyzer"] == "medcode_english"
+def test_the_mapping_has_the_tantivy_fields_keywords_and_one_shard() -> None:
+    body = concrete_index("medcode-codes-5-abc", replicas=0).to_dict()
+    mapped = body["mappings"]["properties"]
+    for name in fields.STEMMED:
+        assert mapped[name] == {"type": "text", "analyzer": "medcode_stemmed"}, name
+    for name in (fields.TITLE_RAW, fields.INDEX_RAW):
+        assert mapped[name] == {"type": "text", "analyzer": "medcode_words"}, name
+    for name in ("system", "code", "edition", "ancestors"):
+        assert mapped[name] == {"type": "keyword"}, name
+    assert mapped["billable"] == {"type": "boolean"}
+    assert mapped["document"] == {"type": "object", "enabled": False}  # kept, not indexed
     assert body["settings"]["number_of_shards"] == 1
     assert body["settings"]["number_of_replicas"] == 0
-    stemmer = body["settings"]["analysis"]["filter"]["medcode_stemmer"]
-    assert stemmer == {"type": "stemmer", "language": "english"}
+    # Snowball English, as tantivy's en_stem and the ranking's stems.
+    stemmer = body["settings"]["analysis"]["filter"]["medcode_porter2"]
+    assert stemmer == {"type": "stemmer", "language": "porter2"}
+    assert body["settings"]["analysis"]["analyzer"]["medcode_stemmed"]["tokenizer"] == "whitespace"
 
 
-def test_a_name_explanation_title_is_searched_by_its_name() -> None:
-    """MedCode's CPT wording, "Name: explanation": the name weighs as a title does and the
-    explanation as an inclusion term, so its extra words do not dilute the name."""
-    document = IndexedCode(
-        system="cpt",
-        code="27447",
-        title="Total knee replacement: the worn joint surfaces are replaced",
-        kind="code",
-        billable=True,
-        release="starter-2025",
-        terms=(),
-        ancestors=(),
-    )
-    source = to_source(document)
-    assert source["name"] == "Total knee replacement"
-    assert source["explanation"] == "the worn joint surfaces are replaced"
-    assert source["title"] == document.title
-    assert from_source(source) == document
-    plain = to_source(
-        IndexedCode(
-            "icd10cm", "J18.9", "Pneumonia, unspecified organism", "code", True, "2026", (), ()
-        )
-    )
-    assert (plain["name"], plain["explanation"]) == ("Pneumonia, unspecified organism", "")
-
-
-def test_title_priors_look_at_the_name() -> None:
-    (scored,) = _find(_search("diabetes"), "function_score")
-    phrases = [
-        f["filter"]["match_phrase"]
-        for f in scored["functions"]
-        if "filter" in f and "match_phrase" in f["filter"]
+def test_a_document_holds_the_folded_texts_tantivy_indexes() -> None:
+    source = to_source(KNEE)
+    assert source["title"] == ["total knee replacement"]  # the name before ": "
+    assert source["terms"] == [
+        "arthroplasty knee total",
+        "replacement knee",
+        "the worn joint surfaces are replaced",
     ]
-    assert phrases and all(set(phrase) == {"name"} for phrase in phrases)
-
-
-def test_normalised_code_is_an_exact_keyword_match_above_its_prefix() -> None:
-    assert rules.code_keys("e119", ["icd10cm"]) == [("icd10cm", "E119")]
-    exact, prefix, _words = _rules(_search("e119", systems=["icd10cm"]))
-    assert exact["constant_score"]["boost"] == rules.EXACT_SCORE
-    assert {"term": {"code_key": "E119"}} in exact["constant_score"]["filter"]["bool"]["filter"]
-    assert prefix["constant_score"]["boost"] == rules.PREFIX_SCORE < rules.EXACT_SCORE
-    assert {"prefix": {"code_key": "E119"}} in prefix["constant_score"]["filter"]["bool"]["filter"]
-
-
-def test_ties_are_listed_in_code_order() -> None:
-    body = _search("E11.6")
-    assert body["sort"] == [{"_score": {"order": "desc"}}, {"code_key": {"order": "asc"}}]
-    assert body["track_scores"] is True and body["track_total_hits"] is True
-
-
-def test_words_are_a_fuzzy_multi_match_with_field_weights() -> None:
-    body = _search("hypertension essential")
-    assert _rules(body)[0:1] == [r for r in _rules(body) if "function_score" in r]
-    (matcher,) = [m for m in _find(body, "multi_match") if m["_name"] == rules.TEXT]
-    fields = matcher["fields"]
-    assert fields[:3] == ["name^3", "explanation^2", "terms^2"]  # the name weighs most
-    assert {"index_terms^2", "table_terms^0.5", "context^0.5", "referenced^0.5"} <= set(fields)
-    assert matcher["fuzziness"] == "AUTO:4,7"
-    assert matcher["query"] == "hypertension essential"
-    phrase = _find(body, "match_phrase")
-    assert {"terms": {"query": "hypertension essential", "boost": 15.0, "_name": "text"}} in phrase
-
-
-def test_lay_words_add_the_clinical_rewrite_from_the_synonym_list() -> None:
-    body = _search("heart attack")
-    (rewrite,) = [m for m in _find(body, "multi_match") if m["_name"] == rules.SYNONYM]
-    assert rewrite["query"] == "myocardial infarction"
-    assert rewrite["boost"] == rules.WHOLE_LAY_REWRITE_BOOST
-    assert "fuzziness" not in rewrite
-    assert not [m for m in _find(_search("diabetes"), "multi_match") if m["_name"] == "synonym"]
-
-
-def test_billable_and_title_priors_are_a_function_score() -> None:
-    (scored,) = _find(_search("diabetes"), "function_score")
-    assert scored["score_mode"] == scored["boost_mode"] == "multiply"
-    billable = scored["functions"][0]
-    assert billable["filter"] == {"term": {"billable": True}} and billable["weight"] > 1
-    assert {"field_value_factor": {"field": "generality", "missing": 1.0}} in scored["functions"]
-
-
-def test_filters_restrict_system_billable_and_chapter() -> None:
-    body = _search("diabetes", systems=["icd10cm"], billable_only=True, within="E08-E13")
-    assert body["query"]["bool"]["filter"] == [
-        {"terms": {"system": ["icd10cm"]}},
-        {"term": {"billable": True}},
-        {"term": {"ancestors": "E08-E13"}},
-    ]
-
-
-def test_paging_window_is_capped_at_max_result_window() -> None:
-    body = _search("diabetes", depth=50_000)
-    assert body["from"] == 0 and body["size"] == rules.MAX_WINDOW
-
-
-def test_suggest_completes_the_last_word_on_the_unstemmed_title() -> None:
-    body = rules.suggest_request("medcode-codes", "diab", systems=["icd10cm"], limit=10).to_dict()
-    prefixes = _find(body, "match_bool_prefix")
-    assert {"title.raw": {"query": "diab", "boost": 2.0}} in prefixes
-    assert {"index_terms": {"query": "diab"}} in prefixes
-    assert body["size"] == 10
-
-
-def test_query_of_only_punctuation_matches_nothing_instead_of_failing() -> None:
-    assert _rules(_search('"(*:)"')) == [{"match_none": {}}]
-
-
-@given(st.text(min_size=1, max_size=80))
-def test_any_text_becomes_plain_words(text: str) -> None:
-    body = _search(text)
-    json.dumps(body)  # serialisable as sent
-    for query in [m["query"] for m in _find(body, "multi_match")]:
-        assert all(ch.isalnum() or ch == " " for ch in query), query
+    assert source["title_raw"] == ["total knee replacement the worn joint surfaces are replaced"]
+    assert source["edition"] == "cpt:starter-2025"
+    assert from_source(source) == KNEE
 
 
 @given(
@@ -190,51 +84,92 @@ def test_any_text_becomes_plain_words(text: str) -> None:
     )
 )
 def test_source_round_trips(document: IndexedCode) -> None:
-    source = to_source(document)
-    assert source["code_key"] == document.code.replace(".", "")
-    assert from_source(json.loads(json.dumps(source))) == document
+    source = json.loads(json.dumps(to_source(document)))
+    assert from_source(source) == document
+    for name, texts in fields.searchable(document).items():
+        assert source[name] == list(texts)
 
 
-def test_word_families_are_searched_beside_the_typed_words() -> None:
-    body = _search("kidney colic")
-    family = [q for q in _find(body, "multi_match") if q.get("boost") == rules.FAMILY_BOOST]
-    assert len(family) == 1
-    assert set(family[0]["query"].split()) == {"renal", "nephric"}
-    assert not [
-        q for q in _find(_search("colic"), "multi_match") if q.get("boost") == rules.FAMILY_BOOST
+PLAN = CandidatePlan(
+    (
+        Clause(fields.TITLE, "knee", weights.TITLE_BOOST, bm25=True),
+        Clause(fields.TERMS, "knee", 4.5),
+        Clause(fields.CONTEXT, "knee", 0.75),
+    )
+)
+
+
+def _should(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(body["query"]["bool"]["should"])
+
+
+def test_a_bm25_clause_is_a_term_query_scaled_like_tantivys_bm25() -> None:
+    title = _should(search_body(PLAN, Scope(), 50))[0]
+    assert title == {
+        "term": {
+            "title": {
+                "value": "knee",
+                "boost": weights.TITLE_BOOST * weights.ELASTIC_BM25_SCALE,
+                "_name": "title",
+            }
+        }
+    }
+
+
+def test_a_constant_clause_scores_its_boost_and_names_its_field() -> None:
+    _title, terms, context = _should(search_body(PLAN, Scope(), 50))
+    assert terms == {
+        "constant_score": {"filter": {"term": {"terms": "knee"}}, "boost": 4.5, "_name": "terms"}
+    }
+    assert context["constant_score"]["boost"] == 0.75
+    assert context["constant_score"]["_name"] == "context"
+
+
+def test_type_ahead_prefixes_are_prefix_queries_on_unstemmed_fields() -> None:
+    plan = CandidatePlan(
+        (), (Prefix(fields.TITLE_RAW, "diab", 2.0), Prefix("index_raw", "diab", 1.0))
+    )
+    assert _should(search_body(plan, Scope(), 30)) == [
+        {"prefix": {"title_raw": {"value": "diab", "boost": 2.0, "_name": "title_raw"}}},
+        {"prefix": {"index_raw": {"value": "diab", "boost": 1.0, "_name": "index_raw"}}},
     ]
 
 
-def test_a_release_choice_filters_each_system_to_its_release() -> None:
-    body = _search("asthma", releases={"icd10cm": "2026-04-01", "cpt": "2026"})
-    pairs = [
-        (terms[0]["term"]["system"], terms[1]["term"]["release"])
-        for terms in _find(body, "filter")
-        if len(terms) == 2 and "release" in terms[1].get("term", {})
+def test_the_scope_filters_and_never_scores() -> None:
+    scope = Scope(("icd10cm:2026-04-01",), ("icd10cm",), True, "E08-E13")
+    body = search_body(PLAN, scope, 50)
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"edition": ["icd10cm:2026-04-01"]}},
+        {"terms": {"system": ["icd10cm"]}},
+        {"term": {"billable": True}},
+        {"term": {"ancestors": "E08-E13"}},
     ]
-    assert pairs == [("cpt", "2026"), ("icd10cm", "2026-04-01")]
+    assert body["query"]["bool"]["minimum_should_match"] == 1
+    assert "filter" not in search_body(PLAN, Scope(), 50)["query"]["bool"]
 
 
-def test_no_release_for_the_searched_systems_matches_nothing() -> None:
-    body = _search("asthma", systems=["hcpcs"], releases={"icd10cm": "2026-04-01"})
-    assert _find(body, "match_none")
+def test_only_ids_and_scores_come_back_and_the_window_is_capped() -> None:
+    body = search_body(PLAN, Scope(), 50_000)
+    assert (body["size"], body["_source"], body["track_total_hits"]) == (MAX_WINDOW, False, False)
+    assert search_body(CandidatePlan(()), Scope(), 10)["query"] == {"match_none": {}}
 
 
-def test_a_body_part_also_searches_its_region() -> None:
-    body = _search("burn calf")
-    (related,) = [q for q in _find(body, "multi_match") if q.get("boost") == rules.FAMILY_BOOST]
-    assert set(related["query"].split()) == {"lower", "leg"}
+def test_an_answer_becomes_candidates_with_their_matched_fields() -> None:
+    answer = {
+        "hits": {
+            "hits": [
+                {"_id": "12", "_score": 9.5, "matched_queries": ["title", "terms"]},
+                {"_id": "3", "_score": 1.25},
+            ]
+        }
+    }
+    assert candidates_of(answer) == [
+        Candidate(12, 9.5, frozenset({"title", "terms"})),
+        Candidate(3, 1.25),
+    ]
 
 
-def test_table_rows_weigh_up_only_when_the_query_names_a_neoplasm_or_poisoning() -> None:
-    def table_weight(text: str) -> str:
-        (matcher,) = [
-            m
-            for m in _find(_search(text), "multi_match")
-            if m["_name"] == rules.TEXT and m.get("fuzziness")
-        ]
-        return next(f for f in matcher["fields"] if f.startswith("table_terms"))
-
-    assert table_weight("acetaminophen poisoning") == "table_terms^2"
-    assert table_weight("neoplasm lung") == "table_terms^2"
-    assert table_weight("cyst sublingual gland") == "table_terms^0.5"
+def test_a_failed_search_in_an_msearch_is_unavailable_not_empty() -> None:
+    failed = {"error": {"type": "index_not_found_exception"}, "status": 404}
+    with pytest.raises(BackendUnavailable, match="index_not_found"):
+        candidates_of(failed)

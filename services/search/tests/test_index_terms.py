@@ -1,5 +1,6 @@
 """Searching by the ICD-10-CM alphabetic index's words, once an operator imported its files
-(here the real FY2025 External Cause index and Tables of Drugs and Neoplasms)."""
+(here the real FY2025 External Cause index and Tables of Drugs and Neoplasms), on every
+backend available."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_search.indexer import exported_datasets, fingerprint, releases_to_index
 from medcode_search.releases import IndexedRelease
 
+# The first Elasticsearch run bulk-loads every code set into the cluster (ELASTICSEARCH_URL).
+pytestmark = pytest.mark.timeout(1800)
+
 
 @pytest.fixture(scope="module")
-def stub(indexed_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
-    with grpc.insecure_channel(indexed_search_address) as channel:
+def stub(backend_indexed_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
+    with grpc.insecure_channel(backend_indexed_search_address) as channel:
         yield pb_grpc.SearchServiceStub(channel)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medcode_search import index
+from medcode_search.backends.tantivy_backend import tantivy_engine
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine, popularity_factor
 from medcode_search.synonyms import SynonymExpander
@@ -21,7 +21,7 @@ def engine() -> SearchEngine:
         _code("X01.2", "Widget disease of gamma region"),
         _code("X01.3", "Gadget syndrome"),
     ]
-    return SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    return tantivy_engine(documents, synonyms=SynonymExpander([]))
 
 
 def _codes(engine: SearchEngine, query: str, **options: object) -> list[str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcode_search import index
+from medcode_search.backends.tantivy_backend import tantivy_engine
 from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode
-from medcode_search.engine import SearchEngine
 from medcode_search.indexer import with_references
 from medcode_search.references import (
     MAX_RANGE,
@@ -94,7 +93,7 @@ def test_a_code_is_found_by_words_only_other_codes_notes_use() -> None:
     # "Excludes1: chilblains (X20.1)" written at X10 is the only place "chilblains" appears.
     documents = with_references(exported, {"X10": ["chilblains (X20.1)"]})
     assert documents[1].referenced == ("chilblains",)
-    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    engine = tantivy_engine(documents, synonyms=SynonymExpander([]))
     found, _total = engine.search("chilblains")
     assert [hit.document.code for hit in found] == ["X20.1"]
 
@@ -140,7 +139,7 @@ def test_a_heading_gives_its_place_to_its_default_child() -> None:
         ),
     ]
     assert default_children(documents) == {("icd10cm", "X60"): "X60.9"}
-    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    engine = tantivy_engine(documents, synonyms=SynonymExpander([]))
     # "spasm" is only in the heading's includes note; the default child still comes first.
     found = [hit.document.code for hit in engine.search("acute widgetitis spasm")[0]]
     assert found.index("X60.9") < found.index("X60")

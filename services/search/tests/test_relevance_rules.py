@@ -1,4 +1,5 @@
-"""The re-scoring rules on the real 2026 index over gRPC: what an alphabetic-index walk types."""
+"""The re-scoring rules on the real 2026 index over gRPC: what an alphabetic-index walk types,
+on every backend available (Elasticsearch when ELASTICSEARCH_URL is set)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ import pytest
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 
+# The first Elasticsearch run bulk-loads every code set into the cluster (ELASTICSEARCH_URL).
+pytestmark = pytest.mark.timeout(1800)
+
 
 @pytest.fixture(scope="module")
-def stub(search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
-    with grpc.insecure_channel(search_address) as channel:
+def stub(backend_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
+    with grpc.insecure_channel(backend_search_address) as channel:
         yield pb_grpc.SearchServiceStub(channel)
 
 

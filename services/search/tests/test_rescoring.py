@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from medcode_search import index
-from medcode_search.backends.tantivy_backend import TantivyBackend
+from medcode_search.backends.tantivy_backend import TantivyBackend, tantivy_engine
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
 from medcode_search.query import CONNECTORS, parse, stem
@@ -39,7 +38,7 @@ def engine() -> SearchEngine:
         _node("X40.1", "Sprocket palsy without tremor"),
         _node("X40.9", "Sprocket palsy with tremor and fever"),
     ]
-    return SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    return tantivy_engine(documents, synonyms=SynonymExpander([]))
 
 
 def _first(engine: SearchEngine, query: str) -> str:
@@ -87,7 +86,7 @@ def test_specified_means_the_other_code() -> None:
         _node("X50.8", "Other gizmo syndrome"),
         _node("X60.0", "Sprocket disorder of specified origin"),  # "specified" is a known word
     ]
-    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    engine = tantivy_engine(documents, synonyms=SynonymExpander([]))
     assert _first(engine, "gizmo syndrome") == "X50.9"
     assert _first(engine, "gizmo syndrome specified") == "X50.8"
 
@@ -98,7 +97,7 @@ def test_a_side_nobody_asked_for_costs() -> None:
         _node("X70.01", "Sprain of right ankle"),
         _node("X70.09", "Sprain of unspecified ankle"),
     ]
-    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    engine = tantivy_engine(documents, synonyms=SynonymExpander([]))
     found = [hit.document.code for hit in engine.search("sprain ankle")[0]]
     assert found[-1] == "X70.01"
     assert _first(engine, "sprain right ankle") == "X70.01"
@@ -133,7 +132,7 @@ def test_a_heading_split_by_side_comes_before_its_unspecified_side_child() -> No
         _under("X90.0", "Gizmo fever with rash", "X90"),
         _under("X90.9", "Gizmo fever, unspecified", "X90"),
     ]
-    engine = SearchEngine(documents, index.build(documents, None), SynonymExpander([]))
+    engine = tantivy_engine(documents, synonyms=SynonymExpander([]))
     found = [hit.document.code for hit in engine.search("effusion widget")[0]]
     assert found[:2] == ["X80", "X80.9"]
     assert _first(engine, "effusion of right widget") == "X80.1"

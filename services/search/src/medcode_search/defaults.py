@@ -15,8 +15,8 @@ from medcode_search.documents import IndexedCode
 from medcode_search.query import FREE_WORDS
 from medcode_search.spelling import WORD
 from medcode_search.splits import Hit
+from medcode_search.weights import JUST_ABOVE
 
-_JUST_ABOVE = 1.0001
 _HEADING_KINDS = frozenset({"category", "subcategory"})
 
 
@@ -46,4 +46,4 @@ def promote_default_children(hits: Sequence[Hit], defaults: Mapping[tuple[str, s
         child = defaults.get((system, code))
         below = found.get((system, child)) if child else None
         if below is not None and below.score <= hit.score:
-            below.score = hit.score * _JUST_ABOVE
+            below.score = hit.score * JUST_ABOVE

@@ -1,9 +1,12 @@
-"""Case2Code ranking: exact code, code prefix, then words (stemmed, fuzzy, synonyms).
+"""Case2Code ranking, one pipeline for every backend: exact code, code prefix, then words.
 
-Code-shaped queries are answered from sorted in-memory code lists (exact first, then the
-subtree in code order); words go to tantivy (BM25 over titles and inclusion terms, once per
-synonym rewrite or typo correction of the query), and its candidates are re-scored by how
-much of the query each code's own words and headings explain (`ranking.Rescorer`).
+Code-shaped queries are answered from the corpus's sorted code lists (exact first, then the
+subtree in code order). Words are read several ways (as typed, synonym rewrites, typo
+correction: `readings.py`); the backend finds each reading's candidates (`CandidateSource`:
+tantivy in process or an Elasticsearch index), and this engine re-scores them by how much
+of the query each code's own words and headings explain (`ranking.Rescorer`), moves default
+children and split headings, and boosts popular codes. Only candidate retrieval differs
+between backends.
 """
 
 from __future__ import annotations
@@ -11,29 +14,23 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Mapping, Sequence
 
-import tantivy
-
 from medcode_common.codesystems import MalformedCode, System, normalize_code
+from medcode_search import weights
+from medcode_search.candidate_plan import Planner
+from medcode_search.candidates import CandidateSource, Scope
+from medcode_search.corpus import Corpus
 from medcode_search.defaults import promote_default_children
-from medcode_search.documents import IndexedCode
-from medcode_search.explain import explain, explain_profiled
-from medcode_search.hits import CODE, FUZZY, PREFIX, SYNONYM, Ranked
+from medcode_search.explain import explain_profiled
+from medcode_search.fields import edition
+from medcode_search.hits import CODE, PREFIX, Ranked
 from medcode_search.query import parse
-from medcode_search.ranking import BM25_SHARE, Rescorer
-from medcode_search.spelling import Corrector
+from medcode_search.ranking import Rescorer
+from medcode_search.readings import Reader
 from medcode_search.splits import lift_split_headings
 from medcode_search.synonyms import SynonymExpander
-from medcode_search.word_query import WordQueries
 
 MAX_QUERY = 256
 _PREFIX_LIMIT = 500
-_REWRITE_WEIGHT = 98.0
-_TYPO_WEIGHT = 80.0
-#: Candidates taken from the index per reading of the query, then re-scored.
-_CANDIDATES = 50
-#: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
-#: weak match over a clearly better one.
-POPULARITY_CAP = 1.1
 Popularity = Callable[[str], float]
 
 
@@ -52,70 +49,41 @@ def popularity_factor(popularity: Popularity | None, code: str) -> float:
     if popularity is None:
         return 1.0
     factor = popularity(code)
-    return min(max(factor, 1.0), POPULARITY_CAP) if factor == factor else 1.0  # NaN -> 1.0
+    # NaN -> 1.0
+    return min(max(factor, 1.0), weights.POPULARITY_CAP) if factor == factor else 1.0
 
 
 class SearchEngine:
-    """Ranks documents for queries; immutable once built, so it is safe to share."""
+    """Ranks one corpus's documents for queries, with candidates from `source`; immutable
+    once built, so it is safe to share between threads."""
 
     def __init__(
         self,
-        documents: Sequence[IndexedCode],
-        index: tantivy.Index,
+        corpus: Corpus,
+        source: CandidateSource,
         synonyms: SynonymExpander,
         *,
         popularity: Popularity | None = None,
     ) -> None:
-        self.documents = documents
+        self.corpus = corpus
+        self.documents = corpus.documents
         self.popularity = popularity
-        self._index = index
-        self._searcher = index.searcher()
-        self._schema = index.schema
-        self._synonyms = synonyms
-        self._codes: dict[str, list[tuple[str, int]]] = {}
-        releases: dict[str, set[str]] = {}  # system -> its releases in this index
-        for number, document in enumerate(documents):
-            self._codes.setdefault(document.system, []).append(
-                (document.code.replace(".", ""), number)
-            )
-            releases.setdefault(document.system, set()).add(document.release)
-        for entries in self._codes.values():
-            entries.sort()
-        self._in_order = self._addresses_are_positions()
-        self._rescorer = Rescorer(documents, self._searcher)
-        self._queries = WordQueries(
-            self._schema,
-            self._rescorer,
-            systems=set(self._codes),
-            releases=releases,
-            has_tables=any(d.table_terms for d in documents),
-            has_index_lines=any(d.index_terms or d.table_terms for d in documents),
+        self.source = source
+        self._rescorer = Rescorer(corpus.documents, corpus.frequencies)
+        self._planner = Planner(
+            rarity=self._rescorer.weight,
+            families=self._rescorer.families,
+            regions=self._rescorer.regions,
+            has_tables=corpus.has_tables,
+            has_index_lines=corpus.has_index_lines,
         )
-        self._corrector = Corrector(
-            (text for d in documents for text in (d.title, *d.word_texts, *d.table_terms)),
-            self._searcher,
-            self._schema,
-            lambda address: self.documents[self._doc(address)].title,
-        )
+        self._reader = Reader(synonyms, corpus.corrector)
 
     def warm(self) -> None:
         """Profile every document now (seconds of CPU) rather than on first use, so the first
         queries after a build are as fast as later ones; run it in a worker thread."""
         for number in range(len(self.documents)):
             self._rescorer.profile(number)
-
-    def _addresses_are_positions(self) -> bool:
-        """True when tantivy's doc ids are the documents' positions (one segment, in order),
-        so a hit needs no stored-field read to find its document."""
-        if self._searcher.num_segments != 1 or self._searcher.num_docs != len(self.documents):
-            return False
-        probes = {0, len(self.documents) // 2, len(self.documents) - 1} - {-1}
-        return all(self._searcher.doc(tantivy.DocAddress(0, n))["doc"][0] == n for n in probes)
-
-    def _doc(self, address: tantivy.DocAddress) -> int:
-        if self._in_order:
-            return int(address.doc)
-        return int(self._searcher.doc(address)["doc"][0])
 
     # -- codes -----------------------------------------------------------------------------
     def _code_hits(
@@ -128,7 +96,7 @@ class SearchEngine:
             except (MalformedCode, ValueError):
                 continue
             bare = canonical.replace(".", "")
-            entries = self._codes.get(system, [])
+            entries = self.corpus.codes.get(system, [])
             start = bisect.bisect_left(entries, (bare, -1))
             for offset, (key, number) in enumerate(entries[start : start + _PREFIX_LIMIT]):
                 if not key.startswith(bare):
@@ -136,79 +104,68 @@ class SearchEngine:
                 if releases is not None and self.documents[number].release != releases[system]:
                     continue
                 exact = key == bare
-                score = 1000.0 if exact else 900.0 - offset * 0.001
+                if exact:
+                    score = weights.EXACT_CODE_SCORE
+                else:
+                    score = weights.CODE_PREFIX_SCORE - offset * weights.CODE_PREFIX_STEP
                 hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
         return hits
 
-    def _variants(self, text: str, prefix_last: bool) -> list[tuple[str, float, str]]:
-        """(text, weight, kind) per way of reading the query: as typed, its clinical
-        rewrite, its typo correction. Each reading's best hit scores about its weight."""
-        if prefix_last:
-            return [(text, 100.0, "")]
-        typed = parse(text).words
-        expansions = self._synonyms.expand(text)
-        covered = sum(len(lay.split()) for lay, _clinical in expansions)
-        whole_lay_phrase = bool(expansions) and covered >= len(typed)
-        # A lay phrase is a known phrase, not a typo ("underactive" is not "interactive").
-        lay = {word for phrase, _clinical in expansions for word in phrase.split()}
-        corrected = [w if w in lay else self._corrector.correct(w) for w in typed]
-        fixed = corrected != list(typed)
-        literal = _REWRITE_WEIGHT if whole_lay_phrase else _TYPO_WEIGHT if fixed else 100.0
-        variants = [(text, literal, "")]
-        for rewrite in self._synonyms.rewrite(text)[1:]:
-            variants.append((rewrite, 100.0 if whole_lay_phrase else _REWRITE_WEIGHT, SYNONYM))
-        if fixed:
-            variants.append((" ".join(corrected), 100.0, FUZZY))
-        return variants
-
-    def _text_hits(
+    # -- words -----------------------------------------------------------------------------
+    def scope(
         self,
-        text: str,
-        *,
         systems: Sequence[str],
         billable_only: bool,
         within: str,
-        depth: int,
-        prefix_last: bool,
-        releases: Mapping[str, str] | None = None,
-    ) -> list[Ranked]:
+        releases: Mapping[str, str] | None,
+    ) -> Scope:
+        """The filters of a search, leaving out any that would keep everything."""
+        editions: tuple[str, ...] = ()
+        indexed = self.corpus.releases
+        if releases is not None and any(indexed.get(s, set()) - {releases[s]} for s in systems):
+            # Several releases of a searched system are indexed: keep the chosen one of each.
+            editions = tuple(edition(s, releases[s]) for s in systems)
+        every = not systems or set(systems) == set(self.corpus.codes)
+        return Scope(editions, () if every else tuple(systems), billable_only, within)
+
+    def _text_hits(self, text: str, *, scope: Scope, depth: int, prefix_last: bool) -> list[Ranked]:
+        readings = [
+            (reading, parse(reading.text))
+            for reading in self._reader.read(text, prefix_last=prefix_last)
+        ]
+        readings = [(reading, parsed) for reading, parsed in readings if parsed.words]
+        plans = [self._planner.plan(parsed, prefix_last=prefix_last) for _r, parsed in readings]
+        results = self.source.candidates(plans, scope, depth) if plans else []
         found: dict[int, Ranked] = {}
-        filters = self._queries.filters(systems, billable_only, within, releases)
         named: set[str] = set()  # every stem of every reading: did it name a side?
-        for variant, weight, kind in self._variants(text, prefix_last):
-            parsed = parse(variant)
-            if not parsed.words:
-                continue
+        rescorer = self._rescorer
+        for (reading, parsed), candidates in zip(readings, results, strict=True):
             named.update(parsed.stems)
-            query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, self._queries.words(parsed, prefix_last)), *filters]
-            )
-            results = self._searcher.search(query, depth, count=False).hits
-            top = results[0][0] if results else 1.0
-            asked = self._rescorer.ask(parsed.stems)
-            for score, address in results:
-                number = self._doc(address)
-                profile = self._rescorer.profile(number)
+            best = candidates[0].score if candidates else 1.0
+            top = best if best > 0 else 1.0
+            asked = rescorer.ask(parsed.stems)
+            for candidate in candidates:
+                number = candidate.number
+                profile = rescorer.profile(number)
                 if prefix_last:
-                    fit = score / top
+                    fit = candidate.score / top
                 else:
-                    fit = BM25_SHARE * score / top + self._rescorer.quality(profile, asked)
-                ranked = Ranked(self.documents[number], weight * fit * profile.prior)
-                ranked.reasons = [kind] if kind else []
-                ranked.matched_text = variant if kind else ""
+                    share = weights.BM25_SHARE * candidate.score / top
+                    fit = share + rescorer.quality(profile, asked)
+                ranked = Ranked(self.documents[number], reading.weight * fit * profile.prior)
+                ranked.reasons = [reading.kind] if reading.kind else []
+                ranked.matched_text = reading.text if reading.kind else ""
                 ranked.number = number
                 previous = found.get(number)
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
         hits = list(found.values())
-        promote_default_children(hits, self._rescorer.defaults)
-        lift_split_headings(hits, self._rescorer.splits, frozenset(named))
+        promote_default_children(hits, rescorer.defaults)
+        lift_split_headings(hits, rescorer.splits, frozenset(named))
         return hits
 
     def _explain(self, hit: Ranked, query: str) -> None:
-        if hit.number < 0:
-            explain(hit, query)
-        else:
+        if hit.number >= 0:  # a code or code prefix hit says so already
             explain_profiled(hit, query, self._rescorer.profile(hit.number))
 
     # -- public ----------------------------------------------------------------------------
@@ -242,16 +199,9 @@ class SearchEngine:
             and (not within or within in hit.document.ancestors)
         ]
         seen = {(h.document.system, h.document.code) for h in ranked}
-        depth = max(_CANDIDATES, offset + limit + 20)
-        for hit in self._text_hits(
-            text,
-            systems=chosen,
-            billable_only=billable_only,
-            within=within,
-            depth=depth,
-            prefix_last=False,
-            releases=releases,
-        ):
+        depth = max(weights.CANDIDATES, offset + limit + 20)
+        scope = self.scope(chosen, billable_only, within, releases)
+        for hit in self._text_hits(text, scope=scope, depth=depth, prefix_last=False):
             if (hit.document.system, hit.document.code) not in seen:
                 ranked.append(hit)
         self._boost_popular(ranked, popularity)
@@ -264,7 +214,7 @@ class SearchEngine:
     def _chosen_systems(
         self, systems: Sequence[str], releases: Mapping[str, str] | None
     ) -> list[str]:
-        chosen = list(systems) or sorted(self._codes)
+        chosen = list(systems) or sorted(self.corpus.codes)
         return chosen if releases is None else [s for s in chosen if s in releases]
 
     def _boost_popular(self, ranked: list[Ranked], popularity: Popularity | None) -> None:
@@ -292,17 +242,9 @@ class SearchEngine:
             return []
         hits = self._code_hits(text, chosen, releases)
         if len(hits) < limit:
-            hits.extend(
-                self._text_hits(
-                    text,
-                    systems=chosen,
-                    billable_only=False,
-                    within="",
-                    depth=limit * 3,
-                    prefix_last=True,
-                    releases=releases,
-                )
-            )
+            scope = self.scope(chosen, False, "", releases)
+            depth = limit * weights.SUGGEST_CANDIDATES_PER_HIT
+            hits.extend(self._text_hits(text, scope=scope, depth=depth, prefix_last=True))
         self._boost_popular(hits, popularity)
         hits.sort(key=lambda hit: -hit.score)
         for hit in hits[:limit]:

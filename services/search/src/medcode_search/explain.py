@@ -7,51 +7,21 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from medcode_search.hits import (
-    CODE,
     FUZZY,
     HEADING,
     INDEX,
-    PREFIX,
     REFERENCE,
     TERM,
     TITLE,
     Ranked,
 )
-from medcode_search.query import parse, text_stems, texts_stems
+from medcode_search.query import parse
 from medcode_search.ranking import Profile
-from medcode_search.spelling import WORD
-from medcode_search.synonyms import normalise_phrase
-
-
-def explain(hit: Ranked, query: str) -> None:
-    """Fill in why a hit matched, from its texts (for hits without a stem profile, such as
-    the Elasticsearch backend's): it reads every inclusion term, so only shown hits get it."""
-    if CODE in hit.reasons or PREFIX in hit.reasons:
-        return
-    words = WORD.findall(normalise_phrase(hit.matched_text or query))
-    document = hit.document
-    title_words = set(WORD.findall(normalise_phrase(document.title)))
-    stems = {w[:5] for w in title_words}
-    in_title = [w for w in words if w in title_words or (len(w) >= 5 and w[:5] in stems)]
-    reasons = list(hit.reasons)
-    if in_title:
-        reasons.append(TITLE)
-    for position, term in enumerate((*document.word_texts, *document.table_terms)):
-        term_words = set(WORD.findall(normalise_phrase(term)))
-        if any(w in term_words for w in words if w not in in_title):
-            reasons.append(TERM if position < len(document.terms) else INDEX)
-            hit.matched_text = hit.matched_text or term
-            break
-    else:
-        if not in_title and not reasons:
-            asked = text_stems(hit.matched_text or query)
-            lent = texts_stems(document.referenced)
-            reasons.append(_elsewhere(asked, lent, texts_stems(document.context)))
-    hit.reasons = reasons
 
 
 def explain_profiled(hit: Ranked, query: str, profile: Profile) -> None:
-    """`explain` from the stems the re-scoring already holds (no re-tokenising)."""
+    """Fill in why a hit matched, from the stems the re-scoring already holds (no
+    re-tokenising); it walks the code's texts, so only the hits shown get it."""
     stems = set(parse(hit.matched_text or query).stems)
     title, *terms = (text for text, _core, _head in profile.texts)
     reasons = list(hit.reasons)

@@ -8,18 +8,15 @@ from pathlib import Path
 
 import tantivy
 
-from medcode_search.documents import IndexedCode, split_name
+from medcode_search import fields
+from medcode_search.documents import IndexedCode
+from medcode_search.fields import edition
 
 STEMMED = "en_stem"
 
 
-def edition(system: str, release: str) -> str:
-    """The key of one release of one system, the unit a search chooses."""
-    return f"{system}:{release}"
-
-
 def schema() -> tantivy.Schema:
-    """Fields: raw keys for filters, stemmed text for BM25, unstemmed title for typos."""
+    """Fields: raw keys for filters, then the searchable texts every backend indexes."""
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("doc", stored=True, indexed=False)
     builder.add_text_field("code", stored=False, tokenizer_name="raw")
@@ -27,17 +24,12 @@ def schema() -> tantivy.Schema:
     builder.add_text_field("edition", stored=False, tokenizer_name="raw")  # "icd10cm:2026-04-01"
     builder.add_text_field("ancestors", stored=False, tokenizer_name="raw")
     builder.add_unsigned_field("billable", indexed=True)
-    builder.add_text_field("title", stored=False, tokenizer_name=STEMMED)
-    builder.add_text_field("title_raw", stored=False, tokenizer_name="default")
-    builder.add_text_field("terms", stored=False, tokenizer_name=STEMMED)
-    builder.add_text_field("context", stored=False, tokenizer_name=STEMMED)
-    builder.add_text_field("referenced", stored=False, tokenizer_name=STEMMED)
-    # Table of Neoplasms / Drugs rows: apart from "terms", so their thousands of site and
-    # substance names leave the words' rarity as the tabular list and index set it.
-    builder.add_text_field("tables", stored=False, tokenizer_name=STEMMED)
-    # Alphabetic index lines and table rows, unstemmed: type-ahead completes their words too
-    # ("acetamin" -> the acetaminophen rows).
-    builder.add_text_field("index_raw", stored=False, tokenizer_name="default")
+    # The searchable texts (fields.py), already folded: stemmed ones for BM25 and rarity,
+    # unstemmed ones for type-ahead prefixes.
+    for name in fields.STEMMED:
+        builder.add_text_field(name, stored=False, tokenizer_name=STEMMED)
+    for name in (fields.TITLE_RAW, fields.INDEX_RAW):
+        builder.add_text_field(name, stored=False, tokenizer_name="default")
     return builder.build()
 
 
@@ -55,6 +47,7 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         partial.mkdir(parents=True)
         index = tantivy.Index(schema(), path=str(partial))
     writer = index.writer(heap_size=128_000_000, num_threads=1)
+    fold = fields.folding()
     for number, document in enumerate(documents):
         entry = tantivy.Document()
         entry.add_unsigned("doc", number)
@@ -64,21 +57,9 @@ def build(documents: Iterable[IndexedCode], directory: Path | None) -> tantivy.I
         for ancestor in document.ancestors:
             entry.add_text("ancestors", ancestor)
         entry.add_unsigned("billable", int(document.billable))
-        # "Total knee replacement: the worn joint surfaces ..." weighs as its name; its
-        # explanation still matches, as inclusion terms do, without diluting the name.
-        name, explanation = split_name(document.title)
-        entry.add_text("title", name)
-        entry.add_text("title_raw", document.title)
-        for term in (*document.word_texts, explanation) if explanation else document.word_texts:
-            entry.add_text("terms", term)
-        for text in document.context:
-            entry.add_text("context", text)
-        for text in document.referenced:
-            entry.add_text("referenced", text)
-        for text in document.table_terms:
-            entry.add_text("tables", text)
-        for text in (*document.index_terms, *document.table_terms):
-            entry.add_text("index_raw", text)
+        for field, texts in fields.searchable(document, fold).items():
+            for text in texts:
+                entry.add_text(field, text)
         writer.add_document(entry)
     writer.commit()
     writer.wait_merging_threads()

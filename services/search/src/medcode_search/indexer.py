@@ -31,7 +31,7 @@ from medcode_search.releases import IndexedRelease
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "7"  # 7: type-ahead completes alphabetic index lines and table rows too
+ENGINE_VERSION = "8"  # 8: fields hold folded text (fields.py), as Elasticsearch indexes it
 SYSTEM_NAMES: dict[int, str] = {number: system.value for number, system in PROTO_TO_SYSTEM.items()}
 SYSTEM_ENUMS = {name: number for number, name in SYSTEM_NAMES.items()}
 #: Data sets the codes service folds into its export (the alphabetic index lines of
@@ -272,10 +272,12 @@ class IndexHolder:
 
     @property
     def engine(self) -> SearchEngine | None:
-        """The tantivy engine being served (None for other backends or before the first build)."""
-        return self.backend.engine if isinstance(self.backend, TantivyBackend) else None
+        """The engine being served, whatever the backend (None before the first build)."""
+        return self.backend.engine
 
-    async def close(self) -> None:
-        """Close the channel to the codes service and the backend."""
+    async def close(self, *, backend: bool = True) -> None:
+        """Close the channel to the codes service, and the backend unless told to keep it
+        (a benchmark keeps searching the served engine after the build)."""
         await self._channel.close()
-        await self.backend.close()
+        if backend:
+            await self.backend.close()

@@ -19,12 +19,13 @@ from pathlib import Path
 
 from medcode.events.v1 import events_pb2
 from medcode_common.events import Event
+from medcode_search.weights import POPULARITY_CAP
 
 log = logging.getLogger(__name__)
 
 VIEW_CONSUMED = events_pb2.ViewConsumed.DESCRIPTOR.full_name
-#: The most a code's popularity may multiply its score by (the engine clamps to 1.1 too).
-MAX_BOOST = 0.1
+#: The most a code's popularity may add to its score's factor (the engine clamps too).
+MAX_BOOST = round(POPULARITY_CAP - 1.0, 6)
 _DAY = 86_400.0
 _SEEN_DAYS = 7.0  # redelivery happens within minutes; a week of ids is plenty
 _DDL = """

@@ -10,37 +10,36 @@ only there), less a penalty for the best text's words the query did not ask for.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import tantivy
-
+from medcode_search.corpus import DocFrequencies
 from medcode_search.defaults import default_children
 from medcode_search.documents import IndexedCode, split_name
 from medcode_search.query import FREE_STEMS, text_stems, texts_stems
 from medcode_search.regions import BodyRegions, load_body_regions
 from medcode_search.splits import split_headings
+from medcode_search.weights import (
+    ALL_OWN,
+    BEST_TEXT,
+    BILLABLE_BOOST,
+    CONTEXT_PENALTY,
+    EXTRA_PENALTY,
+    GENERALITY_PER_CHARACTER,
+    HEAD_BONUS,
+    REFERENCED,
+    SIDE_PENALTY,
+    TITLE_PRIORS,
+    WITH_CONTEXT,
+)
 from medcode_search.word_families import WordFamilies, load_word_families
 
-#: Weight of each coverage measure and of the BM25 score (scaled to the best hit's). Tuned on
-#: the tuning half of the alphabetic-index development set (bench/search_misses.py); the
-#: held-out half is reported by bench/search_relevance.py.
-BEST_TEXT, ALL_OWN, WITH_CONTEXT = 0.5, 0.1, 0.35
-#: Weight of the query's share explained only by other codes' notes naming this code.
-REFERENCED = 0.2
-BM25_SHARE = 0.2
-#: Cost of the best text's unasked-for words, as a share of its words.
-EXTRA_PENALTY = 0.3
-BILLABLE_BOOST = 1.1
-#: Extra cost of a side ("right", "left", "bilateral") nobody asked for: a coder cannot pick it.
-SIDE_PENALTY = 1.0
+#: A side nobody asked for costs extra (weights.SIDE_PENALTY): a coder cannot pick it.
 _SIDES = frozenset({"right", "left", "bilater"})
-#: Extra cost of words that put a code in a setting nobody asked for: pregnancy and
-#: childbirth (chapter 15), the newborn (chapter 16), anaesthesia care (CPT 00100-01999).
-#: Like a side, a coder cannot pick such a code unless the record says so.
-CONTEXT_PENALTY = 1.0
+#: Words that put a code in a setting nobody asked for: pregnancy and childbirth (chapter
+#: 15), the newborn (chapter 16), anaesthesia care (CPT 00100-01999). Like a side, a coder
+#: cannot pick such a code unless the record says so (weights.CONTEXT_PENALTY).
 _CONTEXTS = text_stems(
     "anaesthesia anesthesia anaesthetic anesthetic abortion pregnancy pregnant delivery newborn"
     " neonatal puerperium puerperal childbirth postpartum maternal fetus fetal perinatal"
@@ -68,9 +67,6 @@ TABLE_STRUCTURE = TABLE_SUBJECTS | text_stems(
     "primary secondary in situ uncertain unspecified behavior accidental unintentional"
     " intentional self-harm assault undetermined effect"
 )
-#: Bonus (in extra-word units) for a title whose name before the first comma is exactly what
-#: was asked: "pneumonia" -> "Pneumonia, unspecified organism", not "Hypostatic pneumonia, ...".
-HEAD_BONUS = 0.2
 _WITH_STEM = "with"
 _CONVENTIONS = (("specifi", "other"),)
 _OTHER = "other"
@@ -79,16 +75,6 @@ _ALL_EXPLAINED = 0.999
 _WITH: frozenset[str] = frozenset()
 _WITHOUT = frozenset({"without"})
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-#: Small priors a coder would apply between otherwise equal titles.
-TITLE_PRIORS = (
-    ("initial encounter", 1.05),
-    ("subsequent encounter", 0.95),
-    ("sequela", 0.95),
-    ("unspecified", 1.06),
-    ("not specified", 1.06),  # "Urinary tract infection, site not specified"
-    # An unknown intent is coded accidental (the guidelines for poisonings and external causes).
-    ("accidental", 1.06),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +128,7 @@ def prior(document: IndexedCode) -> float:
     boost = BILLABLE_BOOST if document.billable else 1.0
     if document.billable:
         # The general code (I10, J18.9) before its more specific siblings for generic words.
-        boost *= 1 + 0.02 * max(0, 7 - len(document.code.replace(".", "")))
+        boost *= 1 + GENERALITY_PER_CHARACTER * max(0, 7 - len(document.code.replace(".", "")))
     title = document.title.lower()
     for words, factor in TITLE_PRIORS:
         if words in title:
@@ -156,7 +142,7 @@ class Rescorer:
     def __init__(
         self,
         documents: Sequence[IndexedCode],
-        searcher: tantivy.Searcher,
+        frequencies: DocFrequencies,
         families: WordFamilies | None = None,
         regions: BodyRegions | None = None,
     ) -> None:
@@ -165,8 +151,7 @@ class Rescorer:
         self.families = families if families is not None else load_word_families()
         #: "lower leg" covers "calf": a text naming a region counts as naming its parts.
         self.regions = regions if regions is not None else load_body_regions()
-        self._searcher = searcher
-        self._total = max(1, searcher.num_docs)
+        self._frequencies = frequencies
         self._profiles: dict[int, Profile] = {}
         self._weights: dict[str, float] = {}
         #: (system, heading code) -> stems naming how its children split (sides, ...).
@@ -205,11 +190,7 @@ class Rescorer:
         """BM25's inverse document frequency of a stem over titles and inclusion terms."""
         found = self._weights.get(stem)
         if found is None:
-            frequency = self._searcher.doc_freq("title", stem) + self._searcher.doc_freq(
-                "terms", stem
-            )
-            ratio = (self._total - frequency + 0.5) / (frequency + 0.5)
-            found = self._weights[stem] = math.log(1 + max(ratio, 0.0))
+            found = self._weights[stem] = self._frequencies.rarity(stem)
         return found
 
     def ask(self, stems: Sequence[str]) -> Asked:

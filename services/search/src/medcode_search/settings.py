@@ -40,12 +40,35 @@ class SearchSettings(GrpcServiceSettings):
     elasticsearch_timeout_seconds: float = Field(default=10.0, gt=0)
     elasticsearch_builds: bool = Field(
         default=True,
-        description="Build new indices; false on replicas that only follow the alias.",
+        description="May build new indices, one pod at a time (the build lease); false on "
+        "pods that only ever follow the alias.",
+    )
+    elasticsearch_holder: str = Field(
+        default="",
+        description="This pod's name on the build lease (default: the host name, which is "
+        "the pod name in Kubernetes).",
+    )
+    elasticsearch_lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="Life of the build lease; the builder renews it every third of that, so "
+        "a builder that died is replaced after at most this long.",
+    )
+    elasticsearch_follow_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often a pod that does not build looks whether the alias has moved.",
+    )
+    elasticsearch_follow_timeout_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long one refresh waits for another pod's build before it returns "
+        "(the poll looks again later; the served index keeps answering meanwhile).",
     )
     warm: bool = Field(
         default=True,
-        description="Profile every code before a new tantivy index serves (first queries "
-        "as fast as later ones; seconds of CPU per build).",
+        description="Profile every code before a new index serves (first queries as fast "
+        "as later ones; seconds of CPU per build).",
     )
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
     export_timeout_seconds: float = Field(default=600.0, gt=0)

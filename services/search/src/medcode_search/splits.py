@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from medcode_search.documents import IndexedCode
+from medcode_search.weights import JUST_ABOVE
 
 #: Stems a query uses to name each kind of split; naming one lets the children compete.
 SIDE_STEMS = frozenset({"right", "left", "bilater"})
@@ -25,7 +26,6 @@ _KINDS = (
     (re.compile(r"\b(first|second|third)\s+trimester\b"), TRIMESTER_STEMS),
     (re.compile(r"\b(in remission|in relapse|not having achieved remission)\b"), REMISSION_STEMS),
 )
-_JUST_ABOVE = 1.0001
 #: Nodes a coder is sent to by the index (not a PCS table, whose codes differ in every axis).
 _HEADING_KINDS = frozenset({"category", "subcategory"})
 
@@ -78,4 +78,4 @@ def lift_split_headings(
     for hit in hits:
         below = best.get((hit.document.system, hit.document.code))
         if below is not None:
-            hit.score = max(hit.score, below * _JUST_ABOVE)
+            hit.score = max(hit.score, below * JUST_ABOVE)

@@ -14,14 +14,7 @@ def create_backend(settings: SearchSettings, *, popularity: Popularity | None) -
     if settings.backend == "elasticsearch":
         from medcode_search.backends.elastic import ElasticBackend
 
-        return ElasticBackend.connect(
-            settings.elasticsearch_url,
-            alias=settings.elasticsearch_alias,
-            replicas=settings.elasticsearch_replicas,
-            timeout=settings.elasticsearch_timeout_seconds,
-            builds=settings.elasticsearch_builds,
-            popularity=popularity,
-        )
+        return ElasticBackend.connect(settings, popularity=popularity)
     from medcode_search.backends.tantivy_backend import TantivyBackend
 
     return TantivyBackend(index_dir=settings.index_dir, popularity=popularity, warm=settings.warm)

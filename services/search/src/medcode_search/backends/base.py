@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Protocol
 
 from medcode_search.documents import IndexedCode
+from medcode_search.engine import SearchEngine
 from medcode_search.hits import Ranked
 
 Fetch = Callable[[], Awaitable[list[IndexedCode]]]
@@ -23,13 +24,16 @@ class BackendUnavailable(RuntimeError):
 
 
 class SearchBackend(Protocol):
-    """One search engine behind the gRPC service; each implementation keeps the ranking rules.
+    """One index behind the gRPC service. Every backend serves a `SearchEngine` (one ranking)
+    whose candidates come from its own index.
 
     `load` builds (or reopens) the index named `key` and switches to it only when it is
     complete, so searches keep answering from the previous index meanwhile.
     """
 
     name: str
+    #: The engine being served (None before the first index is ready).
+    engine: SearchEngine | None
 
     async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = ignore_swap) -> None:
         """Serve the index of `key` (a fingerprint of releases), building it when missing.

@@ -1,42 +1,43 @@
-"""The Elasticsearch backend: one index per set of releases behind an alias.
+"""The Elasticsearch backend: an index per set of releases behind an alias, one builder.
 
-A new index is bulk-loaded beside the one being served, refreshed, and then the alias is
-moved to it in one update_aliases call (atomic for searchers); the old index is deleted
-after the swap. Searches always go to the alias.
+Every pod ranks with the same engine as the tantivy backend (`engine.SearchEngine`): the
+corpus (documents, rarity, code lists, spelling) is held in memory, and only the candidates
+of each reading of a query come from Elasticsearch (`elastic_candidates.py`), from the
+concrete index the corpus was read from. One pod at a time builds: the one holding the build
+lease (`elastic_lease.py`) exports the documents, loads a new index and moves the alias;
+the others keep serving and wait, then read the new index back and switch to it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+import socket
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
-from elasticsearch.dsl import Search
-from elasticsearch.helpers import bulk
 
-from medcode_search.backends import elastic_query as rules
 from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, ignore_swap
-from medcode_search.backends.elastic_mapping import (
-    MAPPING_VERSION,
-    concrete_index,
-    from_source,
-    to_source,
-)
+from medcode_search.backends.elastic_candidates import ElasticCandidates
+from medcode_search.backends.elastic_index import IndexStore
+from medcode_search.backends.elastic_lease import BuildLease, Held, LeaseLost
+from medcode_search.corpus import Corpus
 from medcode_search.documents import IndexedCode
-from medcode_search.engine import Popularity, check_query, popularity_factor
-from medcode_search.explain import explain
-from medcode_search.hits import CODE, PREFIX, SYNONYM, Ranked
+from medcode_search.engine import Popularity, SearchEngine
+from medcode_search.hits import Ranked
+from medcode_search.settings import SearchSettings
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_BULK_CHUNK = 2000
 
 
 class ElasticBackend:
-    """Searches the alias; `load` builds a new concrete index and swaps the alias to it."""
+    """Serves the engine of the concrete index the alias points at; builds under the lease."""
 
     name = "elasticsearch"
 
@@ -48,36 +49,59 @@ class ElasticBackend:
         replicas: int = 1,
         popularity: Popularity | None = None,
         builds: bool = True,
+        holder: str = "",
+        lease_seconds: float = 120.0,
+        follow_seconds: float = 5.0,
+        follow_timeout: float = 600.0,
+        warm: bool = True,
     ) -> None:
         self._client = client
-        self._builds = builds
         self.alias = alias
-        self._replicas = replicas
+        self.store = IndexStore(client, alias=alias, replicas=replicas)
+        #: None on pods that only read (MEDCODE_SEARCH_ELASTICSEARCH_BUILDS=false).
+        self.lease = (
+            BuildLease(
+                client,
+                alias=alias,
+                holder=holder or socket.gethostname(),
+                seconds=lease_seconds,
+                replicas=replicas,
+            )
+            if builds
+            else None
+        )
         self._popularity = popularity
         self._synonyms = SynonymExpander(load_synonyms())
-        self._serving: str = ""
-        self._count = 0
+        self._follow_seconds = follow_seconds
+        self._follow_timeout = follow_timeout
+        self._warm = warm
+        self.engine: SearchEngine | None = None
+        #: The concrete index the engine's corpus was read from (and searches go to).
+        self.serving = ""
 
     @classmethod
-    def connect(
-        cls,
-        url: str,
-        *,
-        alias: str,
-        replicas: int,
-        timeout: float,
-        popularity: Popularity | None,
-        builds: bool = True,
-    ) -> ElasticBackend:
-        """A backend on a cluster at `url` (comma-separated nodes)."""
-        client = Elasticsearch(url.split(","), request_timeout=timeout)
+    def connect(cls, settings: SearchSettings, *, popularity: Popularity | None) -> ElasticBackend:
+        """A backend on the cluster the settings name (comma-separated nodes)."""
+        client = Elasticsearch(
+            settings.elasticsearch_url.split(","),
+            request_timeout=settings.elasticsearch_timeout_seconds,
+        )
         return cls(
-            client=client, alias=alias, replicas=replicas, popularity=popularity, builds=builds
+            client=client,
+            alias=settings.elasticsearch_alias,
+            replicas=settings.elasticsearch_replicas,
+            popularity=popularity,
+            builds=settings.elasticsearch_builds,
+            holder=settings.elasticsearch_holder,
+            lease_seconds=settings.elasticsearch_lease_seconds,
+            follow_seconds=settings.elasticsearch_follow_seconds,
+            follow_timeout=settings.elasticsearch_follow_timeout_seconds,
+            warm=settings.warm,
         )
 
     def index_name(self, key: str) -> str:
         """The concrete index of one set of releases under this mapping version."""
-        return f"{self.alias}-{MAPPING_VERSION}-{key}"
+        return self.store.index_name(key)
 
     async def _call(self, work: Callable[[], T]) -> T:
         try:
@@ -85,92 +109,98 @@ class ElasticBackend:
         except (ApiError, TransportError) as error:
             raise BackendUnavailable(f"Elasticsearch: {error}") from error
 
-    # -- building ----------------------------------------------------------------------------
+    # -- building and following ----------------------------------------------------------------
     async def load(self, *, key: str, fetch: Fetch, on_swap: OnSwap = ignore_swap) -> None:
+        """Serve `key`'s index: build it under the lease, or wait for the pod that does."""
         target = self.index_name(key)
-        current = await self._call(self._aliased)
-        if current:
-            self._count = await self._call(self._counted)
-            self._serving = current[0]  # serve what the alias points at while building
-        if current == [target]:
-            on_swap()
+        deadline = time.monotonic() + self._follow_timeout
+        while True:
+            current = await self._call(self.store.aliased)
+            if current == [target]:
+                await self._serve(target, None)
+                on_swap()
+                return
+            # A newer release of this service moved the alias: never build it back.
+            held = None if self.store.newer_mapping(current) else await self._acquire(key)
+            if held is not None:
+                documents = await self._build(held, target, fetch)
+                await self._serve(target, documents)
+                on_swap()
+                return
+            if time.monotonic() >= deadline:
+                log.info("%s is not aliased yet; still serving %s", target, self.serving or "none")
+                return  # a follower keeps what it serves; the next refresh looks again
+            await asyncio.sleep(self._follow_seconds)
+
+    async def _acquire(self, key: str) -> Held | None:
+        """The build lease for `key`, or None (held elsewhere, or this pod never builds)."""
+        lease = self.lease
+        return None if lease is None else await self._call(lambda: lease.acquire(key))
+
+    async def _build(self, held: Held, target: str, fetch: Fetch) -> list[IndexedCode] | None:
+        """Export, load and swap in `target` while holding the lease (None: it was already
+        built by the pod that held the lease before)."""
+        assert self.lease is not None
+        lease = self.lease
+        renewing = asyncio.create_task(self._keep_renewed(lease, held))
+        try:
+            current = await self._call(self.store.aliased)
+            if current == [target]:
+                return None
+            documents = await fetch()
+            await self._call(lambda: self.store.fill(target, documents))
+            await _stopped(renewing)
+            await self._call(lambda: lease.renew(held))  # LeaseLost: another pod builds now
+            deleted = await self._call(lambda: self.store.swap(target, current))
+            log.info("alias %s moved to %s (deleted %s)", self.alias, target, deleted or "none")
+            return documents
+        finally:
+            await _stopped(renewing)
+            await self._call(lambda: lease.release(held))
+
+    async def _keep_renewed(self, lease: BuildLease, held: Held) -> None:
+        """Renew the lease every third of its life while the build runs."""
+        while True:
+            await asyncio.sleep(lease.seconds / 3)
+            try:
+                await self._call(lambda: lease.renew(held))
+            except LeaseLost:
+                log.error("index build lease lost while building %s", held.key)
+                return
+            except BackendUnavailable as error:
+                log.warning("could not renew the index build lease: %s", error)
+
+    async def _serve(self, target: str, documents: list[IndexedCode] | None) -> None:
+        """Switch to `target` (read back unless this pod just built it from `documents`)."""
+        if self.serving == target and self.engine is not None:
             return
-        if not self._builds:
-            return  # a follower serves whatever alias the building replica moved
-        documents = await fetch()
-        await self._call(lambda: self._build(target, documents))
-        self._count = await self._call(lambda: self._counted(target))
-        await self._call(lambda: self._swap(target, current))
-        self._serving = target
-        on_swap()
-        log.info("elasticsearch index %s serving %d documents", target, self._count)
+        if documents is None:
+            documents = await self._call(lambda: self.store.read(target))
+        engine = await asyncio.to_thread(self._engine_over, target, documents)
+        self.engine, self.serving = engine, target
+        gc.freeze()  # long-lived documents and profiles: keep the collector off them
+        log.info("elasticsearch index %s serving %d documents", target, len(documents))
 
-    def _aliased(self) -> list[str]:
-        found = self._client.options(ignore_status=404).indices.get_alias(name=self.alias)
-        return [] if found.meta.status == 404 else sorted(found.body)
-
-    def _counted(self, index: str = "") -> int:
-        return int(self._client.count(index=index or self.alias)["count"])
-
-    def _build(self, target: str, documents: Iterable[IndexedCode]) -> None:
-        """Create `target` fresh (a leftover from a crashed build is dropped) and fill it."""
-        self._client.options(ignore_status=404).indices.delete(index=target)
-        concrete_index(target, replicas=self._replicas).create(using=self._client)
-        actions = (
-            {"_index": target, "_id": f"{d.system}:{d.code}", "_source": to_source(d)}
-            for d in documents
+    def _engine_over(self, target: str, documents: list[IndexedCode]) -> SearchEngine:
+        source = ElasticCandidates(self._client, target)
+        engine = SearchEngine(
+            Corpus(documents), source, self._synonyms, popularity=self._popularity
         )
-        loaded, _errors = bulk(self._client, actions, chunk_size=_BULK_CHUNK)
-        self._client.indices.refresh(index=target)
-        log.info("elasticsearch index %s loaded %d documents", target, loaded)
-
-    def _swap(self, target: str, previous: Sequence[str]) -> None:
-        """Move the alias in one update_aliases call, then delete the indices it left."""
-        actions: list[dict[str, Any]] = [
-            {"remove": {"index": old, "alias": self.alias}} for old in previous
-        ]
-        actions.append({"add": {"index": target, "alias": self.alias}})
-        self._client.indices.update_aliases(actions=actions)
-        for old in previous:
-            if old != target:
-                self._client.options(ignore_status=404).indices.delete(index=old)
+        if self._warm:  # the previous engine answers meanwhile
+            engine.warm()
+        return engine
 
     def ready(self) -> bool:
-        return bool(self._serving)
+        return self.engine is not None
 
     def document_count(self) -> int:
-        return self._count
+        return len(self.engine.documents) if self.engine is not None else 0
 
     # -- searching ---------------------------------------------------------------------------
-    def _ranked(self, request: Search, text: str, rewritten: str) -> tuple[list[Ranked], int]:
-        """Run `request`; name why each hit matched from the query clauses it satisfied."""
-        response = request.using(self._client).execute()
-        ranked = []
-        for hit in response:
-            found = Ranked(from_source(hit.to_dict()), float(hit.meta.score or 0.0))
-            names = set(getattr(hit.meta, "matched_queries", ()) or ())
-            if rules.CODE in names:
-                found.reasons = [CODE]
-            elif rules.PREFIX in names:
-                found.reasons = [PREFIX]
-            elif rules.SYNONYM in names and rules.TEXT not in names:
-                found.reasons, found.matched_text = [SYNONYM], rewritten
-            explain(found, text)
-            ranked.append(found)
-        total = response.hits.total.value  # type: ignore[attr-defined]
-        return self._boost(ranked), int(total)
-
-    def _boost(self, ranked: list[Ranked]) -> list[Ranked]:
-        """The same bounded popularity multiplier as the engine, on word matches only."""
-        if self._popularity is not None:
-            for hit in ranked:
-                if CODE not in hit.reasons and PREFIX not in hit.reasons:
-                    hit.score *= popularity_factor(self._popularity, hit.document.code)
-        return sorted(ranked, key=lambda hit: -hit.score)  # stable: code order kept on ties
-
-    def _check_serving(self) -> None:
-        if not self._serving:
+    def _serving_engine(self) -> SearchEngine:
+        if self.engine is None:
             raise BackendUnavailable("the search index is being built")
+        return self.engine
 
     async def search(
         self,
@@ -183,22 +213,18 @@ class ElasticBackend:
         within: str,
         releases: Mapping[str, str] | None = None,
     ) -> tuple[list[Ranked], int]:
-        text = check_query(query)
-        self._check_serving()
-        request = rules.search_request(
-            self.alias,
-            text,
-            systems=systems,
-            billable_only=billable_only,
-            within=within,
-            depth=offset + limit + 20,
-            synonyms=self._synonyms,
-            releases=releases,
+        engine = self._serving_engine()
+        return await self._call(
+            lambda: engine.search(
+                query,
+                systems=systems,
+                billable_only=billable_only,
+                limit=limit,
+                offset=offset,
+                within=within,
+                releases=releases,
+            )
         )
-        rewritten = " ".join(rules.rewrite(text, self._synonyms)[0])
-
-        ranked, total = await self._call(lambda: self._ranked(request, text, rewritten))
-        return ranked[offset : offset + limit], total
 
     async def suggest(
         self,
@@ -208,13 +234,17 @@ class ElasticBackend:
         limit: int,
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
-        text = check_query(query)
-        self._check_serving()
-        request = rules.suggest_request(
-            self.alias, text, systems=systems, limit=limit, releases=releases
+        engine = self._serving_engine()
+        return await self._call(
+            lambda: engine.suggest(query, systems=systems, limit=limit, releases=releases)
         )
-        ranked, _total = await self._call(lambda: self._ranked(request, text, ""))
-        return ranked[:limit]
 
     async def close(self) -> None:
         await asyncio.to_thread(self._client.close)
+
+
+async def _stopped(task: asyncio.Task[None]) -> None:
+    """Cancel `task` and wait until it has stopped."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

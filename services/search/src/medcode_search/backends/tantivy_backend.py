@@ -15,8 +15,13 @@ import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import tantivy
+
 from medcode_search import documents, index
 from medcode_search.backends.base import BackendUnavailable, Fetch, OnSwap, ignore_swap
+from medcode_search.backends.tantivy_candidates import TantivyCandidates
+from medcode_search.corpus import Corpus
+from medcode_search.documents import IndexedCode
 from medcode_search.engine import Popularity, SearchEngine
 from medcode_search.hits import Ranked
 from medcode_search.synonyms import SynonymExpander, load_synonyms
@@ -24,6 +29,21 @@ from medcode_search.synonyms import SynonymExpander, load_synonyms
 log = logging.getLogger(__name__)
 #: Index folders are named by a release-set fingerprint (indexer.fingerprint).
 _INDEX_FOLDER = re.compile(r"[0-9a-f]{16}")
+
+
+def tantivy_engine(
+    docs: Sequence[IndexedCode],
+    built: tantivy.Index | None = None,
+    *,
+    synonyms: SynonymExpander | None = None,
+    popularity: Popularity | None = None,
+) -> SearchEngine:
+    """The search engine over `docs` with candidates from a tantivy index of them (built in
+    memory when not given): what the tantivy backend serves, for tests and benchmarks."""
+    built = built if built is not None else index.build(docs, None)
+    synonyms = synonyms if synonyms is not None else SynonymExpander(load_synonyms())
+    source = TantivyCandidates(built, len(docs))
+    return SearchEngine(Corpus(docs), source, synonyms, popularity=popularity)
 
 
 class TantivyBackend:
@@ -55,7 +75,13 @@ class TantivyBackend:
             folder.mkdir(parents=True, exist_ok=True)
             built = await asyncio.to_thread(index.build, docs, folder / "tantivy")
             documents.save(sidecar, docs)
-        engine = SearchEngine(docs, built, self._synonyms, popularity=self._popularity)
+        engine = await asyncio.to_thread(
+            tantivy_engine,
+            docs,
+            built,
+            synonyms=self._synonyms,
+            popularity=self._popularity,
+        )
         if self._warm:  # the old engine answers meanwhile; cold, the first queries are 2x slower
             await asyncio.to_thread(engine.warm)
         self.engine = engine

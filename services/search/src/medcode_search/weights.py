@@ -1,0 +1,98 @@
+"""Every tuned weight of the search ranking, for every backend, in one place.
+
+The ranking is one pipeline whatever the index: candidates from the backend (tantivy or
+Elasticsearch), re-scored by `ranking.Rescorer`, moved by `defaults` and `splits`, boosted
+by popularity. The weights were tuned on the tuning half of the alphabetic-index development
+set (bench/search_misses.py); bench/search_relevance.py reports the held-out half per
+backend. Change one here and every backend ranks by it.
+"""
+
+from __future__ import annotations
+
+# -- readings of the query (engine.py) ---------------------------------------------------------
+#: Score of the best hit of a reading taken as typed. Each reading's hits score about its
+#: weight, so the ratios below decide which reading wins a close call.
+LITERAL_WEIGHT = 100.0
+#: A synonym rewrite of part of the query: just under the words as typed, so a lay phrase
+#: helps without overruling what the user wrote (a whole lay phrase swaps the two).
+REWRITE_WEIGHT = 98.0
+#: The query as typed when some word was corrected: well under the correction, so an
+#: unknown word does not keep codes that match only the other words on top.
+TYPO_WEIGHT = 80.0
+#: Candidates taken from the index per reading, then re-scored: more finds codes BM25 ranks
+#: low but the re-scoring likes, at the cost of profiling more codes per query.
+CANDIDATES = 50
+#: Type-ahead candidates per suggestion shown.
+SUGGEST_CANDIDATES_PER_HIT = 3
+#: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
+#: weak match over a clearly better one (popularity.py scales views into [1, this]).
+POPULARITY_CAP = 1.1
+#: Scores of code-shaped queries, far above any word score (which stays near
+#: LITERAL_WEIGHT): the exact code first, then its subtree in code order.
+EXACT_CODE_SCORE = 1000.0
+CODE_PREFIX_SCORE = 900.0
+CODE_PREFIX_STEP = 0.001
+#: How far above its neighbour a moved hit lands (defaults.py, splits.py): just enough to
+#: pass it, never enough to pass anything else.
+JUST_ABOVE = 1.0001
+
+# -- re-scoring (ranking.py) -------------------------------------------------------------------
+#: Weight of each coverage measure: the best single text (title or one inclusion term) that
+#: explains the query, all of a code's own texts together, and those with its headings'.
+#: More on the best text prefers one term that says it all over words scattered over many.
+BEST_TEXT, ALL_OWN, WITH_CONTEXT = 0.5, 0.1, 0.35
+#: Weight of the query's share explained only by other codes' notes naming this code: low,
+#: since a note names a code in passing.
+REFERENCED = 0.2
+#: Share of the index's own score (scaled to the reading's best): BM25 breaks ties the
+#: coverage measures leave, but never outweighs them.
+BM25_SHARE = 0.2
+#: Cost of the best text's unasked-for words, as a share of its words: more pushes specific
+#: codes below their general ones ("Laceration of right rear wall" below "... rear wall").
+EXTRA_PENALTY = 0.3
+#: Extra cost (in words) of a side ("right", "left", "bilateral") nobody asked for: a coder
+#: cannot pick it, so it must lose to the unspecified code.
+SIDE_PENALTY = 1.0
+#: Extra cost of a setting nobody asked for (pregnancy, newborn, anaesthesia), a secondary
+#: condition or a named fracture kind: like a side, the record has to say so.
+CONTEXT_PENALTY = 1.0
+#: Bonus (in extra-word units) for a title whose name before the first comma is exactly what
+#: was asked: "pneumonia" -> "Pneumonia, unspecified organism", not "Hypostatic pneumonia".
+HEAD_BONUS = 0.2
+#: Billable codes above their headings for the same text.
+BILLABLE_BOOST = 1.1
+#: Per character under 7: the general code (I10, J18.9) before its more specific siblings.
+GENERALITY_PER_CHARACTER = 0.02
+#: Small priors a coder would apply between otherwise equal titles: an initial encounter
+#: over later ones, an unspecified default over a choice nobody made.
+TITLE_PRIORS = (
+    ("initial encounter", 1.05),
+    ("subsequent encounter", 0.95),
+    ("sequela", 0.95),
+    ("unspecified", 1.06),
+    ("not specified", 1.06),  # "Urinary tract infection, site not specified"
+    # An unknown intent is coded accidental (the guidelines for poisonings and external causes).
+    ("accidental", 1.06),
+)
+
+# -- candidate retrieval (candidate_plan.py, translated by each backend) -----------------------
+#: A stem in the title (BM25 times this) or an inclusion term (constant, times its rarity):
+#: equal, so a code named by an inclusion term is found as surely as one named by its title.
+TITLE_BOOST, TERM_BOOST = 3.0, 3.0
+#: A stem in a heading above (rarity times this): the index's main term often lives only
+#: there, but a heading's words are shared by all its children, so they choose weakly.
+CONTEXT_BOOST = 0.5
+#: Words other codes' notes say about a code ("chilblains (T69.1)") choose it too, modestly.
+REFERENCED_BOOST = 1.0
+#: Table of Neoplasms / Drugs rows choose codes like inclusion terms when the query names a
+#: neoplasm or a poisoning, and only faintly otherwise, so a site's or a substance's name
+#: alone still finds its row without crowding other queries' candidates.
+TABLE_BOOST, TABLE_BOOST_UNASKED = 3.0, 0.1
+#: A body region's words for a part asked ("lower leg" for "calf"): the part's rarity times
+#: this, on titles and inclusion terms.
+REGION_BOOST = 1.0
+#: Type-ahead: the word being typed completes a title word (more) or an index line word.
+TITLE_PREFIX_BOOST, INDEX_PREFIX_BOOST = 2.0, 1.0
+#: tantivy's BM25 keeps the (k1 + 1) factor that Lucene (Elasticsearch) dropped; Elasticsearch
+#: multiplies its title boost by it, so BM25 and the constant clauses mix as in tantivy.
+ELASTIC_BM25_SCALE = 1.0 + 1.2
