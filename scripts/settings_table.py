@@ -70,6 +70,7 @@ def rows(settings: type[BaseSettings]) -> list[str]:
         if field.default_factory is not None:
             default = shown(field.default_factory())  # type: ignore[call-arg]
         meaning = " ".join(field.description.split()).replace("|", "\\|")
+        meaning = meaning.replace("<", "&lt;").replace(">", "&gt;")  # not HTML tags
         found.append(f"| `{prefix}{name.upper()}` | {default} | {meaning} |")
     return found
 

@@ -77,7 +77,7 @@ def unique(entries: Iterable[pb.IndexEntry]) -> list[pb.IndexEntry]:
 
 
 class IndexLookup:
-    """Every loaded index line in memory, by key: the export asks for ~100,000 codes, which
+    """Every loaded index line in memory, by key: the export asks for every code, which
     one query per code and file would make several times slower than reading them all."""
 
     def __init__(self, datasets: DatasetCatalog) -> None:

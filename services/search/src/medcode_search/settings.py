@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from medcode_common.settings import GrpcServiceSettings
+from medcode_common.settings import METRICS_PORT_HELP, PORT_HELP, GrpcServiceSettings
 
 DEFAULT_PORT = 50052
 DEFAULT_METRICS_PORT = 9102
@@ -19,8 +19,10 @@ class SearchSettings(GrpcServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="MEDCODE_SEARCH_", extra="ignore")
 
-    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
-    metrics_port: int = Field(default=DEFAULT_METRICS_PORT, ge=0, le=65535)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535, description=PORT_HELP)
+    metrics_port: int = Field(
+        default=DEFAULT_METRICS_PORT, ge=0, le=65535, description=METRICS_PORT_HELP
+    )
     backend: Literal["tantivy", "elasticsearch"] = Field(
         default="tantivy", description="Embedded tantivy index, or an Elasticsearch cluster."
     )
@@ -37,7 +39,9 @@ class SearchSettings(GrpcServiceSettings):
         description="Alias searched; concrete indices are named <alias>-<version>-<fingerprint>.",
     )
     elasticsearch_replicas: int = Field(default=1, ge=0, description="Replicas per index.")
-    elasticsearch_timeout_seconds: float = Field(default=10.0, gt=0)
+    elasticsearch_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Deadline of each Elasticsearch request."
+    )
     elasticsearch_builds: bool = Field(
         default=True,
         description="May build new indices, one pod at a time (the build lease); false on "
@@ -71,7 +75,9 @@ class SearchSettings(GrpcServiceSettings):
         "as later ones; seconds of CPU per build).",
     )
     codes_addr: str = Field(default="127.0.0.1:50051", description="host:port of codes.")
-    export_timeout_seconds: float = Field(default=600.0, gt=0)
+    export_timeout_seconds: float = Field(
+        default=600.0, gt=0, description="Deadline of reading every code from the codes service."
+    )
     release_history: int = Field(
         default=2,
         ge=1,

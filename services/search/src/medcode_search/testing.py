@@ -52,7 +52,7 @@ def _serve(codes_address: str, index_dir: Path) -> Iterator[str]:
         codes_addr=codes_address,
         index_dir=index_dir,
         events=False,
-        warm=False,  # ~15 s of profiling per session; test_rescoring covers warming itself
+        warm=False,  # seconds of profiling per session; test_rescoring covers warming itself
     )
     server = SearchThread(settings)
     server.start()

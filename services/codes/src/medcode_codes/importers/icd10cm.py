@@ -8,7 +8,7 @@ module expands those so that the yielded nodes match the official code list.
 
 We read the file with ``lxml.etree.parse`` and walk the tree. ``iterparse`` would
 need start *and* end events to yield parents before children, and merely streaming
-those took longer than building the whole tree (~10 MB of XML, fine in memory).
+those took longer than building the whole tree (the XML fits in memory easily).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def default_tabular_path() -> Path:
 
     Using the wheel's copy gives a pinned input without a CDC download. We look the
     package up with ``find_spec`` instead of ``importlib.resources.files`` because
-    importing simple_icd_10_cm parses the whole XML at import time (~3 s).
+    importing simple_icd_10_cm parses the whole XML at import time (seconds of work).
     """
     spec = importlib.util.find_spec(_PACKAGE)
     if spec is None or not spec.submodule_search_locations:

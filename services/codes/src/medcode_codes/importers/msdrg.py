@@ -141,7 +141,7 @@ def _read_list(path: Path, table: str) -> dict[str, int]:
 
 
 def _table_6k(path: Path) -> _Table6K:
-    """Parsed 6K, reused while the file is unchanged: each parse_* call would take ~1 s."""
+    """Parsed 6K, reused while the file is unchanged: each parse_* call would parse it again."""
     stat = path.stat()
     return _read_6k(path.resolve(), stat.st_mtime_ns, stat.st_size)
 
@@ -247,7 +247,8 @@ def parse_mdc_exclusions(sources: MsDrgSources) -> Iterator[tuple[str, str, str,
 
 @dataclass(frozen=True, slots=True)
 class CcExclusionIndex:
-    """The compact exclusion data in memory (~200k entries), built from the two parsers."""
+    """The compact exclusion data in memory (hundreds of thousands of pairs), built from the
+    two parsers."""
 
     collection_of: Mapping[str, str]  # CC/MCC code -> PDX collection ("" = none)
     members: Mapping[str, AbstractSet[str]]  # PDX collection -> principal diagnoses

@@ -82,13 +82,13 @@ class TantivyBackend:
             synonyms=self._synonyms,
             popularity=self._popularity,
         )
-        if self._warm:  # the old engine answers meanwhile; cold, the first queries are 2x slower
+        if self._warm:  # the old engine answers meanwhile; cold, the first queries are slower
             await asyncio.to_thread(engine.warm)
         self.engine = engine
         self._key = key
         on_swap()
         # A million long-lived objects (documents, stem profiles): freezing them keeps the
-        # collector from walking them all (a full pass takes ~1.7 s) in the middle of a query.
+        # collector from walking them all (a full pass takes seconds) in the middle of a query.
         gc.freeze()
         await asyncio.to_thread(remove_stale_indexes, self._index_dir, keep=key)
         log.info("tantivy index %s serving %d documents", key, len(docs))
