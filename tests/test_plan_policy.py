@@ -31,7 +31,7 @@ def gateway(metering_redis_url: str, codes_address: str, accounts_address: str) 
         metering_addr=metering.address,
         cookie_secret=SecretStr("plan-policy"),
         cookie_secure=False,  # plain http on loopback: the client must send the guest cookie
-        trusted_proxy_hops=1,
+        trusted_proxies="127.0.0.1/32",
         rpc_timeout_seconds=10,
     )
     server = UvicornThread(create_app(settings))

@@ -69,7 +69,7 @@ def stack(
                 accounts_addr=accounts_address,
                 metering_addr=metering_address,
                 cookie_secret=SecretStr("tracing-test"),
-                trusted_proxy_hops=1,
+                trusted_proxies="127.0.0.1/32",
                 rpc_timeout_seconds=10,
             )
         )

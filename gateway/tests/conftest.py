@@ -38,13 +38,13 @@ def service_addresses(
 def gateway_url(service_addresses: dict[str, str], metering_redis_url: str) -> Iterator[str]:
     """Base URL of a gateway wired to the real services.
 
-    One proxy hop is trusted so tests can give each simulated guest its own client IP via
-    X-Forwarded-For, as a load balancer would.
+    The test client's own address (127.0.0.1) is a trusted proxy, so tests can give each
+    simulated guest its own client IP via X-Forwarded-For, as a load balancer would.
     """
     settings = GatewaySettings(
         **service_addresses,
         cookie_secret=SecretStr("test-cookie-secret"),
-        trusted_proxy_hops=1,
+        trusted_proxies="127.0.0.1/32",
         rpc_timeout_seconds=10,  # 100-request bursts on a loaded 2-core CI box
     )
     bus = EventSettings(redis_url=metering_redis_url)

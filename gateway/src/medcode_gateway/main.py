@@ -20,6 +20,9 @@ def main() -> None:
         workers=settings.workers,
         log_config=None,
         access_log=False,
+        # The gateway alone decides who the client is (MEDCODE_GATEWAY_TRUSTED_PROXIES);
+        # uvicorn's own handling would believe X-Forwarded-For from any loopback peer.
+        proxy_headers=False,
     )
 
 

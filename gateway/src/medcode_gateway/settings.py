@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+import os
+
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from medcode_gateway.core.client_address import TrustedProxies
+
 DEFAULT_PORT = 8000
+#: Replaced by MEDCODE_GATEWAY_TRUSTED_PROXIES: a hop count believed whatever the last hop wrote.
+RETIRED_HOPS_VARIABLE = "MEDCODE_GATEWAY_TRUSTED_PROXY_HOPS"
 
 
 class GatewaySettings(BaseSettings):
@@ -38,8 +44,10 @@ class GatewaySettings(BaseSettings):
     api_key_cache_seconds: float = Field(
         default=30.0, ge=0, description="How long a verified API key is trusted without re-asking."
     )
-    trusted_proxy_hops: int = Field(
-        default=0, ge=0, description="X-Forwarded-For hops to trust when finding the client IP."
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated CIDRs of the proxies (ingress, load balancer) whose "
+        "X-Forwarded-For is believed, read right to left; empty: the direct peer is the client.",
     )
     rpc_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Deadline of every gRPC call."
@@ -72,3 +80,19 @@ class GatewaySettings(BaseSettings):
         description="Consumer group for release.published; empty: one per process "
         "(gateway-cache-<host>-<pid>), as every replica must clear its own cache.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        """Fail at start-up on a typo rather than silently trusting nobody (or everybody)."""
+        return str(TrustedProxies.parse(value))
+
+    @model_validator(mode="after")
+    def _no_retired_hop_count(self) -> GatewaySettings:
+        """A deployment still setting the hop count would quietly see its proxy as every client."""
+        if RETIRED_HOPS_VARIABLE in os.environ:
+            raise ValueError(
+                f"{RETIRED_HOPS_VARIABLE} is no longer read: list the proxies' networks in "
+                "MEDCODE_GATEWAY_TRUSTED_PROXIES (e.g. 10.0.0.0/8) and remove it"
+            )
+        return self

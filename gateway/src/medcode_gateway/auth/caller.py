@@ -24,6 +24,7 @@ from medcode_gateway.auth.cookies import (
     set_guest_cookie,
 )
 from medcode_gateway.auth.tokens import AccessTokenVerifier
+from medcode_gateway.core.client_address import TrustedProxies, client_address, forwarded_entries
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.settings import GatewaySettings
@@ -39,7 +40,7 @@ class AuthState:
     tokens: AccessTokenVerifier
     keys: ApiKeyVerifier
     cookie_secure: bool
-    trusted_proxy_hops: int
+    trusted_proxies: TrustedProxies
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> AuthState:
@@ -51,8 +52,14 @@ class AuthState:
             tokens=AccessTokenVerifier(),
             keys=ApiKeyVerifier(ttl_seconds=settings.api_key_cache_seconds),
             cookie_secure=settings.cookie_secure,
-            trusted_proxy_hops=settings.trusted_proxy_hops,
+            trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         )
+
+    @property
+    def trusted_proxy_hops(self) -> None:
+        """Retired: only so `accounts/auth_routes.py`'s `client_ip(..., trusted_hops=...)` call
+        keeps working until it drops the argument; the trusted networks decide now."""
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +93,17 @@ def presented_api_key(headers: Mapping[str, str]) -> str | None:
     return None
 
 
-def client_ip(request: Request, *, trusted_hops: int) -> str:
-    """The client address, looking through `trusted_hops` proxies' X-Forwarded-For."""
-    if trusted_hops > 0:
-        hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= trusted_hops:
-            return hops[-trusted_hops]
-    return request.client.host if request.client else ""
+def client_ip(request: Request, *, trusted_hops: object = None) -> str:
+    """The client's address as the gateway trusts it: the one function every use of the client
+    IP goes through (guest caps, sign-in throttling, the access log).
+
+    `trusted_hops` is ignored (retired with the hop count; see AuthState.trusted_proxy_hops).
+    """
+    peer = request.client.host if request.client else ""
+    state: AuthState | None = getattr(request.app.state, "auth", None)
+    trusted = state.trusted_proxies if state is not None else TrustedProxies()
+    forwarded = forwarded_entries(request.headers.getlist("x-forwarded-for"))
+    return client_address(peer, forwarded, trusted)
 
 
 def auth_state(request: Request) -> AuthState:
@@ -115,7 +125,7 @@ def caller_known_without_io(request: Request) -> Caller | None:
     """The caller when it can be told from memory alone (a checked key, a token seen before,
     a valid guest cookie); None when resolving needs the accounts service or mints a guest."""
     auth = auth_state(request)
-    ip = client_ip(request, trusted_hops=auth.trusted_proxy_hops)
+    ip = client_ip(request)
     key: VerifiedKey | None = request.scope.get("state", {}).get("api_key")
     if key is not None:
         return Caller("api_key", key.key_id, key.plan, ip, api_key=key)
@@ -138,7 +148,7 @@ async def resolve_caller(request: Request) -> Caller:
     if known is not None:
         return known
     auth = auth_state(request)
-    ip = client_ip(request, trusted_hops=auth.trusted_proxy_hops)
+    ip = client_ip(request)
     token, via_cookie = session_token(request)
     if token:
         clients: ServiceClients = request.app.state.clients

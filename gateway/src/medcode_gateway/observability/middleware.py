@@ -107,10 +107,8 @@ class RequestObserver:
 
 
 def _client(scope: Scope) -> str:
-    """The caller's address as the gateway trusts it (through the configured proxy hops)."""
-    auth = getattr(getattr(scope.get("app"), "state", None), "auth", None)
-    hops = int(getattr(auth, "trusted_proxy_hops", 0))
-    return client_ip(Request(scope), trusted_hops=hops)
+    """The caller's address as the gateway trusts it (through the configured trusted proxies)."""
+    return client_ip(Request(scope))
 
 
 def _internal_error(request_id: str, path: str) -> ASGIApp:
