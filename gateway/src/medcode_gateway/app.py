@@ -22,6 +22,7 @@ from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.freshness import CacheInvalidator, default_group
+from medcode_gateway.core.json_bodies import UnicodeJsonBodies
 from medcode_gateway.core.problems import install_problem_handlers
 from medcode_gateway.core.schemas import COMMON_PROBLEMS
 from medcode_gateway.edits import routes as edits_routes
@@ -114,6 +115,7 @@ def middleware(
     return [
         # Request ids, the access log and HTTP metrics cover every answer, whoever gives it.
         Middleware(RequestObserver, metrics=HttpMetrics(registry)),
+        Middleware(UnicodeJsonBodies),
         # Partner calls pay quota first, even when a cache or a fast path answers.
         Middleware(ApiKeyQuotaMiddleware),
         Middleware(

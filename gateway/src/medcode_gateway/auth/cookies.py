@@ -31,20 +31,24 @@ class GuestSigner:
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
 
-    def _mac(self, guest_id: str) -> str:
+    def _mac(self, guest_id: str) -> bytes:
         digest = hmac.new(self._secret, guest_id.encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest[:18]).decode()
+        return base64.urlsafe_b64encode(digest[:18])
 
     def sign(self, guest_id: str) -> str:
         """The cookie value for `guest_id`."""
-        return f"{guest_id}.{self._mac(guest_id)}"
+        return f"{guest_id}.{self._mac(guest_id).decode()}"
 
     def verify(self, value: str | None) -> str | None:
-        """The guest id in a cookie value, or None when it is missing, malformed or forged."""
-        if not value or value.count(".") != 1:
+        """The guest id in a cookie value, or None when it is missing, malformed or forged.
+
+        Anything a client sends is checked, so the MAC is compared as bytes: comparing str
+        refuses non-ASCII characters with an exception instead of an answer.
+        """
+        if not value or not value.isascii() or value.count(".") != 1:
             return None
         guest_id, mac = value.split(".")
-        if len(guest_id) != 32 or not hmac.compare_digest(mac, self._mac(guest_id)):
+        if len(guest_id) != 32 or not hmac.compare_digest(mac.encode(), self._mac(guest_id)):
             return None
         return guest_id
 

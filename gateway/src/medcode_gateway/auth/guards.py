@@ -21,7 +21,11 @@ async def same_origin(request: Request) -> None:
     if not origin or origin == "null":
         return
     host = request.headers.get("host", "")
-    if urlsplit(origin).netloc.lower() != host.lower():
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:  # e.g. "http://[::1": an unclosed IPv6 bracket
+        raise Problem(403, "cross-site request refused: the Origin header is malformed") from None
+    if netloc.lower() != host.lower():
         raise Problem(403, "cross-site request refused: Origin does not match this site")
 
 

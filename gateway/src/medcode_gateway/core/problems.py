@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from http import HTTPStatus
 from typing import Any
@@ -12,7 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from medcode_common.request_ids import HEADER, accept_or_new
+
 PROBLEM_JSON = "application/problem+json"
+error_log = logging.getLogger("medcode_gateway.errors")
 
 GRPC_TO_HTTP = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -57,6 +61,16 @@ def problem_response(
         body["instance"] = instance
     body.update(extensions)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+def internal_error_response(request_id: str, *, instance: str) -> JSONResponse:
+    """A 500 problem that gives the caller the id to quote and reveals nothing internal."""
+    return problem_response(
+        500,
+        f"an unexpected error occurred; quote request id {request_id} when reporting it",
+        instance=instance,
+        request_id=request_id,
+    )
 
 
 def http_status_for(code: grpc.StatusCode) -> int:
@@ -116,7 +130,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             422, "the request does not match the schema", instance=request.url.path, errors=errors
         )
 
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        # Only what escaped the request observer (which answers everything inside it) gets
+        # here: still a problem document with an id to quote, never a text/plain 500.
+        request_id = accept_or_new(request.headers.get(HEADER))
+        error_log.error(
+            "unhandled error outside the request observer on %s %s",
+            request.method,
+            request.url.path,
+            exc_info=error,
+            extra={"request_id": request_id},
+        )
+        response = internal_error_response(request_id, instance=request.url.path)
+        response.headers[HEADER] = request_id
+        return response
+
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(grpc.aio.AioRpcError, on_rpc_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_unexpected)

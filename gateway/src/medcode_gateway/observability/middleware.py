@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcode_common.request_ids import HEADER, accept_or_new, bound_request_id
 from medcode_gateway.auth.caller import client_ip
-from medcode_gateway.core.problems import problem_response
+from medcode_gateway.core.problems import internal_error_response
 from medcode_gateway.observability.http_metrics import HttpMetrics
 
 access_log = logging.getLogger("medcode_gateway.access")
@@ -70,7 +70,8 @@ class RequestObserver:
                 )
                 if status is not None:
                     raise  # the answer has begun: the server closes the connection
-                await _internal_error(request_id, scope["path"])(scope, receive, send_with_id)
+                response = internal_error_response(request_id, instance=scope["path"])
+                await response(scope, receive, send_with_id)
             finally:
                 self._finish(scope, status or 500, started, request_id)
 
@@ -109,13 +110,3 @@ class RequestObserver:
 def _client(scope: Scope) -> str:
     """The caller's address as the gateway trusts it (through the configured trusted proxies)."""
     return client_ip(Request(scope))
-
-
-def _internal_error(request_id: str, path: str) -> ASGIApp:
-    """A 500 problem that gives the caller the id to quote and reveals nothing internal."""
-    return problem_response(
-        500,
-        f"an unexpected error occurred; quote request id {request_id} when reporting it",
-        instance=path,
-        request_id=request_id,
-    )
