@@ -18,6 +18,7 @@ from medcode_gateway.auth.caller import AuthState
 from medcode_gateway.codes import routes as codes_routes
 from medcode_gateway.codes.fast_path import CODE_PAGE, CodePageFastPath
 from medcode_gateway.core import health
+from medcode_gateway.core.body_limit import BodySizeLimit
 from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.cache_middleware import LookupCacheMiddleware
 from medcode_gateway.core.clients import ServiceClients
@@ -94,7 +95,12 @@ def create_app(
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        middleware=middleware(page_cache=page_cache, search_cache=search_cache, registry=registry),
+        middleware=middleware(
+            page_cache=page_cache,
+            search_cache=search_cache,
+            registry=registry,
+            max_body_bytes=chosen.max_body_bytes,
+        ),
     )
     app.state.metrics_registry = registry
     add_metrics_route(app, registry)
@@ -109,12 +115,18 @@ def create_app(
 
 
 def middleware(
-    *, page_cache: ResponseCache, search_cache: ResponseCache, registry: CollectorRegistry
+    *,
+    page_cache: ResponseCache,
+    search_cache: ResponseCache,
+    registry: CollectorRegistry,
+    max_body_bytes: int,
 ) -> list[Middleware]:
     """Every middleware, outermost first: each sees the request before the ones below it."""
     return [
         # Request ids, the access log and HTTP metrics cover every answer, whoever gives it.
         Middleware(RequestObserver, metrics=HttpMetrics(registry)),
+        # Bodies are bounded, then must be Unicode JSON, before anything reads them.
+        Middleware(BodySizeLimit, max_bytes=max_body_bytes),
         Middleware(UnicodeJsonBodies),
         # Partner calls pay quota first, even when a cache or a fast path answers.
         Middleware(ApiKeyQuotaMiddleware),

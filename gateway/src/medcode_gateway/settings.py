@@ -49,6 +49,12 @@ class GatewaySettings(BaseSettings):
         description="Comma-separated CIDRs of the proxies (ingress, load balancer) whose "
         "X-Forwarded-For is believed, read right to left; empty: the direct peer is the client.",
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=0,
+        description="Largest request body accepted; a larger one is answered 413 before it is "
+        "read (a declared Content-Length at once, a chunked body as soon as it passes this).",
+    )
     rpc_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Deadline of every gRPC call."
     )

@@ -33,6 +33,11 @@ GRPC_TO_HTTP = {
 }
 
 
+#: How gRPC words its message size limit, on receiving and on sending (a server's refusal
+#: arrives prefixed, e.g. "SERVER: Received message larger than max (5003004 vs. 4194304)").
+MESSAGE_TOO_LARGE = ("Received message larger than max", "Sent message larger than max")
+
+
 class Problem(Exception):
     """Raise to answer with a problem document."""
 
@@ -89,9 +94,25 @@ def _retry_after(error: grpc.aio.AioRpcError) -> str | None:
     return None
 
 
+def is_message_too_large(error: grpc.aio.AioRpcError) -> bool:
+    """Whether a RESOURCE_EXHAUSTED is gRPC's message size limit (on either side of the
+    call), not a quota: the request was too large, and waiting will not help."""
+    details = error.details() or ""
+    return error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED and any(
+        wording in details for wording in MESSAGE_TOO_LARGE
+    )
+
+
 def rpc_error_response(error: grpc.aio.AioRpcError, *, instance: str) -> JSONResponse:
     """The problem for a failed call to a service: its status mapped to HTTP, its details
     (named as an upstream error for 5xx), and its `retry-after` on a 429."""
+    if is_message_too_large(error):
+        return problem_response(
+            413,
+            f"request too large: a service refused a message this size ({error.details()}); "
+            "send fewer or shorter items",
+            instance=instance,
+        )
     status = http_status_for(error.code())
     detail = error.details() or error.code().name
     if status >= 500:

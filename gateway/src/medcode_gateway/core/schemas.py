@@ -49,6 +49,8 @@ def problems(table: dict[int, str]) -> dict[int | str, dict[str, Any]]:
 COMMON_PROBLEMS = problems(
     {
         401: "The API key or access token is not valid.",
+        413: "The request body, or a message built from it, is larger than the gateway or a "
+        "service accepts.",
         422: "The request does not match the schema; `errors` lists each mismatch.",
         429: "The API key's rate limit or monthly quota is reached; see Retry-After.",
         500: "An unexpected error; the request id in X-Request-ID helps support find it.",
