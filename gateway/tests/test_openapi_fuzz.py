@@ -7,8 +7,8 @@ documents, with the documented content type, and a body that matches the documen
 (the response models, or the problem document for errors). A third run sends, on top of each
 generated request, the headers and cookies an attacker controls: non-ASCII and surrogate-ish
 bytes, huge values, malformed Origins, X-Forwarded-For garbage, forged guest and session
-cookies. (schemathesis' pytest plugin does not load under pytest 9, so the operations are
-driven with hypothesis directly from the schema's strategies.)
+cookies, garbage credentials. (schemathesis' pytest plugin does not load under pytest 9, so
+the operations are driven with hypothesis directly from the schema's strategies.)
 """
 
 from __future__ import annotations
@@ -91,6 +91,11 @@ hostile_headers = (
             b"x-forwarded-for": forwarded_for,
             b"cookie": cookies.filter(bool),
             b"x-request-id": hostile_value,
+            b"authorization": st.sampled_from([b"Bearer ", b"Bearer mc_live_", b"Basic "]).flatmap(
+                lambda scheme: hostile_value.map(lambda v: scheme + v)
+            )
+            | st.just(b"Bearer " + _forged_jwt),
+            b"x-api-key": hostile_value.map(lambda v: b"mc_live_" + v) | hostile_value,
             b"x-csrf-token": hostile_value,
             b"user-agent": hostile_value,
             b"accept-language": hostile_value,
