@@ -102,6 +102,8 @@ def client_ip(request: Request, *, trusted_hops: object = None) -> str:
     peer = request.client.host if request.client else ""
     state: AuthState | None = getattr(request.app.state, "auth", None)
     trusted = state.trusted_proxies if state is not None else TrustedProxies()
+    if not trusted.networks:  # nobody may speak for a client: the header is not even read
+        return client_address(peer, (), trusted)
     forwarded = forwarded_entries(request.headers.getlist("x-forwarded-for"))
     return client_address(peer, forwarded, trusted)
 
