@@ -52,6 +52,8 @@ def chain(*entries: str) -> list[str]:
         (PROXY, ["[2001:db8::7]:443"], "2001:db8::7"),  # IPv6 with a port
         (PROXY, ["2001:db8::7"], "2001:db8::7"),
         (PROXY, ["2001:db8::7, fd00::3"], "2001:db8::7"),  # through an IPv6 proxy
+        (PROXY, ["[fe80::7%eth0]:443"], "fe80::7"),  # a zone id is not part of the address
+        ("fd00::1%2", ["fe80::7%1"], "fe80::7"),
         ("fd00::1", ["198.51.100.9"], "198.51.100.9"),  # an IPv6 proxy
         ("::ffff:10.0.0.2", ["198.51.100.9"], "198.51.100.9"),  # dual-stack view of a proxy
         ("::ffff:203.0.113.7", ["198.51.100.9"], "203.0.113.7"),

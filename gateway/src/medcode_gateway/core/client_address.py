@@ -76,7 +76,8 @@ def parse_hop(entry: str) -> IPAddress | None:
     if port is not None and not (port.isdigit() and int(port) <= 65535):
         return None
     try:
-        return _plain(ipaddress.ip_address(host))
+        # A zone id ("%eth0") names an interface of the writer, not a client: one address.
+        return _plain(ipaddress.ip_address(host.partition("%")[0]))
     except ValueError:
         return None
 
