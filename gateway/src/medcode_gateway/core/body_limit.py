@@ -1,15 +1,14 @@
 """Refuse a request body over the size limit before it is read into memory.
 
 A declared Content-Length over the limit is answered at once, without reading a byte of the
-body. A body without one (chunked) is counted as it streams in, and answered the moment it
-passes the limit. Either way the answer is a 413 problem with `Connection: close`, so the
-server stops reading the rest, and the app below sees a client that went away: whatever it
-tries to answer after that is dropped.
+body (one within it is held to by the HTTP server). A chunked body is counted as it streams
+in, and answered the moment it passes the limit. Either way the answer is a 413 problem with
+`Connection: close`, so the server stops reading the rest, and the app below sees a client
+that went away: whatever it tries to answer after that is dropped.
 """
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcode_gateway.core.problems import problem_response
@@ -17,13 +16,16 @@ from medcode_gateway.core.problems import problem_response
 GONE: Message = {"type": "http.disconnect"}
 
 
-def declared_length(headers: Headers) -> int | None:
-    """The Content-Length a client declared, or None when it sent none (or nonsense, which
-    the HTTP server refuses before the app is called)."""
-    value = headers.get("content-length")
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value)
+def body_framing(scope: Scope) -> tuple[int | None, bool]:
+    """The Content-Length a client declared (None when absent, or nonsense the HTTP server
+    refuses before the app is called) and whether the body is chunked."""
+    length, chunked = None, False
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            length = int(value) if value.strip().isdigit() else None
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, chunked
 
 
 def too_large(limit: int, path: str) -> ASGIApp:
@@ -48,9 +50,12 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
-        declared = declared_length(Headers(scope=scope))
+        declared, chunked = body_framing(scope)
         if declared is not None and declared > self._max_bytes:
             await too_large(self._max_bytes, scope["path"])(scope, receive, send)
+            return
+        if not chunked:  # no body, or exactly the declared bytes: the HTTP server holds to it
+            await self._app(scope, receive, send)
             return
         await _CountedRequest(self._max_bytes, scope, receive, send).run(self._app)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from medcode_gateway.core.problems import problem_response
@@ -84,6 +83,13 @@ def unicode_error(body: bytes) -> dict[str, Any] | None:
     return {"loc": ["body", *path], "msg": NOT_UNICODE, "type": "string_unicode"}
 
 
+def _content_type(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return str(value.decode("latin-1"))
+    return None
+
+
 async def _read_body(receive: Receive) -> tuple[bytes, Message | None]:
     """The whole body, or what came before the client went away and that message."""
     chunks: list[bytes] = []
@@ -119,7 +125,7 @@ class UnicodeJsonBodies:
         self._app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not is_json(Headers(scope=scope).get("content-type")):
+        if scope["type"] != "http" or not is_json(_content_type(scope)):
             await self._app(scope, receive, send)
             return
         body, ending = await _read_body(receive)
