@@ -30,6 +30,8 @@ from medcode_gateway.core.problems import Problem
 from medcode_gateway.settings import GatewaySettings
 
 CallerKind = Literal["guest", "user", "api_key"]
+#: Where a request keeps its client address once found (the caller and the access log ask).
+CLIENT_IP_SCOPE_KEY = "medcode.client_ip"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +101,18 @@ def client_ip(request: Request, *, trusted_hops: object = None) -> str:
 
     `trusted_hops` is ignored (retired with the hop count; see AuthState.trusted_proxy_hops).
     """
+    known: str | None = request.scope.get(CLIENT_IP_SCOPE_KEY)
+    if known is not None:
+        return known
     peer = request.client.host if request.client else ""
     state: AuthState | None = getattr(request.app.state, "auth", None)
     trusted = state.trusted_proxies if state is not None else TrustedProxies()
-    if not trusted.networks:  # nobody may speak for a client: the header is not even read
-        return client_address(peer, (), trusted)
-    forwarded = forwarded_entries(request.headers.getlist("x-forwarded-for"))
-    return client_address(peer, forwarded, trusted)
+    if trusted.networks:
+        forwarded = forwarded_entries(request.headers.getlist("x-forwarded-for"))
+    else:  # nobody may speak for a client: the header is not even read
+        forwarded = []
+    found = request.scope[CLIENT_IP_SCOPE_KEY] = client_address(peer, forwarded, trusted)
+    return found
 
 
 def auth_state(request: Request) -> AuthState:

@@ -11,6 +11,7 @@ honouring two headers would let a client pick the one its proxy does not rewrite
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class TrustedProxies:
         return any(plain in network for network in self.networks)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few proxies and clients, request after request
 def parse_hop(entry: str) -> IPAddress | None:
     """The address of one X-Forwarded-For entry ("203.0.113.7", "203.0.113.7:4711",
     "2001:db8::1", "[2001:db8::1]:443"), or None for anything else."""
