@@ -52,6 +52,7 @@ def connect(settings: MeteringSettings) -> Redis:
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        **settings.redis_options(),  # TLS verification for rediss:// (the password is in the URL)
     )
     return Redis(connection_pool=pool)
 
