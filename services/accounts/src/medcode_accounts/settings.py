@@ -110,7 +110,7 @@ class AccountsSettings(GrpcServiceSettings):
 
     def database_connect_args(self) -> dict[str, str]:
         """The TLS arguments for the database driver (none when nothing is set)."""
-        args = {}
+        args: dict[str, str] = {}
         if self.database_sslmode:
             args["sslmode"] = self.database_sslmode
         if self.database_sslrootcert is not None:
