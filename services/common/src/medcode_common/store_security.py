@@ -23,7 +23,11 @@ def redis_tls_options(url: str, ca_file: Path | None) -> dict[str, Any]:
     """
     if ca_file is None:
         return {}
-    if urlsplit(url).scheme != "rediss":
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # not a URL at all (redis-py will say so when it parses it)
+        scheme = ""
+    if scheme != "rediss":
         raise ValueError(
             "a Redis CA file is set but the URL is not rediss://: the connection would not "
             "use TLS at all"
