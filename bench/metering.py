@@ -44,7 +44,10 @@ from gateway_lookup import free_port, start, stop  # noqa: E402
 
 from medcode.metering.v1 import metering_service_pb2 as pb  # noqa: E402
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc  # noqa: E402
+from medcode_common import service_auth  # noqa: E402
 from medcode_common.health_probe import grpc_serving, redis_pong  # noqa: E402
+from medcode_common.service_auth import GATEWAY, METERING  # noqa: E402
+from medcode_common.service_auth.testing import temporary_keyring  # noqa: E402
 from medcode_metering.allowance import (  # noqa: E402
     IP_DAY_TTL_SECONDS,
     MONTH_TTL_SECONDS,
@@ -89,7 +92,8 @@ async def closed_loop(
 
 
 async def through_grpc(address: str, prefix: str, requests: int, concurrency: int) -> dict:
-    async with grpc.aio.insecure_channel(address) as channel:
+    signer = service_auth.load_signer(GATEWAY)  # the caller metering serves
+    async with service_auth.aio_channel(address, signer=signer, audience=METERING) as channel:
         stub = pb_grpc.MeteringServiceStub(channel)
 
         async def call(i: int) -> object:
@@ -109,7 +113,7 @@ async def through_grpc(address: str, prefix: str, requests: int, concurrency: in
 
 
 async def health_check(address: str, _prefix: str, requests: int, concurrency: int) -> dict:
-    async with grpc.aio.insecure_channel(address) as channel:
+    async with grpc.aio.insecure_channel(address) as channel:  # health is open (probes)
         stub = health_pb2_grpc.HealthStub(channel)
 
         async def call(_i: int) -> object:
@@ -182,7 +186,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="medcode-bench-valkey-") as directory:
+    with (
+        temporary_keyring(),
+        tempfile.TemporaryDirectory(prefix="medcode-bench-valkey-") as directory,
+    ):
         valkey_port, metering_port = free_port(), free_port()
         url = f"redis://127.0.0.1:{valkey_port}/0"
         processes = [start(valkey_command(port=valkey_port, directory=Path(directory)), {})]

@@ -25,6 +25,7 @@ import httpx
 from medcode_codes.importers import operator, pfs_rvu
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
+from medcode_common.service_auth.testing import temporary_keyring
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -66,7 +67,7 @@ def main() -> None:
     cms = Path(args.shared)
     rvu = cms / "pfs_rvu/PPRRVU2025_Oct.txt"
     results: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as scratch:
+    with temporary_keyring(), tempfile.TemporaryDirectory() as scratch:
         data_dir = Path(scratch)
         hcpcs = cms / "hcpcs/HCPC2020_ANWEB_w_disclaimer.txt"
         results["import_hcpcs_s"] = timed(lambda: operator.import_hcpcs(data_dir, hcpcs))

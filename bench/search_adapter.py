@@ -17,6 +17,7 @@ from pathlib import Path
 from medcode_codes.importers.defaults import import_defaults
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
+from medcode_common.service_auth.testing import temporary_keyring
 from medcode_search.backends import SearchBackend, create_backend
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.engine import SearchEngine
@@ -59,6 +60,11 @@ def make_engine(
     use, to measure the difference)."""
     data_dir = data_dir or Path(os.environ.get("MEDCODE_CODES_DATA_DIR", "var")).resolve()
     import_defaults(data_dir)
+    with temporary_keyring():  # codes checks the tokens search signs its export calls with
+        return _build_engine(backend=backend, warm=warm, data_dir=data_dir)
+
+
+def _build_engine(*, backend: str, warm: bool, data_dir: Path) -> SearchEngine:
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
     codes.start()
 

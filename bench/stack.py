@@ -24,6 +24,7 @@ import httpx
 from medcode_common.events.valkey_server import ValkeyServer
 from medcode_common.health_probe import grpc_serving
 from medcode_common.parent_death import spawn_dying_with_parent
+from medcode_common.service_auth.testing import temporary_keyring
 
 PASSWORD = "bench-violet-lantern-42"
 
@@ -107,7 +108,8 @@ class Stack:
 def stack(data_dir: Path, **gateway_env: str) -> Iterator[Stack]:
     """A fresh stack over the code snapshots in `data_dir`; accounts and counters are temporary."""
     ports = {name: free_port() for name in ("codes", "metering", "accounts", "gateway")}
-    with tempfile.TemporaryDirectory() as tmp, ValkeyServer() as valkey:
+    # Every service signs and checks service tokens with keys made for this stack alone.
+    with temporary_keyring(), tempfile.TemporaryDirectory() as tmp, ValkeyServer() as valkey:
         env = {
             **os.environ,
             "MEDCODE_CODES_DATA_DIR": str(data_dir),

@@ -24,6 +24,7 @@ from medcode_accounts.settings import AccountsSettings
 from medcode_codes.settings import CodesSettings
 from medcode_common.events import EventSettings
 from medcode_common.logs import LogSettings
+from medcode_common.service_auth import ServiceAuthSettings
 from medcode_gateway.settings import GatewaySettings
 from medcode_metering.embedded_valkey import EmbeddedValkeySettings
 from medcode_metering.settings import MeteringSettings
@@ -38,6 +39,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
     ("search service", SearchSettings),
     ("metering service", MeteringSettings),
     ("accounts service", AccountsSettings),
+    ("service identity (every service and the gateway)", ServiceAuthSettings),
     ("event bus (every service)", EventSettings),
     ("logging (every process)", LogSettings),
     ("embedded Valkey (`medcode run`)", EmbeddedValkeySettings),

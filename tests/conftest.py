@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import httpx
 import pytest
 
@@ -16,7 +15,9 @@ from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
 from medcode_codes.testing_live import link_data_dir
+from medcode_common import service_auth
 from medcode_common.plans import Plan
+from medcode_common.service_auth import ACCOUNTS, CLI
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -49,7 +50,7 @@ def reference_dir(
 @pytest.fixture(scope="session")
 def internal_key(accounts_address: str) -> str:
     """An operator key on the internal plan: code pages unmetered for these checks."""
-    with grpc.insecure_channel(accounts_address) as channel:
+    with service_auth.channel(accounts_address, identity=CLI, audience=ACCOUNTS) as channel:
         reply = accounts_grpc.AccountsServiceStub(channel).CreateApiKey(
             apb.CreateApiKeyRequest(name="reference data tests", plan=Plan.INTERNAL.proto),
             timeout=10,

@@ -396,7 +396,8 @@ def production_workloads(base: list[Resource]) -> list[tuple[dict[str, Any], int
     replicas = {e["name"]: int(e["count"]) for e in overlay.get("replicas") or []}
     patches: dict[str, list[dict[str, Any]]] = {}
     for entry in overlay.get("patches") or []:
-        if isinstance(entry, dict) and "path" in entry:
+        target_kind = (entry.get("target") or {}).get("kind") if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and "path" in entry and target_kind in (None, "Deployment"):
             body = load_yaml(PRODUCTION / entry["path"])
             name = (entry.get("target") or {}).get("name") or body["metadata"]["name"]
             patches.setdefault(name, []).append(body)

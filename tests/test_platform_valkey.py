@@ -13,14 +13,15 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 import redis
 
 from medcode.metering.v1 import metering_service_pb2 as pb
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
 from medcode_common.events.valkey_server import ValkeyServer
 from medcode_common.health_probe import grpc_serving
+from medcode_common.service_auth import GATEWAY, METERING
 
 from .test_platform_run import alive, children_of, free_port
 
@@ -73,7 +74,9 @@ def start(env: dict[str, str], started: list[subprocess.Popen[bytes]]) -> subpro
 
 
 def consume(env: dict[str, str]) -> pb.ConsumeViewResponse:
-    with grpc.insecure_channel(f"127.0.0.1:{env['MEDCODE_METERING_PORT']}") as channel:
+    with service_auth.channel(
+        f"127.0.0.1:{env['MEDCODE_METERING_PORT']}", identity=GATEWAY, audience=METERING
+    ) as channel:
         request = pb.ConsumeViewRequest(
             subject_type=pb.SUBJECT_TYPE_USER, subject_id="u1", plan="PLAN_FREE",
             system="icd10cm", code="E11.9",

@@ -6,19 +6,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import grpc
-
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_codes.importers.operator import import_icd10cm_index
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing_live import LiveCodesThread, link_data_dir
+from medcode_common import service_auth
+from medcode_common.service_auth import GATEWAY, SEARCH
 from medcode_search.settings import SearchSettings
 from medcode_search.testing import SearchThread
 
 
 def _first(address: str, query: str) -> str:
-    with grpc.insecure_channel(address) as channel:
+    with service_auth.channel(address, identity=GATEWAY, audience=SEARCH) as channel:
         request = pb.SearchRequest(query=query, systems=["icd10cm"], limit=5)
         hits = pb_grpc.SearchServiceStub(channel).Search(request, timeout=10).hits
     return hits[0].code if hits else ""

@@ -7,7 +7,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import grpc
 import pytest
 
 from medcode.events.v1 import events_pb2
@@ -15,7 +14,9 @@ from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_codes.importers.operator import import_cpt
 from medcode_codes.testing_live import write_starter_release
+from medcode_common import service_auth
 from medcode_common.events.valkey_server import ValkeyServer
+from medcode_common.service_auth import GATEWAY, SEARCH
 from medcode_search.popularity import VIEW_CONSUMED
 from medcode_search.testing import SearchThread
 
@@ -46,7 +47,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def ranked(address: str, query: str) -> list[str]:
-    with grpc.insecure_channel(address) as channel:
+    with service_auth.channel(address, identity=GATEWAY, audience=SEARCH) as channel:
         stub = pb_grpc.SearchServiceStub(channel)
         reply = stub.Search(pb.SearchRequest(query=query, systems=["cpt"], limit=5), timeout=10)
     return [hit.code for hit in reply.hits]

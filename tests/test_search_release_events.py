@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import grpc
 import pytest
 
 from medcode.search.v1 import search_service_pb2 as pb
@@ -23,7 +22,9 @@ from medcode_codes.testing_live import (
     write_licensed_file,
     write_starter_release,
 )
+from medcode_common import service_auth
 from medcode_common.events.valkey_server import ValkeyServer, free_port
+from medcode_common.service_auth import GATEWAY, SEARCH
 
 from .search_live_services import running
 
@@ -73,7 +74,7 @@ def test_new_release_is_searchable_and_old_results_serve_during_rebuild(
             await asyncio.to_thread(tidied.wait, 60)
 
         holder.backend.load = load_then_tidy_slowly  # type: ignore[method-assign]
-        with grpc.insecure_channel(address) as channel:
+        with service_auth.channel(address, identity=GATEWAY, audience=SEARCH) as channel:
             stub = pb_grpc.SearchServiceStub(channel)
             assert found(stub, "99213")["99213"] == "starter-2025"
             assert NEW_CODE not in found(stub, "zygomorphic widget")
@@ -107,7 +108,7 @@ def test_search_answers_with_the_event_bus_down(
     write_starter_release(data_dir)
     dead_bus = f"redis://127.0.0.1:{free_port()}/0"
     with running(data_dir, tmp_path / "search", dead_bus) as (address, _search):
-        with grpc.insecure_channel(address) as channel:
+        with service_auth.channel(address, identity=GATEWAY, audience=SEARCH) as channel:
             stub = pb_grpc.SearchServiceStub(channel)
             assert found(stub, "99213")["99213"] == "starter-2025"
         eventually(lambda: "event bus unavailable for group search" in caplog.text, "a warning")

@@ -21,6 +21,8 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
 from medcode_codes.testing_live import NEW_CODE, write_licensed_file, write_starter_release
+from medcode_common import service_auth
+from medcode_common.service_auth import CODES, GATEWAY, SEARCH
 from medcode_search.settings import SearchSettings
 from medcode_search.testing import SearchThread
 
@@ -41,7 +43,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
     )
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
     codes.start()
-    with grpc.insecure_channel(f"127.0.0.1:{codes.port}") as channel:
+    codes_address = f"127.0.0.1:{codes.port}"
+    with service_auth.channel(codes_address, identity=SEARCH, audience=CODES) as channel:
         listed = codes_grpc.CodesServiceStub(channel).ListReleases(
             codes_pb.ListReleasesRequest(), timeout=10
         )
@@ -66,7 +69,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, di
 
 @pytest.fixture(scope="module")
 def stub(services: tuple[str, dict[str, str]]) -> Iterator[pb_grpc.SearchServiceStub]:
-    with grpc.insecure_channel(services[0]) as channel:
+    with service_auth.channel(services[0], identity=GATEWAY, audience=SEARCH) as channel:
         yield pb_grpc.SearchServiceStub(channel)
 
 

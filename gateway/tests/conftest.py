@@ -5,15 +5,16 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-import grpc
 import httpx
 import pytest
 from pydantic import SecretStr
 
 from medcode.accounts.v1 import accounts_service_pb2 as apb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_common import service_auth
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.plans import Plan
+from medcode_common.service_auth import ACCOUNTS, CLI
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -58,7 +59,7 @@ def create_operator_key(
     accounts_address: str, *, plan: str, quota: int = 0, rps: float = 0.0, name: str = "test"
 ) -> str:
     """A partner/internal API key made the way the operator CLI makes one (no owner)."""
-    with grpc.insecure_channel(accounts_address) as channel:
+    with service_auth.channel(accounts_address, identity=CLI, audience=ACCOUNTS) as channel:
         stub = accounts_grpc.AccountsServiceStub(channel)
         reply = stub.CreateApiKey(
             apb.CreateApiKeyRequest(

@@ -14,13 +14,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import grpc
-
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
+from medcode.plans.v1 import plans_pb2
 from medcode_accounts.testing import AccountsThread, loopback_settings
+from medcode_common import service_auth
 from medcode_common.events import EventSettings
 from medcode_common.events.valkey_server import ValkeyServer
+from medcode_common.service_auth import ACCOUNTS, CLI, GATEWAY
+from medcode_common.service_auth.testing import temporary_keyring
 
 PASSWORD = "plum tree 1987 sailing"
 
@@ -39,13 +41,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=200, help="calls per RPC (hashing ones: n/10)")
     n = parser.parse_args().n
-    with ValkeyServer() as valkey, tempfile.TemporaryDirectory() as data:
+    with temporary_keyring(), ValkeyServer() as valkey, tempfile.TemporaryDirectory() as data:
         server = AccountsThread(
             loopback_settings(Path(data)), event_settings=EventSettings(redis_url=valkey.url)
         )
         server.start()
         try:
-            with grpc.insecure_channel(server.address) as channel:
+            with (
+                service_auth.channel(
+                    server.address, identity=GATEWAY, audience=ACCOUNTS
+                ) as channel,
+                service_auth.channel(server.address, identity=CLI, audience=ACCOUNTS) as operator,
+            ):
                 stub = pb_grpc.AccountsServiceStub(channel)
                 slow = max(5, n // 10)
                 rows = {
@@ -62,7 +69,11 @@ def main() -> None:
                         ),
                     ),
                 }
-                key = stub.CreateApiKey(pb.CreateApiKeyRequest(plan="partner")).secret
+                key = (
+                    pb_grpc.AccountsServiceStub(operator)
+                    .CreateApiKey(pb.CreateApiKeyRequest(plan=plans_pb2.PLAN_PARTNER))
+                    .secret
+                )
                 rows["VerifyApiKey"] = timed(
                     n, lambda i: stub.VerifyApiKey(pb.VerifyApiKeyRequest(api_key=key))
                 )

@@ -15,8 +15,10 @@ from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.server import AccountsRuntime
 from medcode_accounts.testing import AccountsThread, loopback_settings
+from medcode_common import service_auth
 from medcode_common.events import EventSettings
 from medcode_common.events.valkey_server import ValkeyServer
+from medcode_common.service_auth import ACCOUNTS, CLI, GATEWAY
 
 PASSWORD = "plum tree 1987 sailing"
 
@@ -45,8 +47,13 @@ class Running:
     def __init__(self, thread: AccountsThread, clock: ManualClock) -> None:
         self.thread = thread
         self.clock = clock
-        self.channel = grpc.insecure_channel(thread.address)
+        self.channel = service_auth.channel(thread.address, identity=GATEWAY, audience=ACCOUNTS)
         self.stub = pb_grpc.AccountsServiceStub(self.channel)
+        # The operator's CLI: the only caller that may manage operator (ownerless) keys.
+        self.operator_channel = service_auth.channel(
+            thread.address, identity=CLI, audience=ACCOUNTS
+        )
+        self.operator = pb_grpc.AccountsServiceStub(self.operator_channel)
 
     @property
     def runtime(self) -> AccountsRuntime:
@@ -63,6 +70,7 @@ class Running:
         if self.thread.runtime is None:
             return
         self.channel.close()
+        self.operator_channel.close()
         self.thread.stop()
         self.thread.runtime = None
 

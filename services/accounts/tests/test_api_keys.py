@@ -18,7 +18,8 @@ def partner(server: Running, email: str = "pat@example.com", plan: str = "partne
 
 
 def create(server: Running, owner: str, **fields: object) -> pb.CreateApiKeyResponse:
-    return server.stub.CreateApiKey(
+    stub = server.stub if owner else server.operator  # operator keys are the CLI's
+    return stub.CreateApiKey(
         pb.CreateApiKeyRequest(owner_user_id=owner, **fields),
         timeout=30,  # type: ignore[arg-type]
     )
@@ -131,7 +132,7 @@ def test_bad_requests_are_invalid_and_create_nothing(server: Running) -> None:
         lambda: create(server, "", plan=plans_pb2.PLAN_FREE),
         lambda: server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(owner_user_id=owner, key_id="zz")),
         lambda: server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(owner_user_id=owner)),
-        lambda: server.stub.ListApiKeys(pb.ListApiKeysRequest(owner_user_id="")),
+        lambda: server.operator.ListApiKeys(pb.ListApiKeysRequest(owner_user_id="")),
         lambda: verify(server, ""),
     ]
     for call in cases:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import grpc
 import pytest
 
 from medcode.codes.v1 import codes_service_pb2 as pb
@@ -14,6 +13,7 @@ from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
 from medcode_codes.importers import msdrg
 from medcode_codes.importers.bundled import cc_rows
 from medcode_codes.importers.records import ImportFormatError
+from medcode_common.service_auth import CODES, GATEWAY, channel
 
 CM = pb.CODE_SYSTEM_ICD10CM
 #: The codes issue #12 names; the test checks the CMS table gives exactly these.
@@ -42,8 +42,8 @@ def test_a_part_2_code_that_is_no_cc_fails_the_import(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def stub(codes_address: str) -> Iterator[pb_grpc.CodesServiceStub]:
-    with grpc.insecure_channel(codes_address) as channel:
-        yield pb_grpc.CodesServiceStub(channel)
+    with channel(codes_address, identity=GATEWAY, audience=CODES) as gateway:
+        yield pb_grpc.CodesServiceStub(gateway)
 
 
 def _cc(stub: pb_grpc.CodesServiceStub, code: str) -> pb.CcStatus:

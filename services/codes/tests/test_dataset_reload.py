@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
-import grpc
 import pytest
 
 from medcode.codes.v1 import codes_service_pb2 as pb
@@ -33,6 +32,7 @@ from medcode_codes.testing_live import (
 )
 from medcode_common.events import Event, EventSettings, create_bus
 from medcode_common.events.valkey_server import ValkeyServer
+from medcode_common.service_auth import CODES, GATEWAY, channel
 
 CPT = pb.CODE_SYSTEM_CPT
 
@@ -87,8 +87,8 @@ def test_a_corrected_fee_schedule_is_served_and_announced(
     server = LiveCodesThread(settings, bus_factory=lambda: create_bus(bus))
     server.start()
     try:
-        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            stub = pb_grpc.CodesServiceStub(channel)
+        with channel(f"127.0.0.1:{server.port}", identity=GATEWAY, audience=CODES) as gateway:
+            stub = pb_grpc.CodesServiceStub(gateway)
             before, old_digest = fee_and_digest(stub, "99213")
             assert before.work_rvu == "1.30" and before.release == "RVU25D"
             assert old_digest == listed_digest(stub) and len(old_digest) == 64

@@ -32,6 +32,7 @@ from medcode_codes.testing_live import (
 )
 from medcode_common.events import Event, EventBus, EventSettings, create_bus
 from medcode_common.events.valkey_server import ValkeyServer, free_port
+from medcode_common.service_auth import CODES, GATEWAY, channel
 
 CPT = pb.CODE_SYSTEM_CPT
 STARTER = ("code_set", "cpt", "starter-2025")
@@ -91,8 +92,8 @@ def test_import_while_serving_is_served_and_announced(
 ) -> None:
     server = serve(data_dir, bus_to(valkey.url))
     try:
-        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            stub = pb_grpc.CodesServiceStub(channel)
+        with channel(f"127.0.0.1:{server.port}", identity=GATEWAY, audience=CODES) as gateway:
+            stub = pb_grpc.CodesServiceStub(gateway)
             request = pb.GetCodeRequest(system=CPT, code=NEW_CODE)
             with pytest.raises(grpc.RpcError) as missing:
                 stub.GetCode(request, timeout=5)
@@ -124,8 +125,8 @@ def test_bus_down_is_logged_and_the_release_still_served(
     caplog.set_level(logging.WARNING, logger="medcode_codes.release_events")
     server = serve(data_dir, bus_to(f"redis://127.0.0.1:{free_port()}/0"))
     try:
-        with grpc.insecure_channel(f"127.0.0.1:{server.port}") as channel:
-            stub = pb_grpc.CodesServiceStub(channel)
+        with channel(f"127.0.0.1:{server.port}", identity=GATEWAY, audience=CODES) as gateway:
+            stub = pb_grpc.CodesServiceStub(gateway)
             import_licensed(data_dir, tmp_path)
             wait_for_release(stub, "2026")
             reply = stub.GetCode(pb.GetCodeRequest(system=CPT, code=NEW_CODE), timeout=5)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import grpc
 import pytest
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_common.service_auth import CODES, GATEWAY, SEARCH, channel
 
 CM = pb.CODE_SYSTEM_ICD10CM
 INDEX_KINDS = ["icd10cm-index", "icd10cm-eindex", "icd10cm-neoplasm", "icd10cm-drug"]
@@ -17,8 +17,15 @@ INDEX_KINDS = ["icd10cm-index", "icd10cm-eindex", "icd10cm-neoplasm", "icd10cm-d
 
 @pytest.fixture(scope="module")
 def stub(indexed_codes_address: str) -> Iterator[pb_grpc.CodesServiceStub]:
-    with grpc.insecure_channel(indexed_codes_address) as channel:
-        yield pb_grpc.CodesServiceStub(channel)
+    with channel(indexed_codes_address, identity=GATEWAY, audience=CODES) as gateway:
+        yield pb_grpc.CodesServiceStub(gateway)
+
+
+@pytest.fixture(scope="module")
+def search_stub(indexed_codes_address: str) -> Iterator[pb_grpc.CodesServiceStub]:
+    """The codes service as search sees it (the export is search's alone)."""
+    with channel(indexed_codes_address, identity=SEARCH, audience=CODES) as search:
+        yield pb_grpc.CodesServiceStub(search)
 
 
 def get(stub: pb_grpc.CodesServiceStub, code: str, system: int = CM) -> pb.Code:
@@ -79,11 +86,10 @@ def test_procedure_codes_have_no_index_lines(stub: pb_grpc.CodesServiceStub) -> 
     assert not [d for d in code.datasets if d.kind in INDEX_KINDS]
 
 
-def test_the_export_carries_the_lines_for_search(stub: pb_grpc.CodesServiceStub) -> None:
+def test_the_export_carries_the_lines_for_search(search_stub: pb_grpc.CodesServiceStub) -> None:
     request = pb.ExportCodesRequest(system=CM)
-    by_code = {
-        code.code: code for batch in stub.ExportCodes(request, timeout=120) for code in batch.codes
-    }
+    batches = search_stub.ExportCodes(request, timeout=120)
+    by_code = {code.code: code for batch in batches for code in batch.codes}
     assert [list(e.path) for e in by_code["V94.11"].index_entries][0][0] == "Accident"
     assert by_code["T51.3X1A"].index_entries and by_code["T51.3X1D"].index_entries
     assert not by_code["E11.9"].index_entries  # the disease index is not loaded here
@@ -91,8 +97,8 @@ def test_the_export_carries_the_lines_for_search(stub: pb_grpc.CodesServiceStub)
 
 
 def test_without_index_files_pages_say_so(codes_address: str) -> None:
-    with grpc.insecure_channel(codes_address) as channel:
-        code = get(pb_grpc.CodesServiceStub(channel), "V94.11")
+    with channel(codes_address, identity=GATEWAY, audience=CODES) as gateway:
+        code = get(pb_grpc.CodesServiceStub(gateway), "V94.11")
     assert not code.index_entries
     missing = [d for d in code.datasets if d.kind in INDEX_KINDS]
     assert len(missing) == 4 and not any(d.loaded for d in missing)

@@ -9,6 +9,7 @@ import pytest
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_common.service_auth import CODES, GATEWAY, SEARCH, channel
 
 CM = pb.CODE_SYSTEM_ICD10CM
 PCS = pb.CODE_SYSTEM_ICD10PCS
@@ -16,8 +17,15 @@ PCS = pb.CODE_SYSTEM_ICD10PCS
 
 @pytest.fixture(scope="module")
 def stub(codes_address: str) -> Iterator[pb_grpc.CodesServiceStub]:
-    with grpc.insecure_channel(codes_address) as channel:
-        yield pb_grpc.CodesServiceStub(channel)
+    with channel(codes_address, identity=GATEWAY, audience=CODES) as gateway:
+        yield pb_grpc.CodesServiceStub(gateway)
+
+
+@pytest.fixture(scope="module")
+def search_stub(codes_address: str) -> Iterator[pb_grpc.CodesServiceStub]:
+    """The codes service as search sees it (the export is search's alone)."""
+    with channel(codes_address, identity=SEARCH, audience=CODES) as search:
+        yield pb_grpc.CodesServiceStub(search)
 
 
 def get(stub: pb_grpc.CodesServiceStub, code: str, system: int = CM, **selector: str) -> pb.Code:
@@ -177,10 +185,10 @@ def test_batch_limits(stub: pb_grpc.CodesServiceStub) -> None:
         assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
-def test_export_streams_every_node_parents_first(stub: pb_grpc.CodesServiceStub) -> None:
+def test_export_streams_every_node_parents_first(search_stub: pb_grpc.CodesServiceStub) -> None:
     seen: set[str] = set()
     billable = 0
-    for batch in stub.ExportCodes(pb.ExportCodesRequest(system=CM), timeout=120):
+    for batch in search_stub.ExportCodes(pb.ExportCodesRequest(system=CM), timeout=120):
         for code in batch.codes:
             assert not code.HasField("parent") or code.parent.code in seen
             seen.add(code.code)

@@ -8,6 +8,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode_common.grpc_server import create_server, mark_serving
+from medcode_common.service_auth import CODES, server_interceptor
 from medcode_common.settings import GrpcServiceSettings
 
 
@@ -24,7 +25,9 @@ async def _status(port: int, service: str) -> int:
 def test_named_service_serving_only_when_marked() -> None:
     async def scenario() -> None:
         settings = GrpcServiceSettings(host="127.0.0.1", port=0)
-        server, port, health = create_server(settings=settings, register=lambda _s: None)
+        server, port, health = create_server(
+            settings=settings, register=lambda _s: None, auth=server_interceptor(CODES, {})
+        )
         assert port > 0
         await server.start()
         try:

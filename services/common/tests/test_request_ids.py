@@ -24,7 +24,9 @@ from medcode_common.rpc_client import with_request_id
 
 SAFE_ALPHABET = string.ascii_letters + string.digits + "._:-"
 NEW_ID = re.compile(r"[0-9a-f]{32}")
-sane_ids = st.text(alphabet=SAFE_ALPHABET, min_size=1, max_size=MAX_LENGTH)
+sane_ids = st.text(alphabet=SAFE_ALPHABET, min_size=1, max_size=MAX_LENGTH).filter(
+    lambda value: value != NO_REQUEST
+)
 
 
 @given(sane_ids)
@@ -36,7 +38,7 @@ def test_a_sane_id_is_kept_as_sent(value: str) -> None:
 @given(st.text(max_size=300))
 def test_anything_else_becomes_a_new_uuid(value: str) -> None:
     chosen = accept_or_new(value)
-    if set(value) <= set(SAFE_ALPHABET) and 1 <= len(value) <= MAX_LENGTH:
+    if set(value) <= set(SAFE_ALPHABET) and 1 <= len(value) <= MAX_LENGTH and value != NO_REQUEST:
         assert chosen == value
     else:
         assert NEW_ID.fullmatch(chosen), chosen
@@ -44,7 +46,7 @@ def test_anything_else_becomes_a_new_uuid(value: str) -> None:
 
 
 def test_log_injection_and_overlong_ids_are_replaced() -> None:
-    for hostile in ("", "a" * (MAX_LENGTH + 1), "id\nFAKE LOG LINE", "x y", "é", "<script>"):
+    for hostile in ("", "-", "a" * (MAX_LENGTH + 1), "id\nFAKE LOG LINE", "x y", "é", "<script>"):
         assert not is_sane(hostile)
         assert NEW_ID.fullmatch(accept_or_new(hostile))
     assert NEW_ID.fullmatch(accept_or_new(None))

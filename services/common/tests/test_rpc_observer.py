@@ -18,9 +18,22 @@ from medcode_common.logs import build_handler
 from medcode_common.metrics import new_registry, serving_metrics, start_metrics_listener
 from medcode_common.request_ids import METADATA_KEY, current_request_id
 from medcode_common.rpc_client import request_id_interceptors
+from medcode_common.service_auth import (
+    CODES,
+    GATEWAY,
+    SEARCH,
+    aio_channel,
+    load_signer,
+    server_interceptor,
+)
 from medcode_common.settings import GrpcServiceSettings
 
 SERVICE = "medcode.test.v1.EchoService"
+#: The echo servers play "codes"; tests call as the gateway, Relay calls on as search.
+POLICY = {
+    f"/{SERVICE}/{name}": frozenset({GATEWAY, SEARCH})
+    for name in ("Echo", "Relay", "Missing", "Crash", "Count")
+}
 work_log = logging.getLogger("medcode.test.work")
 
 
@@ -32,8 +45,11 @@ def echo_service(peer: list[str]) -> grpc.GenericRpcHandler:
         return current_request_id().encode()
 
     async def relay(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
-        async with grpc.aio.insecure_channel(
-            peer[0], interceptors=request_id_interceptors()
+        async with aio_channel(
+            peer[0],
+            signer=load_signer(SEARCH),
+            audience=CODES,
+            interceptors=request_id_interceptors(),
         ) as channel:
             reply: bytes = await channel.unary_unary(f"/{SERVICE}/Echo")(b"", timeout=5)
         return reply
@@ -76,6 +92,7 @@ def run_with_two_servers(scenario: Scenario) -> None:
             server, port, _health = create_server(
                 settings=GrpcServiceSettings(host="127.0.0.1", port=0),
                 register=lambda s: s.add_generic_rpc_handlers([echo_service(peer)]),
+                auth=server_interceptor(CODES, POLICY),
                 registry=registry if name == "a" else None,
             )
             await server.start()
@@ -97,7 +114,7 @@ def run_with_two_servers(scenario: Scenario) -> None:
 
 async def call(address: str, method: str, request_id: str | None = None) -> bytes:
     metadata = ((METADATA_KEY, request_id),) if request_id is not None else None
-    async with grpc.aio.insecure_channel(address) as channel:
+    async with aio_channel(address, signer=load_signer(GATEWAY), audience=CODES) as channel:
         reply: bytes = await channel.unary_unary(f"/{SERVICE}/{method}")(
             b"", metadata=metadata, timeout=5
         )
@@ -145,7 +162,7 @@ def test_a_missing_or_bad_id_is_replaced_and_streams_see_it() -> None:
         assert len(made) == 32 and made != "-"
         replaced = (await call(a, "Echo", "bad id with spaces")).decode()
         assert len(replaced) == 32 and " " not in replaced
-        async with grpc.aio.insecure_channel(a) as channel:
+        async with aio_channel(a, signer=load_signer(GATEWAY), audience=CODES) as channel:
             stream = channel.unary_stream(f"/{SERVICE}/Count")(
                 b"", metadata=((METADATA_KEY, "stream-7"),), timeout=5
             )

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import grpc
 import pytest
 import redis
 from redis.asyncio import Redis
@@ -15,9 +14,11 @@ from redis.asyncio import Redis
 from medcode.events.v1 import events_pb2
 from medcode.metering.v1 import metering_service_pb2 as pb
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
 from medcode_common.events import Event, EventSettings, create_bus
 from medcode_common.events.bus import make_envelope
 from medcode_common.events.valkey_server import free_port
+from medcode_common.service_auth import GATEWAY, METERING
 from medcode_metering.events import USER_REGISTERED, VIEW_CONSUMED
 from medcode_metering.publishing import StreamsViewPublisher, ThreadedViewPublisher
 from medcode_metering.testing import DurableValkey, MeteringThread, loopback_settings
@@ -48,7 +49,7 @@ def service(valkey: DurableValkey, clock: Any) -> Iterator[MeteringThread]:
 
 @pytest.fixture
 def stub(service: MeteringThread) -> Iterator[pb_grpc.MeteringServiceStub]:
-    with grpc.insecure_channel(service.address) as channel:
+    with service_auth.channel(service.address, identity=GATEWAY, audience=METERING) as channel:
         yield pb_grpc.MeteringServiceStub(channel)
 
 
@@ -123,7 +124,7 @@ def test_a_dead_bus_never_fails_a_view(valkey: DurableValkey, clock: Any) -> Non
     server = MeteringThread(loopback_settings(valkey.url), event_settings=dead, clock=clock)
     server.start()
     try:
-        with grpc.insecure_channel(server.address) as channel:
+        with service_auth.channel(server.address, identity=GATEWAY, audience=METERING) as channel:
             stub = pb_grpc.MeteringServiceStub(channel)
             replies = [stub.ConsumeView(view("u1", f"C{i}")) for i in range(3)]
         assert [r.remaining for r in replies] == [5, 4, 3]

@@ -10,6 +10,8 @@ import pytest
 
 from medcode.metering.v1 import metering_service_pb2 as pb
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
+from medcode_common.service_auth import GATEWAY, METERING
 from medcode_metering.testing import DurableValkey, MeteringThread, loopback_settings
 
 pytestmark = pytest.mark.timeout(120)
@@ -43,7 +45,7 @@ def counted(service: MeteringThread, name: str, reason: str) -> float:
 
 
 def test_each_decision_is_counted_under_its_reason(service: MeteringThread) -> None:
-    with grpc.insecure_channel(service.address) as channel:
+    with service_auth.channel(service.address, identity=GATEWAY, audience=METERING) as channel:
         stub = pb_grpc.MeteringServiceStub(channel)
         answers = [
             stub.ConsumeView(guest_view("g1", "E11.9"), timeout=5),  # charged

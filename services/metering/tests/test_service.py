@@ -12,8 +12,10 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.metering.v1 import metering_service_pb2 as pb
 from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
 from medcode_common.events.valkey_server import free_port
 from medcode_common.health_probe import grpc_serving
+from medcode_common.service_auth import ACCOUNTS, GATEWAY, METERING
 from medcode_metering.service import SERVICE_NAME
 from medcode_metering.testing import DurableValkey, MeteringThread, loopback_settings
 
@@ -35,7 +37,14 @@ def service(valkey: DurableValkey, clock: Any) -> Iterator[MeteringThread]:
 
 @pytest.fixture
 def stub(service: MeteringThread) -> Iterator[pb_grpc.MeteringServiceStub]:
-    with grpc.insecure_channel(service.address) as channel:
+    with service_auth.channel(service.address, identity=GATEWAY, audience=METERING) as channel:
+        yield pb_grpc.MeteringServiceStub(channel)
+
+
+@pytest.fixture
+def linker(service: MeteringThread) -> Iterator[pb_grpc.MeteringServiceStub]:
+    """Metering as the accounts service sees it (LinkGuest is accounts' alone)."""
+    with service_auth.channel(service.address, identity=ACCOUNTS, audience=METERING) as channel:
         yield pb_grpc.MeteringServiceStub(channel)
 
 
@@ -51,16 +60,19 @@ def guest_view(guest: str = "g1", code: str = "E11.9", **kw: Any) -> pb.ConsumeV
 
 async def _concurrently(address: str, requests: list[Any], method: str) -> list[Any]:
     """Send every request at once on one aio channel (HTTP/2 multiplexed)."""
-    async with grpc.aio.insecure_channel(address) as channel:
+    signer = service_auth.load_signer(GATEWAY)
+    async with service_auth.aio_channel(address, signer=signer, audience=METERING) as channel:
         call = getattr(pb_grpc.MeteringServiceStub(channel), method)
         return list(await asyncio.gather(*(call(r, timeout=30) for r in requests)))
 
 
 def test_hundred_simultaneous_views_with_five_left_allow_exactly_five(
-    service: MeteringThread, stub: pb_grpc.MeteringServiceStub
+    service: MeteringThread,
+    stub: pb_grpc.MeteringServiceStub,
+    linker: pb_grpc.MeteringServiceStub,
 ) -> None:
     assert stub.ConsumeView(guest_view()).reason == pb.VIEW_REASON_ALLOWED
-    stub.LinkGuest(pb.LinkGuestRequest(guest_id="g1", user_id="u1"))
+    linker.LinkGuest(pb.LinkGuestRequest(guest_id="g1", user_id="u1"))
     assert (
         stub.GetViewAllowance(
             pb.GetViewAllowanceRequest(subject_type=USER, subject_id="u1", plan="PLAN_FREE")
@@ -123,13 +135,13 @@ def test_repeat_view_within_a_day_is_free(stub: pb_grpc.MeteringServiceStub, clo
 
 
 def test_guest_registers_keeps_usage_and_page_just_seen(
-    stub: pb_grpc.MeteringServiceStub,
+    stub: pb_grpc.MeteringServiceStub, linker: pb_grpc.MeteringServiceStub
 ) -> None:
     seen = stub.ConsumeView(guest_view(code="I10"))
     assert (seen.allowed, seen.remaining, seen.limit) == (True, 0, 1)
     assert stub.ConsumeView(guest_view(code="I11")).reason == pb.VIEW_REASON_LIMIT_REACHED
     for _ in range(2):  # idempotent
-        stub.LinkGuest(pb.LinkGuestRequest(guest_id="g1", user_id="u7"))
+        linker.LinkGuest(pb.LinkGuestRequest(guest_id="g1", user_id="u7"))
     again = stub.ConsumeView(view("u7", code="I10"))
     assert (again.allowed, again.remaining, again.reason) == (True, 5, pb.VIEW_REASON_REPEAT_VIEW)
     fresh = stub.ConsumeView(view("u7", code="I11"))
@@ -222,10 +234,10 @@ def test_bad_quota_requests_are_invalid_argument(
     [("", "u1", "guest_id is required"), ("g1", "", "user_id"), ("g1", LONG, "user_id")],
 )
 def test_bad_link_requests_are_invalid_argument(
-    stub: pb_grpc.MeteringServiceStub, guest_id: str, user_id: str, message: str
+    linker: pb_grpc.MeteringServiceStub, guest_id: str, user_id: str, message: str
 ) -> None:
     with pytest.raises(grpc.RpcError) as error:
-        stub.LinkGuest(pb.LinkGuestRequest(guest_id=guest_id, user_id=user_id))
+        linker.LinkGuest(pb.LinkGuestRequest(guest_id=guest_id, user_id=user_id))
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert message in (error.value.details() or "")
 
@@ -235,7 +247,10 @@ def test_unreachable_store_is_unavailable(clock: Any) -> None:
     server = MeteringThread(loopback_settings(dead, events_enabled=False), clock=clock)
     server.start()
     try:
-        with grpc.insecure_channel(server.address) as channel:
+        with (
+            service_auth.channel(server.address, identity=GATEWAY, audience=METERING) as channel,
+            service_auth.channel(server.address, identity=ACCOUNTS, audience=METERING) as accounts,
+        ):
             health = health_pb2_grpc.HealthStub(channel)
             named = health.Check(health_pb2.HealthCheckRequest(service=SERVICE_NAME))
             assert named.status == health_pb2.HealthCheckResponse.NOT_SERVING  # not ready
@@ -249,7 +264,9 @@ def test_unreachable_store_is_unavailable(clock: Any) -> None:
                 lambda: stub.TakeQuota(
                     pb.TakeQuotaRequest(key_id="k", monthly_quota=1, rate_per_second=1)
                 ),
-                lambda: stub.LinkGuest(pb.LinkGuestRequest(guest_id="g", user_id="u")),
+                lambda: pb_grpc.MeteringServiceStub(accounts).LinkGuest(
+                    pb.LinkGuestRequest(guest_id="g", user_id="u")
+                ),
             ]
             for call in calls:
                 with pytest.raises(grpc.RpcError) as error:
@@ -268,7 +285,7 @@ def test_replies_carry_the_configured_policy(valkey: DurableValkey, clock: Any) 
     server = MeteringThread(settings, clock=clock)
     server.start()
     try:
-        with grpc.insecure_channel(server.address) as channel:
+        with service_auth.channel(server.address, identity=GATEWAY, audience=METERING) as channel:
             stub = pb_grpc.MeteringServiceStub(channel)
             consumed = stub.ConsumeView(guest_view(), timeout=10)
             allowance = stub.GetViewAllowance(

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import grpc
 import pytest
 
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
+from medcode_common.service_auth import GATEWAY, SEARCH
 from medcode_search.indexer import exported_datasets, fingerprint, releases_to_index
 from medcode_search.releases import IndexedRelease
 
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.timeout(1800)
 
 @pytest.fixture(scope="module")
 def stub(backend_indexed_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
-    with grpc.insecure_channel(backend_indexed_search_address) as channel:
+    with service_auth.channel(
+        backend_indexed_search_address, identity=GATEWAY, audience=SEARCH
+    ) as channel:
         yield pb_grpc.SearchServiceStub(channel)
 
 
@@ -72,7 +75,7 @@ def test_table_rows_stay_out_of_queries_about_something_else(
 
 
 def test_without_the_index_files_those_words_find_other_codes(search_address: str) -> None:
-    with grpc.insecure_channel(search_address) as channel:
+    with service_auth.channel(search_address, identity=GATEWAY, audience=SEARCH) as channel:
         found = hits(pb_grpc.SearchServiceStub(channel), "alpine sickness")
     assert not [hit.code for hit in found if hit.code.startswith("W94.11")]
 

@@ -10,8 +10,11 @@ import pytest
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
 from medcode_common.grpc_server import create_server
+from medcode_common.service_auth import GATEWAY, SEARCH
 from medcode_common.settings import GrpcServiceSettings
+from medcode_search.access import POLICY
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.indexer import IndexHolder
@@ -46,11 +49,14 @@ def test_searches_and_zero_result_searches_are_counted(tmp_path: Path) -> None:
         server, port, _health = create_server(
             settings=GrpcServiceSettings(host="127.0.0.1", port=0),
             register=lambda s: pb_grpc.add_SearchServiceServicer_to_server(servicer, s),
+            auth=service_auth.server_interceptor(SEARCH, POLICY),
             registry=metrics.registry,
         )
         await server.start()
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            async with service_auth.aio_channel(
+                f"127.0.0.1:{port}", signer=service_auth.load_signer(GATEWAY), audience=SEARCH
+            ) as channel:
                 stub = pb_grpc.SearchServiceStub(channel)
                 found = await stub.Search(pb.SearchRequest(query="knee replacement"))
                 nothing = await stub.Search(pb.SearchRequest(query="xylophone"))

@@ -11,6 +11,11 @@ import pytest
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
+from medcode_common.grpc_server import create_server
+from medcode_common.service_auth import GATEWAY, SEARCH
+from medcode_common.settings import GrpcServiceSettings
+from medcode_search.access import POLICY
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
 from medcode_search.indexer import IndexHolder
@@ -34,12 +39,18 @@ def test_search_is_unavailable_until_the_served_index_has_its_releases(tmp_path:
         backend = TantivyBackend(index_dir=tmp_path, warm=False)
         await backend.load(key="0123456789abcdef", fetch=_documents)
         holder = IndexHolder(backend=backend, codes_addr="127.0.0.1:9", export_timeout=1)
-        server = grpc.aio.server()
-        pb_grpc.add_SearchServiceServicer_to_server(SearchServicer(holder), server)
-        port = server.add_insecure_port("127.0.0.1:0")
+        server, port, _health = create_server(
+            settings=GrpcServiceSettings(host="127.0.0.1", port=0),
+            register=lambda s: pb_grpc.add_SearchServiceServicer_to_server(
+                SearchServicer(holder), s
+            ),
+            auth=service_auth.server_interceptor(SEARCH, POLICY),
+        )
         await server.start()
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            async with service_auth.aio_channel(
+                f"127.0.0.1:{port}", signer=service_auth.load_signer(GATEWAY), audience=SEARCH
+            ) as channel:
                 stub = pb_grpc.SearchServiceStub(channel)
                 assert backend.ready() and not holder.ready()
                 for call in (

@@ -13,6 +13,7 @@ from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode.metering.v1 import metering_service_pb2_grpc as metering_grpc
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
+from medcode_common.service_auth import GATEWAY, aio_channel, load_signer
 from medcode_gateway.observability.upstream import upstream_interceptors
 from medcode_gateway.settings import GatewaySettings
 
@@ -41,7 +42,13 @@ class ServiceClients:
 
     @classmethod
     def connect(cls, settings: GatewaySettings) -> ServiceClients:
-        """Open channels lazily (gRPC connects on first call), so start-up never blocks."""
+        """Open channels lazily (gRPC connects on first call), so start-up never blocks.
+
+        Every call carries the gateway's service token for the callee; without the gateway's
+        private key (MEDCODE_SERVICE_*) this raises ServiceKeyError and the gateway does not
+        start.
+        """
+        signer = load_signer(GATEWAY)
         addresses = {
             "codes": settings.codes_addr,
             "search": settings.search_addr,
@@ -49,8 +56,12 @@ class ServiceClients:
             "metering": settings.metering_addr,
         }
         channels = {
-            name: grpc.aio.insecure_channel(
-                address, options=_CHANNEL_OPTIONS, interceptors=upstream_interceptors(name)
+            name: aio_channel(
+                address,
+                signer=signer,
+                audience=name,
+                options=_CHANNEL_OPTIONS,
+                interceptors=upstream_interceptors(name),
             )
             for name, address in addresses.items()
         }

@@ -62,7 +62,9 @@ def open_backend(
 ) -> Backend:
     """Migrate the database to head and wire the core; generates key and salt on first start."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_db_engine(settings.resolved_database_url())
+    engine = create_db_engine(
+        settings.resolved_database_url(), connect_args=settings.database_connect_args()
+    )
     upgrade_to_head(engine)
     db = Database(engine)
     signing_keys = load_signing_keys(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,15 +43,24 @@ def _tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for `url`; creates the SQLite file's folder when needed."""
+def create_db_engine(url: str, *, connect_args: Mapping[str, str] | None = None) -> Engine:
+    """An engine for `url`; creates the SQLite file's folder when needed.
+
+    `connect_args` are the driver's TLS arguments (sslmode, sslrootcert) for PostgreSQL; a
+    SQLite file has no connection to protect, so setting them there is a configuration error.
+    """
     sqlite_file = _sqlite_file(url)
+    if connect_args and make_url(url).get_backend_name() != "postgresql":
+        raise ValueError(
+            f"database TLS settings ({', '.join(sorted(connect_args))}) apply to PostgreSQL "
+            f"only, not to {make_url(url).get_backend_name()}"
+        )
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, connect_args=dict(connect_args or {}))
 
 
 class Database:

@@ -10,6 +10,7 @@ from grpc_health.v1 import health
 from prometheus_client import CollectorRegistry
 
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
+from medcode_accounts.access import POLICY
 from medcode_accounts.bootstrap import Backend, Clock, open_backend, utc_now
 from medcode_accounts.metrics import watch_outbox
 from medcode_accounts.outbox_publisher import OutboxPublisher
@@ -19,6 +20,7 @@ from medcode_accounts.settings import AccountsSettings
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
 from medcode_common.metrics import new_registry, serving_metrics
+from medcode_common.service_auth import ACCOUNTS, server_interceptor
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class AccountsRuntime:
         self.server, self.port, self.health = create_server(
             settings=settings,
             register=lambda s: pb_grpc.add_AccountsServiceServicer_to_server(servicer, s),
+            auth=server_interceptor(ACCOUNTS, POLICY),
             registry=self.registry,
         )
         self._publishing: asyncio.Task[None] | None = None

@@ -12,6 +12,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
+from medcode_accounts.access import require_operator_for_ownerless
 from medcode_accounts.accounts import Accounts, SignedIn
 from medcode_accounts.api_keys import KEY_PREFIX, ApiKeys
 from medcode_accounts.errors import unary
@@ -149,6 +150,7 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
     async def CreateApiKey(
         self, request: pb.CreateApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateApiKeyResponse:
+        require_operator_for_ownerless(request.owner_user_id)
         key, secret = await self._run(
             lambda: self._keys.create(
                 owner_user_id=request.owner_user_id,
@@ -164,6 +166,7 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
     async def ListApiKeys(
         self, request: pb.ListApiKeysRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListApiKeysResponse:
+        require_operator_for_ownerless(request.owner_user_id)
         keys = await self._run(lambda: self._keys.list_keys(owner_user_id=request.owner_user_id))
         return pb.ListApiKeysResponse(keys=[key_message(k) for k in keys])
 
@@ -171,6 +174,7 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
     async def RevokeApiKey(
         self, request: pb.RevokeApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> pb.RevokeApiKeyResponse:
+        require_operator_for_ownerless(request.owner_user_id)
         await self._run(
             lambda: self._keys.revoke(owner_user_id=request.owner_user_id, key_id=request.key_id)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -30,6 +31,18 @@ class AccountsSettings(GrpcServiceSettings):
         default="",
         description="SQLAlchemy URL; empty means sqlite:///<data_dir>/accounts.sqlite. "
         "PostgreSQL: postgresql+psycopg://user:pass@host/db.",
+    )
+    database_sslmode: Literal[
+        "", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"
+    ] = Field(
+        default="",
+        description="PostgreSQL TLS (libpq sslmode); verify-full in production: encrypted and "
+        "the server's certificate checked against database_sslrootcert and its host name. "
+        "Empty: what the URL says (libpq's default, prefer).",
+    )
+    database_sslrootcert: Path | None = Field(
+        default=None,
+        description="CA certificate(s) (PEM) that signed the PostgreSQL server's certificate.",
     )
     signing_key_file: Path | None = Field(
         default=None,
@@ -94,6 +107,15 @@ class AccountsSettings(GrpcServiceSettings):
     def resolved_database_url(self) -> str:
         """The configured URL, or the SQLite file in the data dir."""
         return self.database_url or f"sqlite:///{self.data_dir / 'accounts.sqlite'}"
+
+    def database_connect_args(self) -> dict[str, str]:
+        """The TLS arguments for the database driver (none when nothing is set)."""
+        args: dict[str, str] = {}
+        if self.database_sslmode:
+            args["sslmode"] = self.database_sslmode
+        if self.database_sslrootcert is not None:
+            args["sslrootcert"] = str(self.database_sslrootcert)
+        return args
 
     def resolved_signing_key_file(self) -> Path:
         """The configured key file, or the generated one in the data dir."""

@@ -12,6 +12,7 @@ from grpc_health.v1 import health
 from prometheus_client import CollectorRegistry
 
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
+from medcode_codes.access import POLICY
 from medcode_codes.data_files import DataDirFiles
 from medcode_codes.hot_reload import ReleaseWatcher
 from medcode_codes.release_events import ReleasePublisher
@@ -19,6 +20,7 @@ from medcode_codes.service import SERVICE_NAME, CodesServicer
 from medcode_codes.settings import CodesSettings
 from medcode_common.grpc_server import create_server, run_until_signal
 from medcode_common.metrics import new_registry, serving_metrics
+from medcode_common.service_auth import CODES, server_interceptor
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,7 @@ def create_codes_service(
     server, port, health_servicer = create_server(
         settings=settings,
         register=lambda server: pb_grpc.add_CodesServiceServicer_to_server(servicer, server),
+        auth=server_interceptor(CODES, POLICY),
         registry=registry,
     )
     publisher = ReleasePublisher() if settings.events else None

@@ -11,11 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from medcode_common.health_probe import launch_ready
 from medcode_common.launch import wanted_launches
 from medcode_common.logs import configure_logging
 from medcode_common.runner import run_platform
+from medcode_common.service_auth import IDENTITIES, create_keys
 
 
 def _cmd_run(_args: argparse.Namespace) -> int:
@@ -33,6 +35,16 @@ def _cmd_status(_args: argparse.Namespace) -> int:
     return 0 if all_up else 1
 
 
+def _cmd_keys(args: argparse.Namespace) -> int:
+    """Create the missing service key pairs in a folder (for Kubernetes Secrets, say)."""
+    folder = Path(args.dir)
+    created = create_keys(folder, tuple(args.identity or IDENTITIES))
+    sys.stdout.write(
+        f"{len(created)} key pair(s) created in {folder}: {', '.join(created) or 'none'}\n"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser, with every installed plugin's subcommands."""
     parser = argparse.ArgumentParser(prog="medcode", description="MedCode operator CLI")
@@ -44,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("status", help="show whether each service answers").set_defaults(
         handler=_cmd_status
     )
+    keys = commands.add_parser(
+        "service-keys", help="create service identity key pairs (kept if they exist)"
+    )
+    keys.add_argument("--dir", default="var/pki", help="folder for the keys (default var/pki)")
+    keys.add_argument(
+        "--identity", action="append", choices=IDENTITIES, help="only these (repeatable)"
+    )
+    keys.set_defaults(handler=_cmd_keys)
     for ep in sorted(entry_points(group="medcode.commands"), key=lambda ep: ep.name):
         ep.load()(commands)
     return parser

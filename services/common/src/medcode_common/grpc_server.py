@@ -13,6 +13,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from prometheus_client import CollectorRegistry
 
 from medcode_common.rpc_observer import RpcObserver
+from medcode_common.service_auth import ServiceAuthInterceptor
 from medcode_common.settings import GrpcServiceSettings
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ def create_server(
     *,
     settings: GrpcServiceSettings,
     register: Registrar,
+    auth: ServiceAuthInterceptor,
     registry: CollectorRegistry | None = None,
 ) -> tuple[grpc.aio.Server, int, health.aio.HealthServicer]:
     """Build an aio server with the standard health service; return it and the bound port.
@@ -32,10 +34,13 @@ def create_server(
     Named services are unknown to the health service until `mark_serving`, which the
     caller runs after `start()`; the server loads its data before binding, so a probe that
     connects at all talks to a ready server. Every RPC goes through `RpcObserver` (request
-    id, one log line, metrics on `registry`: a private one when the caller exposes none).
+    id, one log line, metrics on `registry`: a private one when the caller exposes none),
+    then through `auth`, which refuses callers without a valid service token or whom the
+    service's policy does not allow (`medcode_common.service_auth.server_interceptor`); the
+    observer comes first so refusals are logged and counted like any other answer.
     """
     server = grpc.aio.server(
-        interceptors=[RpcObserver(registry=registry)],
+        interceptors=[RpcObserver(registry=registry), auth],
         maximum_concurrent_rpcs=settings.max_workers_hint,
         options=[("grpc.so_reuseport", 0)],
     )

@@ -27,8 +27,9 @@ _current: ContextVar[str] = ContextVar("medcode_request_id", default=NO_REQUEST)
 
 
 def is_sane(value: str) -> bool:
-    """True for 1-128 characters of letters, digits, '.', '_', ':' and '-' (nothing to escape)."""
-    return _SANE.fullmatch(value) is not None
+    """True for 1-128 characters of letters, digits, '.', '_', ':' and '-' (nothing to escape),
+    except "-", which means "no request" and would be dropped from outgoing calls."""
+    return value != NO_REQUEST and _SANE.fullmatch(value) is not None
 
 
 def new_request_id() -> str:

@@ -20,6 +20,7 @@ import grpc
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 from medcode_common.request_ids import accept_or_new, bound_request_id, from_metadata
+from medcode_common.rpc_handlers import rewrap
 
 log = logging.getLogger("medcode.rpc")
 
@@ -101,15 +102,7 @@ class RpcObserver(grpc.aio.ServerInterceptor):
 
     def _wrap(self, handler: grpc.RpcMethodHandler, method: str) -> grpc.RpcMethodHandler:
         """The same handler, each of its behaviours observed; serializers untouched."""
-        for kind, factory in _FACTORIES.items():
-            behaviour = getattr(handler, kind)
-            if behaviour is not None:
-                return factory(  # type: ignore[no-any-return]
-                    self._observed_behaviour(behaviour, method),
-                    request_deserializer=handler.request_deserializer,
-                    response_serializer=handler.response_serializer,
-                )
-        return handler
+        return rewrap(handler, lambda behaviour: self._observed_behaviour(behaviour, method))
 
     def _observed_behaviour(self, behaviour: Handler, method: str) -> Handler:
         observe = self._observe
@@ -181,11 +174,3 @@ def _code_of_exception(error: BaseException) -> grpc.StatusCode:
     if isinstance(error, asyncio.CancelledError | GeneratorExit):
         return grpc.StatusCode.CANCELLED
     return grpc.StatusCode.UNKNOWN
-
-
-_FACTORIES: dict[str, Callable[..., grpc.RpcMethodHandler]] = {
-    "unary_unary": grpc.unary_unary_rpc_method_handler,
-    "unary_stream": grpc.unary_stream_rpc_method_handler,
-    "stream_unary": grpc.stream_unary_rpc_method_handler,
-    "stream_stream": grpc.stream_stream_rpc_method_handler,
-}

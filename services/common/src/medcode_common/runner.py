@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from medcode_common.health_probe import launch_ready
 from medcode_common.launch import ServiceLaunch, installed_launches
 from medcode_common.parent_death import spawn_dying_with_parent
+from medcode_common.service_auth.platform_keys import prepare_platform_keys
 
 log = logging.getLogger(__name__)
 
@@ -147,8 +148,14 @@ class PlatformRunner:
 
 
 def run_platform(env: Mapping[str, str] | None = None) -> int:
-    """Start every installed service and run until Ctrl-C or SIGTERM; return an exit code."""
-    runner = PlatformRunner(env=dict(os.environ if env is None else env))
+    """Start every installed service and run until Ctrl-C or SIGTERM; return an exit code.
+
+    Every service gets the same keys folder (made on the first run): each signs its calls
+    with its own key and checks its callers' tokens against the others' public keys.
+    """
+    platform_env = dict(os.environ if env is None else env)
+    prepare_platform_keys(platform_env)
+    runner = PlatformRunner(env=platform_env)
 
     def _on_signal(signum: int, _frame: object) -> None:
         log.info("received %s; stopping", signal.Signals(signum).name)

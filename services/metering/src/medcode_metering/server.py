@@ -20,6 +20,8 @@ from medcode.metering.v1 import metering_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventSettings, create_bus
 from medcode_common.grpc_server import create_server, mark_serving, serve_runtime_until_signal
 from medcode_common.metrics import new_registry, serving_metrics
+from medcode_common.service_auth import METERING, server_interceptor
+from medcode_metering.access import POLICY
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.batching import ScriptBatcher
 from medcode_metering.events import RegistrationConsumer
@@ -50,6 +52,7 @@ def connect(settings: MeteringSettings) -> Redis:
         socket_timeout=timeout,
         socket_connect_timeout=timeout,
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
+        **settings.redis_options(),  # TLS verification for rediss:// (the password is in the URL)
     )
     return Redis(connection_pool=pool)
 
@@ -94,6 +97,7 @@ class MeteringRuntime:
         self.server, self.port, self.health = create_server(
             settings=settings,
             register=lambda s: pb_grpc.add_MeteringServiceServicer_to_server(servicer, s),
+            auth=server_interceptor(METERING, POLICY),
             registry=self.metrics.registry,
         )
         self._watch: asyncio.Task[None] | None = None

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from medcode_common.settings import METRICS_PORT_HELP, PORT_HELP, GrpcServiceSettings
+from medcode_common.store_security import redis_tls_options
 
 DEFAULT_PORT = 50053
 DEFAULT_METRICS_PORT = 9103
@@ -29,7 +33,13 @@ class MeteringSettings(GrpcServiceSettings):
     )
     redis_url: str = Field(
         default=f"redis://127.0.0.1:{DEFAULT_VALKEY_PORT}/0",
-        description="Valkey/Redis holding the counters; the default is the embedded Valkey.",
+        description="Valkey/Redis holding the counters; the default is the embedded Valkey. "
+        "Production: rediss://:<password>@host:6379/0 (TLS and a password).",
+    )
+    redis_ca_file: Path | None = Field(
+        default=None,
+        description="CA certificate(s) (PEM) that signed the Redis server's certificate "
+        "(needs a rediss:// URL); unset: the system's CAs.",
     )
     redis_timeout_seconds: float = Field(
         default=2.0, gt=0, description="Connect, command and pool-wait timeout of each call."
@@ -50,3 +60,13 @@ class MeteringSettings(GrpcServiceSettings):
     event_queue_size: int = Field(
         default=10_000, ge=1, description="ViewConsumed events waiting to publish; extra dropped."
     )
+
+    @model_validator(mode="after")
+    def _tls_is_consistent(self) -> MeteringSettings:
+        """A CA file with a plain redis:// URL is refused at start, not silently ignored."""
+        self.redis_options()
+        return self
+
+    def redis_options(self) -> dict[str, Any]:
+        """redis-py keyword arguments for `redis_url` (TLS verification)."""
+        return redis_tls_options(self.redis_url, self.redis_ca_file)

@@ -19,6 +19,8 @@ from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
 from medcode_common.events import EventBus, EventConsumer, create_bus
 from medcode_common.grpc_server import create_server, mark_serving
 from medcode_common.request_ids import bound_request_id, new_request_id
+from medcode_common.service_auth import SEARCH, server_interceptor
+from medcode_search.access import POLICY
 from medcode_search.backends import create_backend
 from medcode_search.consumers import RELEASE_PUBLISHED, release_handler
 from medcode_search.indexer import IndexHolder
@@ -69,6 +71,7 @@ class SearchApp:
         self._server, self.port, self._health = create_server(
             settings=self.settings,
             register=lambda s: pb_grpc.add_SearchServiceServicer_to_server(servicer, s),
+            auth=server_interceptor(SEARCH, POLICY),
             registry=self.metrics.registry,
         )
         await self._server.start()

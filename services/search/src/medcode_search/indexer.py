@@ -16,12 +16,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import grpc
-
 from medcode.codes.v1 import codes_service_pb2 as codes_pb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode_common.codesystems import PROTO_TO_SYSTEM
 from medcode_common.rpc_client import request_id_interceptors
+from medcode_common.service_auth import CODES, SEARCH, TokenSigner, aio_channel, load_signer
 from medcode_search.backends.base import SearchBackend
 from medcode_search.backends.tantivy_backend import TantivyBackend
 from medcode_search.documents import IndexedCode
@@ -201,14 +200,18 @@ class IndexHolder:
         backend: SearchBackend | None = None,
         index_dir: Path | None = None,
         before_build: Callable[[], Awaitable[None]] | None = None,
+        signer: TokenSigner | None = None,
     ) -> None:
         if backend is None:
             if index_dir is None:
                 raise ValueError("IndexHolder needs a backend or a tantivy index_dir")
             backend = TantivyBackend(index_dir=index_dir)
         self.backend = backend
-        self._channel = grpc.aio.insecure_channel(
+        # Calls codes as "search" (its private key from MEDCODE_SERVICE_*, unless given).
+        self._channel = aio_channel(
             codes_addr,
+            signer=signer or load_signer(SEARCH),
+            audience=CODES,
             options=[("grpc.max_receive_message_length", 64 * 1024 * 1024)],
             interceptors=request_id_interceptors(),  # codes logs the refresh's id
         )

@@ -19,6 +19,7 @@ def create_bus(settings: EventSettings | None = None) -> EventBus:
             settings.kafka_bootstrap,
             topic_prefix=settings.topic_prefix,
             consumer_name=settings.consumer_name or None,
+            security=settings.kafka_options(),
         )
     from medcode_common.events.redis_streams import RedisStreamsBus
 
@@ -26,4 +27,5 @@ def create_bus(settings: EventSettings | None = None) -> EventBus:
         settings.redis_url,
         stream_prefix=settings.topic_prefix,
         consumer_name=settings.consumer_name or None,
+        connection_options=settings.redis_options(),
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from google.protobuf.message import Message
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -37,8 +38,11 @@ class KafkaEventBus:
         consumer_name: str | None = None,
         request_timeout_ms: int = 10_000,
         metadata_max_age_ms: int = 5_000,
+        security: Mapping[str, Any] | None = None,
     ) -> None:
         self._bootstrap = bootstrap.split(",")
+        #: TLS/SASL configuration shared by the producer and every consumer.
+        self.security = dict(security or {})
         self._prefix = topic_prefix
         self.consumer_name = consumer_name or default_consumer_name()
         self._timeout_ms = request_timeout_ms
@@ -62,6 +66,7 @@ class KafkaEventBus:
                 request_timeout_ms=self._timeout_ms,
                 max_block_ms=self._timeout_ms,
                 client_id=f"{self.consumer_name}-producer",
+                **self.security,
             )
         return self._producer
 
@@ -108,6 +113,7 @@ class KafkaEventBus:
             request_timeout_ms=max(self._timeout_ms, 30_001),  # must exceed session timeout
             session_timeout_ms=10_000,
             heartbeat_interval_ms=1_000,
+            **self.security,
         )
         self._consumers[k] = consumer
         return consumer

@@ -49,9 +49,17 @@ class RedisStreamsBus:
         self._groups: set[tuple[str, str]] = set()
 
     @classmethod
-    def from_url(cls, url: str, **kwargs: Any) -> RedisStreamsBus:
-        """Connect with timeouts so a dead server fails a call instead of hanging it."""
-        client = redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+    def from_url(
+        cls, url: str, *, connection_options: dict[str, Any] | None = None, **kwargs: Any
+    ) -> RedisStreamsBus:
+        """Connect with timeouts so a dead server fails a call instead of hanging it.
+
+        `connection_options` are redis-py's TLS arguments (`EventSettings.redis_options`);
+        a password comes in the URL.
+        """
+        client = redis.Redis.from_url(
+            url, socket_timeout=10, socket_connect_timeout=5, **(connection_options or {})
+        )
         return cls(client, **kwargs)
 
     def stream(self, event_type: str) -> str:

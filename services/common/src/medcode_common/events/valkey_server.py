@@ -47,8 +47,12 @@ class ValkeyServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, *, start_timeout: float = 10.0, attempts: int = 3) -> None:
+    def __init__(
+        self, *, start_timeout: float = 10.0, attempts: int = 3, password: str | None = None
+    ) -> None:
         self._start_timeout = start_timeout
+        #: With a password the server refuses every command until AUTH (`requirepass`).
+        self.password = password
         self._attempts = attempts
         self._proc: subprocess.Popen[bytes] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -56,7 +60,9 @@ class ValkeyServer:
 
     @property
     def url(self) -> str:
-        return f"redis://{self.host}:{self.port}/0"
+        """redis:// URL of the server, with its password when it has one."""
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}{self.host}:{self.port}/0"
 
     def start(self) -> ValkeyServer:
         """Start the server; retries on a new port if the chosen one was taken meanwhile."""
@@ -73,9 +79,11 @@ class ValkeyServer:
                 "--appendonly", "no",
                 "--logfile", str(log_path),
             ]  # fmt: skip
+            if self.password:
+                cmd += ["--requirepass", self.password]
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
             if self._wait_ready():
-                log.info("valkey-server pid %s on %s", self._proc.pid, self.url)
+                log.info("valkey-server pid %s on %s:%s", self._proc.pid, self.host, self.port)
                 return self
             log.warning("valkey-server attempt %s on port %s failed", attempt, self.port)
             self._kill()
@@ -85,7 +93,9 @@ class ValkeyServer:
     def _wait_ready(self) -> bool:
         assert self._proc is not None
         deadline = time.monotonic() + self._start_timeout
-        client = redis.Redis(host=self.host, port=self.port, socket_timeout=1)
+        client = redis.Redis(
+            host=self.host, port=self.port, password=self.password, socket_timeout=1
+        )
         try:
             while time.monotonic() < deadline:
                 if self._proc.poll() is not None:
