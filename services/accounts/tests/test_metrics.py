@@ -36,7 +36,7 @@ def test_the_backlog_counts_unpublished_events(
     assert registry.get_sample_value(BACKLOG) == 0.0
     broker.stop()
     for i in range(3):
-        server.register(f"backlog{i}@example.com")
+        server.sign_up(f"backlog{i}@example.com")
     wait_for(lambda: publisher.failures >= 1, "the publisher to notice the broker is down")
     assert registry.get_sample_value(BACKLOG) == 3.0
     broker.start()
