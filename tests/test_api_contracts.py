@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter
 from starlette.routing import Match
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_accounts.testing import MailSinkThread, confirmation_token
+from medcode_accounts.testing import MailSinkThread
 from medcode_gateway.app import AREAS
 from medcode_gateway.codes import schemas as codes_schemas
 from medcode_gateway.core import health
@@ -123,7 +123,7 @@ def test_account_answers_match_the_declared_models(
     credentials = {"email": email, "password": "a long and unusual passphrase 42"}
     with httpx.Client(base_url=str(api.base_url), timeout=30) as client:
         answers = [client.post("/v1/auth/register", json=credentials)]
-        token = confirmation_token(accounts_mail_sink.wait_for(email))
+        token = accounts_mail_sink.confirmation_token(email)
         answers.append(client.get("/v1/auth/confirm", params={"token": token}))
         answers.append(client.get("/v1/auth/confirm", params={"token": token}))  # used: 404
         answers.append(client.post("/v1/auth/login", json=credentials))

@@ -11,9 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from medcode_accounts.testing import MailSinkThread, confirmation_token
-
 from .browser import Browser
+from .conftest import Mailbox
 
 PROBLEM = "application/problem+json"
 PASSWORD = "plum-violet-lantern-42"
@@ -37,15 +36,15 @@ def register(browser: Browser, address: str) -> httpx.Response:
     return response
 
 
-def open_link(browser: Browser, sink: MailSinkThread, address: str, *, count: int = 1) -> str:
+def open_link(browser: Browser, sink: Mailbox, address: str, *, count: int = 1) -> str:
     """Open the confirmation link mailed to `address`, as its owner would; the link's token."""
-    token = confirmation_token(sink.wait_for(address, count=count))
+    token = sink.confirmation_token(address, count=count)
     confirmed = browser.get(f"/v1/auth/confirm?token={token}")
     assert confirmed.status_code == 200, confirmed.text
     return token
 
 
-def sign_up(browser: Browser, sink: MailSinkThread, address: str | None = None) -> httpx.Response:
+def sign_up(browser: Browser, sink: Mailbox, address: str | None = None) -> httpx.Response:
     """Register, open the mailed link and sign in: the sign-in answer (cookies kept)."""
     address = address or email()
     register(browser, address)
@@ -56,7 +55,7 @@ def sign_up(browser: Browser, sink: MailSinkThread, address: str | None = None) 
 
 
 def test_sign_up_mails_a_link_that_makes_an_account_with_hardened_cookies(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     address = email()
     started = register(browser, address)
@@ -69,7 +68,7 @@ def test_sign_up_mails_a_link_that_makes_an_account_with_hardened_cookies(
     assert "medcode_session" not in browser.jar
     refused = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
     assert "not confirmed" in assert_problem(refused, 403)["detail"]
-    token = confirmation_token(accounts_mail_sink.wait_for(address))
+    token = accounts_mail_sink.confirmation_token(address)
     confirmed = browser.get("/v1/auth/confirm", params={"token": token})
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "confirmed"
@@ -112,7 +111,7 @@ def test_register_rejects_bad_input(browser: Browser, payload: dict, status: int
 
 
 def test_a_known_address_gets_the_same_answer_and_its_owner_a_note(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     address = email()
     sign_up(browser, accounts_mail_sink, address)
@@ -138,11 +137,11 @@ def test_bad_confirmation_links_are_problems(browser: Browser, token: str, statu
 
 
 def test_a_confirmation_link_works_once_and_not_by_head(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     address = email()
     register(browser, address)
-    token = confirmation_token(accounts_mail_sink.wait_for(address))
+    token = accounts_mail_sink.confirmation_token(address)
     # A link checker's HEAD must not spend the link (nor is there a page to check).
     assert browser.client.head("/v1/auth/confirm", params={"token": token}).status_code == 405
     assert browser.get("/v1/auth/confirm", params={"token": token}).status_code == 200
@@ -151,7 +150,7 @@ def test_a_confirmation_link_works_once_and_not_by_head(
 
 
 def test_login_failures_do_not_say_which_part_was_wrong(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     address = email()
     sign_up(browser, accounts_mail_sink, address)
@@ -163,7 +162,7 @@ def test_login_failures_do_not_say_which_part_was_wrong(
 
 
 def test_bearer_token_and_rotation(
-    gateway_url: str, browser: Browser, accounts_mail_sink: MailSinkThread
+    gateway_url: str, browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     tokens = sign_up(browser, accounts_mail_sink).json()
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
@@ -184,7 +183,7 @@ def test_bearer_token_and_rotation(
 
 
 def test_cookie_refresh_needs_the_csrf_header(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     sign_up(browser, accounts_mail_sink)
     assert_problem(browser.post("/v1/auth/refresh"), 403)
@@ -201,7 +200,7 @@ def test_cross_site_origin_is_refused(browser: Browser) -> None:
     assert_problem(response, 403)
 
 
-def test_logout_ends_the_session(browser: Browser, accounts_mail_sink: MailSinkThread) -> None:
+def test_logout_ends_the_session(browser: Browser, accounts_mail_sink: Mailbox) -> None:
     tokens = sign_up(browser, accounts_mail_sink).json()
     csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
     assert browser.post("/v1/auth/logout", headers=csrf).status_code == 204
@@ -211,9 +210,7 @@ def test_logout_ends_the_session(browser: Browser, accounts_mail_sink: MailSinkT
     assert browser.post("/v1/auth/logout").status_code == 204
 
 
-def test_free_users_cannot_mint_api_keys(
-    browser: Browser, accounts_mail_sink: MailSinkThread
-) -> None:
+def test_free_users_cannot_mint_api_keys(browser: Browser, accounts_mail_sink: Mailbox) -> None:
     sign_up(browser, accounts_mail_sink)
     csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
     assert_problem(browser.post("/v1/me/api-keys", json={"name": "x"}, headers=csrf), 403)
@@ -226,7 +223,7 @@ def test_api_key_endpoints_need_a_user(browser: Browser) -> None:
 
 
 def test_partner_user_key_lifecycle(
-    gateway_url: str, browser: Browser, accounts_data_dir: Path, accounts_mail_sink: MailSinkThread
+    gateway_url: str, browser: Browser, accounts_data_dir: Path, accounts_mail_sink: Mailbox
 ) -> None:
     """A partner creates a key (shown once), uses it, sees it listed, revokes it."""
     address = email()

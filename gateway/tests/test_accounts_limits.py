@@ -14,26 +14,19 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from pydantic import SecretStr
 
-from medcode_accounts.passwords import PasswordHashing
-from medcode_accounts.testing import (
-    AccountsThread,
-    MailSinkThread,
-    confirmation_token,
-    loopback_settings,
-)
 from medcode_common.events import EventSettings, create_bus
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
 
 from .browser import Browser
-from .conftest import create_operator_key
+from .conftest import Mailbox, create_operator_key
 from .test_accounts_api import PASSWORD, assert_problem, email, sign_up
 
 REVOCATION_DEADLINE = 30.0  # seconds: a generous bound for the event, far below the cache TTL
@@ -41,37 +34,21 @@ REVOCATION_DEADLINE = 30.0  # seconds: a generous bound for the event, far below
 
 @pytest.fixture
 def tight_gateway(
-    tmp_path: Path, service_addresses: dict[str, str]
-) -> Iterator[tuple[str, MailSinkThread]]:
-    """A gateway in front of an accounts service with small limits of its own."""
-    sink = MailSinkThread(tmp_path / "mail")
-    sink.start()
-    settings = loopback_settings(
-        tmp_path / "accounts",
-        smtp_addr=sink.address,
-        signup_max_per_network=3,
-        password_workers=1,
-        password_queue=1,
-        publish_events=False,
+    start_accounts_service: Callable[..., Any], service_addresses: dict[str, str]
+) -> Iterator[tuple[str, Mailbox]]:
+    """A gateway in front of an accounts service (production argon2) with small limits."""
+    accounts = start_accounts_service(
+        signup_max_per_network=3, password_workers=1, password_queue=1
     )
-    accounts = AccountsThread(settings, hashing=PasswordHashing(PasswordHasher()))
-    accounts.start()
-    gateway = UvicornThread(
-        create_app(
-            GatewaySettings(
-                **{**service_addresses, "accounts_addr": accounts.address}, events=False
-            )
-        )
-    )
+    addresses = {**service_addresses, "accounts_addr": accounts.address}
+    gateway = UvicornThread(create_app(GatewaySettings(**addresses, events=False)))
     gateway.start()
-    yield gateway.url, sink
+    yield gateway.url, accounts.mail
     gateway.stop()
-    accounts.stop()
-    sink.stop()
 
 
 def test_sign_ups_from_one_network_are_throttled_with_retry_after(
-    tight_gateway: tuple[str, MailSinkThread],
+    tight_gateway: tuple[str, Mailbox],
 ) -> None:
     url, _sink = tight_gateway
     with httpx.Client(base_url=url, timeout=30) as client:
@@ -85,7 +62,7 @@ def test_sign_ups_from_one_network_are_throttled_with_retry_after(
 
 
 def test_a_sign_in_flood_gets_429s_while_the_profile_answers(
-    tight_gateway: tuple[str, MailSinkThread],
+    tight_gateway: tuple[str, Mailbox],
 ) -> None:
     url, sink = tight_gateway
     address = f"flood-{uuid.uuid4().hex[:8]}@example.org"
@@ -168,7 +145,7 @@ def test_an_operator_revocation_reaches_every_replica_at_once(
 def test_an_owner_revocation_on_one_replica_reaches_the_other(
     replicas: list[httpx.Client],
     accounts_data_dir: Path,
-    accounts_mail_sink: MailSinkThread,
+    accounts_mail_sink: Mailbox,
     partner_login: Callable[[httpx.Client], dict[str, str]],
 ) -> None:
     first, second = replicas
@@ -182,7 +159,7 @@ def test_an_owner_revocation_on_one_replica_reaches_the_other(
 
 @pytest.fixture
 def partner_login(
-    accounts_data_dir: Path, accounts_mail_sink: MailSinkThread
+    accounts_data_dir: Path, accounts_mail_sink: Mailbox
 ) -> Callable[[httpx.Client], dict[str, str]]:
     """Sign a new partner in on `client` (cookies as a header); its CSRF header and cookies."""
 
@@ -190,7 +167,7 @@ def partner_login(
         browser = Browser(client)
         address = email()
         browser.post("/v1/auth/register", json={"email": address, "password": PASSWORD})
-        token = confirmation_token(accounts_mail_sink.wait_for(address))
+        token = accounts_mail_sink.confirmation_token(address)
         assert browser.get("/v1/auth/confirm", params={"token": token}).status_code == 200
         medcode = [sys.executable, "-m", "medcode_common.cli", "accounts", "set-plan"]
         subprocess.run(

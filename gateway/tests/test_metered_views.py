@@ -9,10 +9,8 @@ import uuid
 import httpx
 import pytest
 
-from medcode_accounts.testing import MailSinkThread, confirmation_token
-
 from .browser import Browser
-from .conftest import create_operator_key
+from .conftest import Mailbox, create_operator_key
 
 PROBLEM = "application/problem+json"
 PASSWORD = "plum-violet-lantern-42"
@@ -61,7 +59,7 @@ def test_a_forged_guest_cookie_is_a_new_guest(gateway_url: str, browser: Browser
 
 
 def test_a_sign_up_brings_no_views_until_its_email_is_confirmed(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     assert browser.get("/v1/codes/icd10cm/E11.9").status_code == 200
     addresses = [f"g-{uuid.uuid4().hex[:8]}@example.org" for _ in range(3)]
@@ -76,13 +74,13 @@ def test_a_sign_up_brings_no_views_until_its_email_is_confirmed(
 
 
 def test_confirming_grants_the_free_views_and_keeps_the_guest_usage(
-    browser: Browser, accounts_mail_sink: MailSinkThread
+    browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     assert browser.get("/v1/codes/icd10cm/E11.9").status_code == 200
     address = f"g-{uuid.uuid4().hex[:8]}@example.org"
     credentials = {"email": address, "password": PASSWORD}
     assert browser.post("/v1/auth/register", json=credentials).status_code == 202
-    token = confirmation_token(accounts_mail_sink.wait_for(address))
+    token = accounts_mail_sink.confirmation_token(address)
     assert browser.get("/v1/auth/confirm", params={"token": token}).status_code == 200
     assert browser.post("/v1/auth/login", json=credentials).status_code == 200
     meter = browser.get("/v1/meter").json()
@@ -113,12 +111,12 @@ async def _views(base: str, headers: dict[str, str], paths: list[str]) -> list[h
 
 
 def test_free_user_with_five_left_gets_exactly_five_of_100_concurrent(
-    gateway_url: str, accounts_mail_sink: MailSinkThread
+    gateway_url: str, accounts_mail_sink: Mailbox
 ) -> None:
     credentials = {"email": f"c-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD}
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
         assert client.post("/v1/auth/register", json=credentials).status_code == 202
-        token = confirmation_token(accounts_mail_sink.wait_for(credentials["email"]))
+        token = accounts_mail_sink.confirmation_token(credentials["email"])
         assert client.get("/v1/auth/confirm", params={"token": token}).status_code == 200
         token = client.post("/v1/auth/login", json=credentials).json()["access_token"]
         bearer = {"Authorization": f"Bearer {token}"}

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
@@ -110,6 +111,10 @@ class MailSinkThread(LoopThread):
             time.sleep(0.05)
         return found[count - 1]
 
+    def confirmation_token(self, to: str, *, count: int = 1) -> str:
+        """The token of the link in the `count`-th message to `to`, once it arrived."""
+        return confirmation_token(self.wait_for(to, count=count))
+
 
 _TOKEN = re.compile(r"[?&]token=(mcc_[A-Za-z0-9_-]+)")
 
@@ -138,6 +143,41 @@ def accounts_events_url() -> Iterator[str]:
 def accounts_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Data dir of the session accounts service (operator CLI commands take it as --data-dir)."""
     return tmp_path_factory.mktemp("accounts")
+
+
+@dataclass
+class StartedAccounts:
+    """An accounts service of a test's own and the SMTP sink it mails to."""
+
+    address: str
+    mail: MailSinkThread
+
+
+StartAccounts = Callable[..., StartedAccounts]
+
+
+@pytest.fixture
+def start_accounts_service(tmp_path: Path) -> Iterator[StartAccounts]:
+    """Start accounts services with settings of a test's own (production argon2, own sink);
+    other packages' tests use it to try limits the session service does not have."""
+    started: list[tuple[AccountsThread, MailSinkThread]] = []
+
+    def start(**overrides: object) -> StartedAccounts:
+        folder = tmp_path / f"accounts-{len(started)}"
+        sink = MailSinkThread(folder / "mail")
+        sink.start()
+        overrides.setdefault("publish_events", False)
+        server = AccountsThread(
+            loopback_settings(folder / "data", smtp_addr=sink.address, **overrides)
+        )
+        server.start()
+        started.append((server, sink))
+        return StartedAccounts(server.address, sink)
+
+    yield start
+    for server, sink in reversed(started):
+        server.stop()
+        sink.stop()
 
 
 @pytest.fixture(scope="session")
