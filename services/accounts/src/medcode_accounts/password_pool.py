@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from medcode_accounts.errors import Throttled
 
@@ -26,13 +27,15 @@ _SMOOTHING = 0.2  # weight of the newest duration in the running average
 class PasswordWorkPool:
     """Runs blocking password calls on `workers` threads; refuses beyond `workers + queue`.
 
-    Used from one event loop (the server's), so the admission count needs no lock.
+    A call counts until its work is done or cancelled before it started, not until its caller
+    stops waiting: a client that hangs up does not take its hashing off the books.
     """
 
     def __init__(self, *, workers: int, queue: int) -> None:
         self._workers = workers
         self._capacity = workers + queue
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="password")
+        self._lock = threading.Lock()
         self._admitted = 0
         self._average_seconds = 0.25  # replaced by measurements after the first calls
         self.refused = 0
@@ -48,15 +51,20 @@ class PasswordWorkPool:
 
     async def run(self, call: Callable[[], T]) -> T:
         """`call()` on a password thread; Throttled (RESOURCE_EXHAUSTED) when the pool is full."""
-        if self._admitted >= self._capacity:
-            self.refused += 1
+        with self._lock:
+            full = self._admitted >= self._capacity
+            if full:
+                self.refused += 1
+            else:
+                self._admitted += 1
+        if full:
             raise Throttled(BUSY, retry_after=self.retry_after())
-        self._admitted += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(
-                self._executor, self._timed, call
-            )
-        finally:
+        work = self._executor.submit(self._timed, call)
+        work.add_done_callback(self._release)  # done, failed, or cancelled before it ran
+        return await asyncio.wrap_future(work)
+
+    def _release(self, _work: Future[Any]) -> None:
+        with self._lock:
             self._admitted -= 1
 
     def _timed(self, call: Callable[[], T]) -> T:
