@@ -224,3 +224,32 @@ def test_credentials_in_clear_text_to_another_host_are_refused_at_start() -> Non
     with pytest.raises(ValueError, match="SMTP_SECURITY"):
         AccountsSettings(smtp_addr="mail.example.org:25", smtp_username="medcode")
     AccountsSettings(smtp_addr="mail.example.org:587", smtp_username="x", smtp_security="starttls")
+
+
+def test_an_internationalised_address_goes_out_with_smtputf8(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    relays = [
+        MailSinkThread(tmp_path / "ascii"),
+        MailSinkThread(tmp_path / "utf8", enable_SMTPUTF8=True),
+    ]
+    for relay in relays:
+        relay.start()
+    try:
+        old_relay = start_server(
+            clock=utc_now, smtp_addr=relays[0].address, data_dir=tmp_path / "a"
+        )
+        old_relay.register("jörg@example.org")
+        mailer = old_relay.runtime.mailer
+        assert mailer is not None
+        wait_for(lambda: mailer.given_up == 1, "a relay without SMTPUTF8 to be given up on")
+        assert "cannot take this address" in (mail_rows(old_relay)[0].last_error or "")
+        new_relay = start_server(
+            clock=utc_now, smtp_addr=relays[1].address, data_dir=tmp_path / "b"
+        )
+        new_relay.register("jörg@example.org")
+        message = relays[1].wait_for("jörg@example.org")
+        assert str(message["To"]) == "jörg@example.org"
+    finally:
+        for relay in relays:
+            relay.stop()

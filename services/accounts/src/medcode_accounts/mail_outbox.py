@@ -18,12 +18,17 @@ from medcode_accounts.models import OutboxMail
 
 
 def add_mail(session: Session, *, kind: str, message: EmailMessage, now: datetime) -> None:
-    """Stage `message` (to its single To: address) in the session's transaction."""
+    """Stage `message` (to its single To: address) in the session's transaction.
+
+    An internationalised address is written as UTF-8 (RFC 6532), sent with SMTPUTF8.
+    """
+    recipient = str(message["To"])
+    chosen = policy.SMTP if recipient.isascii() else policy.SMTPUTF8
     session.add(
         OutboxMail(
             kind=kind,
-            recipient=str(message["To"]),
-            message=message.as_bytes(policy=policy.SMTP),
+            recipient=recipient,
+            message=message.as_bytes(policy=chosen),
             created_at=now,
             attempts=0,
             next_attempt_at=now,

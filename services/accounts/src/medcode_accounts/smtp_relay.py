@@ -53,12 +53,17 @@ class SmtpRelay:
 
     def send(self, *, sender: str, recipient: str, message: bytes) -> None:
         """Deliver `message`; TemporaryFailure or PermanentFailure when the relay does not."""
+        # An internationalised address (RFC 6531) needs a relay that speaks SMTPUTF8.
+        options = [] if (sender + recipient).isascii() else ["SMTPUTF8"]
         try:
             with self._connect() as smtp:
                 smtp.ehlo()
                 if self.username:
                     smtp.login(self.username, self.password)
-                smtp.sendmail(sender, [recipient], message)
+                try:
+                    smtp.sendmail(sender, [recipient], message, mail_options=options)
+                except smtplib.SMTPNotSupportedError as error:
+                    raise PermanentFailure(f"the relay cannot take this address: {error}") from None
         except smtplib.SMTPRecipientsRefused as error:
             codes = [code for code, _text in error.recipients.values()]
             detail = f"recipient refused: {error.recipients}"
