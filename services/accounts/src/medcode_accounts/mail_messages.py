@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
@@ -29,16 +30,20 @@ def envelope_sender(sender: str) -> str:
     return parseaddr(sender)[1] or sender
 
 
-def confirmation(*, sender: str, to: str, link: str, valid_seconds: int) -> EmailMessage:
-    """The link that turns a sign-up into an account."""
+def confirmation(
+    *, sender: str, to: str, link: str, valid_seconds: int, asked_at: datetime
+) -> EmailMessage:
+    """The link that turns a sign-up into an account; says when it was asked for, since only
+    the newest sign-up of an address can be confirmed."""
     hours = max(1, valid_seconds // 3600)
+    when = asked_at.astimezone(UTC).strftime("%Y-%m-%d at %H:%M UTC")
     body = (
         "Hello,\n\n"
-        "Someone, we hope you, asked for a MedCode account with this email address.\n"
-        "To finish signing up, open this link:\n\n"
+        f"On {when} someone, we hope you, asked for a MedCode account with this\n"
+        "email address. To finish signing up, open this link:\n\n"
         f"  {link}\n\n"
-        f"The link works once, within {hours} hour{'s' if hours != 1 else ''}. "
-        "Then sign in with the password you chose.\n\n"
+        f"The link works once, within {hours} hour{'s' if hours != 1 else ''}, and only if it is "
+        "the newest one we sent. Then sign in with the password you chose.\n\n"
         "If it was not you, ignore this message: without the link no account is made.\n\n"
         f"{SIGN_OFF}"
     )

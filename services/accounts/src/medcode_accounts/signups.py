@@ -100,21 +100,29 @@ class SignUps:
             self._throttle.check(session, client_ip=ip, now=now)
             self._throttle.record(session, client_ip=ip, now=now)
             known = session.scalar(select(User.email).where(User.email_key == address.key))
-            if not self._throttle.may_mail(session, email_key=address.key, now=now):
-                return  # this inbox had its share of sign-up mail; the answer stays the same
+            may_mail = self._throttle.may_mail(session, email_key=address.key, now=now)
             if known is not None:  # to the account's own address, however it was typed now
-                message = mail_messages.already_registered(
-                    sender=self._mail.sender, to=known, public_url=self._mail.public_url
-                )
-                add_mail(session, kind=mail_messages.ALREADY_REGISTERED, message=message, now=now)
+                if may_mail:
+                    message = mail_messages.already_registered(
+                        sender=self._mail.sender, to=known, public_url=self._mail.public_url
+                    )
+                    add_mail(
+                        session, kind=mail_messages.ALREADY_REGISTERED, message=message, now=now
+                    )
                 return
+            # Staged even when the inbox had its share of mail: a newer sign-up always voids the
+            # older links, so nobody can flood an address and leave their own link the last one
+            # its owner received (and would click) when the owner's own sign-up is not mailed.
             token = self._stage(session, address, password_hash, guest, now)
+            if not may_mail:
+                return  # the answer stays the same
             link = f"{self._mail.public_url}{CONFIRM_PATH}?{urlencode({'token': token})}"
             message = mail_messages.confirmation(
                 sender=self._mail.sender,
                 to=address.address,
                 link=link,
                 valid_seconds=self._mail.confirmation_ttl_seconds,
+                asked_at=now,
             )
             add_mail(session, kind=mail_messages.CONFIRMATION, message=message, now=now)
 
