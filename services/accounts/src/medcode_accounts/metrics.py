@@ -44,9 +44,8 @@ def watch_outbox(registry: CollectorRegistry, db: Database) -> None:
     ).set_function(backlog)
 
 
-def watch_mail(registry: CollectorRegistry, db: Database, pool: PasswordWorkPool) -> None:
-    """`medcode_accounts_mail_backlog` (counted at each scrape) and
-    `medcode_accounts_password_refused_total` (sign-ups and sign-ins turned away as busy)."""
+def watch_mail(registry: CollectorRegistry, db: Database) -> None:
+    """`medcode_accounts_mail_backlog`, counted in the database at each scrape."""
 
     def backlog() -> float:
         try:
@@ -60,6 +59,10 @@ def watch_mail(registry: CollectorRegistry, db: Database, pool: PasswordWorkPool
         "Mail in the outbox not yet taken by the SMTP relay (and not given up).",
         registry=registry,
     ).set_function(backlog)
+
+
+def watch_password_pool(registry: CollectorRegistry, pool: PasswordWorkPool) -> None:
+    """`medcode_accounts_password_refused_total`: sign-ups and sign-ins turned away as busy."""
     registry.register(_RefusedCollector(pool))
 
 

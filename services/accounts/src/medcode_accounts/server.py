@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode_accounts.bootstrap import Backend, Clock, open_backend, smtp_relay, utc_now
 from medcode_accounts.mail_publisher import MailPublisher
-from medcode_accounts.metrics import watch_mail, watch_outbox
+from medcode_accounts.metrics import watch_mail, watch_outbox, watch_password_pool
 from medcode_accounts.outbox_publisher import OutboxPublisher
 from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.polling import Poller
@@ -41,7 +41,8 @@ class AccountsRuntime:
         self.backend: Backend = open_backend(settings, clock=clock, hashing=hashing)
         self.registry = registry if registry is not None else CollectorRegistry()
         watch_outbox(self.registry, self.backend.db)
-        watch_mail(self.registry, self.backend.db, self.backend.password_pool)
+        watch_mail(self.registry, self.backend.db)
+        watch_password_pool(self.registry, self.backend.password_pool)
         self.publisher: OutboxPublisher | None = None
         if settings.publish_events:
             self.publisher = OutboxPublisher(
