@@ -85,11 +85,13 @@ class Stack:
         return subprocess.run(argv, env=self.env, check=True, capture_output=True, text=True).stdout
 
     def user_token(self, *, plan: str = "free") -> str:
-        """Register a user, move it to `plan` (operator CLI), sign in: its access token."""
+        """Register a user, confirm it and move it to `plan` (operator CLI), sign in: its
+        access token."""
         email = f"bench-{uuid.uuid4().hex[:10]}@example.org"
         body = {"email": email, "password": PASSWORD}
         with httpx.Client(base_url=self.url, timeout=30) as client:
             client.post("/v1/auth/register", json=body).raise_for_status()
+            self._medcode("accounts", "confirm-email", email)
             if plan != "free":
                 self._medcode("accounts", "set-plan", email, plan)
             reply = client.post("/v1/auth/login", json=body)
@@ -119,6 +121,9 @@ def stack(data_dir: Path, **gateway_env: str) -> Iterator[Stack]:
             "MEDCODE_EVENTS_REDIS_URL": valkey.url,
             "MEDCODE_ACCOUNTS_PORT": str(ports["accounts"]),
             "MEDCODE_ACCOUNTS_DATA_DIR": str(Path(tmp) / "accounts"),
+            # Users are confirmed with the operator CLI; no mail, and every sign-up is local.
+            "MEDCODE_ACCOUNTS_SEND_MAIL": "false",
+            "MEDCODE_ACCOUNTS_SIGNUP_MAX_PER_NETWORK": "100000",
             "MEDCODE_GATEWAY_PORT": str(ports["gateway"]),
             "MEDCODE_GATEWAY_CODES_ADDR": f"127.0.0.1:{ports['codes']}",
             "MEDCODE_GATEWAY_METERING_ADDR": f"127.0.0.1:{ports['metering']}",

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings
 
+from medcode_accounts.mail_sink import MailSinkSettings
 from medcode_accounts.settings import AccountsSettings
 from medcode_codes.settings import CodesSettings
 from medcode_common.events import EventSettings
@@ -43,6 +44,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
     ("event bus (every service)", EventSettings),
     ("logging (every process)", LogSettings),
     ("embedded Valkey (`medcode run`)", EmbeddedValkeySettings),
+    ("local mail sink (`medcode run`)", MailSinkSettings),
 )
 
 

@@ -18,7 +18,13 @@ from .k8s_rules import NAMESPACE, pod_labels, pod_spec
 NAME = "app.kubernetes.io/name"
 NS_NAME = "kubernetes.io/metadata.name"
 #: The stores the services use, as pods labelled app.kubernetes.io/name, and their port.
-STORES = {"kafka": 9092, "redis": 6379, "postgresql": 5432, "elasticsearch": 9200}
+STORES: dict[str, tuple[int, ...]] = {
+    "kafka": (9092,),
+    "redis": (6379,),
+    "postgresql": (5432,),
+    "elasticsearch": (9200,),
+    "smtp-relay": (587, 465),  # mail submission over STARTTLS, or implicit TLS
+}
 
 
 @dataclass(frozen=True)
@@ -132,8 +138,8 @@ def workload_pods(workloads: Iterable[Mapping[str, Any]]) -> list[Pod]:
 def universe(workloads: Iterable[Mapping[str, Any]]) -> list[Pod]:
     """Our workloads, the stores (in this namespace), and pods of other namespaces."""
     stores = [
-        Pod(name, labels=((NAME, name),), ports=frozenset({(port, "")}))
-        for name, port in STORES.items()
+        Pod(name, labels=((NAME, name),), ports=frozenset((port, "") for port in ports))
+        for name, ports in STORES.items()
     ]
     elsewhere = [
         Pod("dns", "kube-system", (("k8s-app", "kube-dns"),), frozenset({(53, "dns")})),
@@ -184,6 +190,7 @@ def intended_flows(workload_names: Iterable[str], *, production: bool) -> set[Fl
     flows.add(("search", "codes", 50051, "TCP"))
     flows |= {(name, "kafka", 9092, "TCP") for name in services}
     flows |= {("metering", "redis", 6379, "TCP"), ("accounts", "postgresql", 5432, "TCP")}
+    flows |= {("accounts", "smtp-relay", port, "TCP") for port in STORES["smtp-relay"]}
     if production:
         flows.add(("search", "elasticsearch", 9200, "TCP"))
     local = [*workload_names, *STORES]

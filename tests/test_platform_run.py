@@ -77,9 +77,12 @@ def platform(codes_data_dir: Path, tmp_path: Path) -> Iterator[Platform]:
         "MEDCODE_ACCOUNTS_DATA_DIR": str(tmp_path / "accounts"),
         # Not there yet: `medcode run` makes a key pair for every identity on its first run.
         "MEDCODE_SERVICE_KEYS_DIR": str(tmp_path / "pki"),
+        "MEDCODE_MAIL_SINK_PORT": str(free_port()),
+        "MEDCODE_MAIL_SINK_DIR": str(tmp_path / "mail"),
     }
     for inherited in ("MEDCODE_METERING_REDIS_URL", "MEDCODE_EVENTS_REDIS_URL"):
         env.pop(inherited, None)  # the runner points every service at its embedded Valkey
+    env.pop("MEDCODE_ACCOUNTS_SMTP_ADDR", None)  # and accounts at its mail sink
     process = subprocess.Popen([medcode, "run"], env=env)
     url = f"http://127.0.0.1:{gateway_port}"
     deadline = time.monotonic() + 240
@@ -108,7 +111,7 @@ def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
         assert visitor.get("/v1/search", params={"q": "heart attack"}).json()["hits"]
     assert_services_only_answer_each_other(platform.env)
     services = children_of(platform.process.pid)
-    assert len(services) == 6  # valkey, codes, search, metering, accounts and gateway
+    assert len(services) == 7  # valkey, mail sink, codes, search, metering, accounts, gateway
     platform.process.send_signal(signal.SIGTERM)
     assert platform.process.wait(timeout=30) == 0
     time.sleep(0.2)

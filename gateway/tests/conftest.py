@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Protocol
 
 import httpx
 import pytest
@@ -20,6 +22,14 @@ from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
 
 from .browser import Browser
+
+
+class Mailbox(Protocol):
+    """The accounts plugin's SMTP sink (`accounts_mail_sink`), as these tests use it."""
+
+    def wait_for(self, to: str, *, count: int = 1, timeout: float = 60.0) -> EmailMessage: ...
+
+    def confirmation_token(self, to: str, *, count: int = 1) -> str: ...
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, refresh, sign-out and API keys through the gateway and accounts service."""
+"""Sign-up with email confirmation, sign-in, refresh, sign-out and API keys through the
+gateway and the accounts service (which mails through a real SMTP sink)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from .browser import Browser
+from .conftest import Mailbox
 
 PROBLEM = "application/problem+json"
 PASSWORD = "plum-violet-lantern-42"
@@ -28,17 +30,51 @@ def assert_problem(response: httpx.Response, status: int) -> dict:
     return body
 
 
-def register(browser: Browser, address: str | None = None) -> httpx.Response:
-    response = browser.post(
-        "/v1/auth/register", json={"email": address or email(), "password": PASSWORD}
-    )
-    assert response.status_code == 201, response.text
+def register(browser: Browser, address: str) -> httpx.Response:
+    response = browser.post("/v1/auth/register", json={"email": address, "password": PASSWORD})
+    assert response.status_code == 202, response.text
     return response
 
 
-def test_register_signs_in_with_hardened_cookies(browser: Browser) -> None:
+def open_link(browser: Browser, sink: Mailbox, address: str, *, count: int = 1) -> str:
+    """Open the confirmation link mailed to `address`, as its owner would; the link's token."""
+    token = sink.confirmation_token(address, count=count)
+    confirmed = browser.get(f"/v1/auth/confirm?token={token}")
+    assert confirmed.status_code == 200, confirmed.text
+    return token
+
+
+def sign_up(browser: Browser, sink: Mailbox, address: str | None = None) -> httpx.Response:
+    """Register, open the mailed link and sign in: the sign-in answer (cookies kept)."""
+    address = address or email()
+    register(browser, address)
+    open_link(browser, sink, address)
+    login = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return login
+
+
+def test_sign_up_mails_a_link_that_makes_an_account_with_hardened_cookies(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
     address = email()
-    response = register(browser, address)
+    started = register(browser, address)
+    assert started.json() == {
+        "status": "confirmation_sent",
+        "message": "Check your inbox: open the link we sent to finish signing up (it works "
+        "for 24 hours). If this address already has an account, we told its owner instead.",
+        "confirm_within_seconds": 86400,
+    }
+    assert "medcode_session" not in browser.jar
+    refused = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
+    assert "not confirmed" in assert_problem(refused, 403)["detail"]
+    token = accounts_mail_sink.confirmation_token(address)
+    confirmed = browser.get("/v1/auth/confirm", params={"token": token})
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "confirmed"
+    assert confirmed.json()["user"]["email"] == address.split("@")[0] + "@example.org"
+    assert "medcode_session" not in browser.jar  # a link anyone can send never signs in
+    response = browser.post("/v1/auth/login", json={"email": address, "password": PASSWORD})
     body = response.json()
     assert body["user"]["email"] == address.split("@")[0] + "@example.org"
     assert body["user"]["plan"] == "free" and body["token_type"] == "Bearer"
@@ -62,6 +98,9 @@ def test_register_signs_in_with_hardened_cookies(browser: Browser) -> None:
         ({"email": "not-an-email", "password": PASSWORD}, 400),
         ({"email": "a@example.org", "password": "short"}, 400),
         ({"email": "a@example.org", "password": "password123"}, 400),
+        ({"email": "a@example.org", "password": "aaaaaaaa"}, 400),
+        ({"email": "a@example.org", "password": "        "}, 400),
+        ({"email": "a@example.org", "password": "lalalalala"}, 400),
         ({"email": "a@example.org"}, 422),
         ({"email": "", "password": PASSWORD}, 422),
         ({"email": "a@example.org", "password": "x" * 5000}, 422),
@@ -71,16 +110,50 @@ def test_register_rejects_bad_input(browser: Browser, payload: dict, status: int
     assert_problem(browser.post("/v1/auth/register", json=payload), status)
 
 
-def test_duplicate_email_is_a_conflict(browser: Browser) -> None:
+def test_a_known_address_gets_the_same_answer_and_its_owner_a_note(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
     address = email()
-    register(browser, address)
+    sign_up(browser, accounts_mail_sink, address)
     again = browser.post("/v1/auth/register", json={"email": address.upper(), "password": PASSWORD})
-    assert_problem(again, 409)
+    fresh = browser.post("/v1/auth/register", json={"email": email(), "password": PASSWORD})
+    assert (again.status_code, again.json()) == (fresh.status_code, fresh.json())
+    assert "set-cookie" not in again.headers
+    note = accounts_mail_sink.wait_for(address, count=2)
+    assert "tried to sign up" in str(note["Subject"])
 
 
-def test_login_failures_do_not_say_which_part_was_wrong(browser: Browser) -> None:
+@pytest.mark.parametrize(
+    ("token", "status"),
+    [
+        ("mcc_short", 400),
+        ("mcc_" + "A" * 43, 404),
+        ("x" * 201, 422),
+        ("", 422),
+    ],
+)
+def test_bad_confirmation_links_are_problems(browser: Browser, token: str, status: int) -> None:
+    assert_problem(browser.get("/v1/auth/confirm", params={"token": token}), status)
+
+
+def test_a_confirmation_link_works_once_and_not_by_head(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
     address = email()
     register(browser, address)
+    token = accounts_mail_sink.confirmation_token(address)
+    # A link checker's HEAD must not spend the link (nor is there a page to check).
+    assert browser.client.head("/v1/auth/confirm", params={"token": token}).status_code == 405
+    assert browser.get("/v1/auth/confirm", params={"token": token}).status_code == 200
+    used = browser.get("/v1/auth/confirm", params={"token": token})
+    assert "already used" in assert_problem(used, 404)["detail"]
+
+
+def test_login_failures_do_not_say_which_part_was_wrong(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    address = email()
+    sign_up(browser, accounts_mail_sink, address)
     wrong = browser.post("/v1/auth/login", json={"email": address, "password": "nope-nope-nope"})
     unknown = browser.post("/v1/auth/login", json={"email": email(), "password": PASSWORD})
     assert assert_problem(wrong, 401)["detail"] == assert_problem(unknown, 401)["detail"]
@@ -88,8 +161,10 @@ def test_login_failures_do_not_say_which_part_was_wrong(browser: Browser) -> Non
     assert good.status_code == 200 and good.json()["access_token"]
 
 
-def test_bearer_token_and_rotation(gateway_url: str, browser: Browser) -> None:
-    tokens = register(browser).json()
+def test_bearer_token_and_rotation(
+    gateway_url: str, browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    tokens = sign_up(browser, accounts_mail_sink).json()
     with httpx.Client(base_url=gateway_url, timeout=30) as api:
         bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
         assert api.get("/v1/me", headers=bearer).status_code == 200
@@ -107,8 +182,10 @@ def test_bearer_token_and_rotation(gateway_url: str, browser: Browser) -> None:
         assert_problem(newer, 401)
 
 
-def test_cookie_refresh_needs_the_csrf_header(browser: Browser) -> None:
-    register(browser)
+def test_cookie_refresh_needs_the_csrf_header(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    sign_up(browser, accounts_mail_sink)
     assert_problem(browser.post("/v1/auth/refresh"), 403)
     csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
     assert browser.post("/v1/auth/refresh", headers=csrf).status_code == 200
@@ -123,8 +200,8 @@ def test_cross_site_origin_is_refused(browser: Browser) -> None:
     assert_problem(response, 403)
 
 
-def test_logout_ends_the_session(browser: Browser) -> None:
-    tokens = register(browser).json()
+def test_logout_ends_the_session(browser: Browser, accounts_mail_sink: Mailbox) -> None:
+    tokens = sign_up(browser, accounts_mail_sink).json()
     csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
     assert browser.post("/v1/auth/logout", headers=csrf).status_code == 204
     assert "medcode_session" not in browser.jar and "medcode_refresh" not in browser.jar
@@ -133,8 +210,8 @@ def test_logout_ends_the_session(browser: Browser) -> None:
     assert browser.post("/v1/auth/logout").status_code == 204
 
 
-def test_free_users_cannot_mint_api_keys(browser: Browser) -> None:
-    register(browser)
+def test_free_users_cannot_mint_api_keys(browser: Browser, accounts_mail_sink: Mailbox) -> None:
+    sign_up(browser, accounts_mail_sink)
     csrf = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
     assert_problem(browser.post("/v1/me/api-keys", json={"name": "x"}, headers=csrf), 403)
     assert browser.get("/v1/me/api-keys").json() == []
@@ -146,11 +223,11 @@ def test_api_key_endpoints_need_a_user(browser: Browser) -> None:
 
 
 def test_partner_user_key_lifecycle(
-    gateway_url: str, browser: Browser, accounts_data_dir: Path
+    gateway_url: str, browser: Browser, accounts_data_dir: Path, accounts_mail_sink: Mailbox
 ) -> None:
     """A partner creates a key (shown once), uses it, sees it listed, revokes it."""
     address = email()
-    register(browser, address)
+    sign_up(browser, accounts_mail_sink, address)
     medcode = [sys.executable, "-m", "medcode_common.cli", "accounts", "set-plan"]
     subprocess.run(
         [*medcode, address, "partner", "--data-dir", str(accounts_data_dir)],

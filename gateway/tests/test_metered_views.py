@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from .browser import Browser
-from .conftest import create_operator_key
+from .conftest import Mailbox, create_operator_key
 
 PROBLEM = "application/problem+json"
 PASSWORD = "plum-violet-lantern-42"
@@ -58,13 +58,31 @@ def test_a_forged_guest_cookie_is_a_new_guest(gateway_url: str, browser: Browser
     assert browser.jar["medcode_guest"].split(".")[1] != "forged"
 
 
-def test_registering_keeps_the_guest_usage(browser: Browser) -> None:
+def test_a_sign_up_brings_no_views_until_its_email_is_confirmed(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
     assert browser.get("/v1/codes/icd10cm/E11.9").status_code == 200
-    response = browser.post(
-        "/v1/auth/register",
-        json={"email": f"g-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD},
-    )
-    assert response.status_code == 201
+    addresses = [f"g-{uuid.uuid4().hex[:8]}@example.org" for _ in range(3)]
+    for address in addresses:  # sign-ups that are never confirmed
+        answer = browser.post("/v1/auth/register", json={"email": address, "password": PASSWORD})
+        assert answer.status_code == 202 and "access_token" not in answer.json()
+    assert browser.get("/v1/meter").json()["subject_type"] == "guest"
+    assert browser.get("/v1/codes/icd10cm/I10").status_code == 403
+    unconfirmed = {"email": addresses[-1], "password": PASSWORD}
+    assert browser.post("/v1/auth/login", json=unconfirmed).status_code == 403
+    assert "medcode_session" not in browser.jar
+
+
+def test_confirming_grants_the_free_views_and_keeps_the_guest_usage(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    assert browser.get("/v1/codes/icd10cm/E11.9").status_code == 200
+    address = f"g-{uuid.uuid4().hex[:8]}@example.org"
+    credentials = {"email": address, "password": PASSWORD}
+    assert browser.post("/v1/auth/register", json=credentials).status_code == 202
+    token = accounts_mail_sink.confirmation_token(address)
+    assert browser.get("/v1/auth/confirm", params={"token": token}).status_code == 200
+    assert browser.post("/v1/auth/login", json=credentials).status_code == 200
     meter = browser.get("/v1/meter").json()
     assert meter["subject_type"] == "user" and meter["limit"] == 6
     # The guest's view is carried over by the user.registered event: seconds on a busy machine.
@@ -92,13 +110,15 @@ async def _views(base: str, headers: dict[str, str], paths: list[str]) -> list[h
         return await asyncio.gather(*(client.get(p) for p in paths))
 
 
-def test_free_user_with_five_left_gets_exactly_five_of_100_concurrent(gateway_url: str) -> None:
+def test_free_user_with_five_left_gets_exactly_five_of_100_concurrent(
+    gateway_url: str, accounts_mail_sink: Mailbox
+) -> None:
+    credentials = {"email": f"c-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD}
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
-        reply = client.post(
-            "/v1/auth/register",
-            json={"email": f"c-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD},
-        )
-        token = reply.json()["access_token"]
+        assert client.post("/v1/auth/register", json=credentials).status_code == 202
+        token = accounts_mail_sink.confirmation_token(credentials["email"])
+        assert client.get("/v1/auth/confirm", params={"token": token}).status_code == 200
+        token = client.post("/v1/auth/login", json=credentials).json()["access_token"]
         bearer = {"Authorization": f"Bearer {token}"}
         assert client.get("/v1/codes/icd10cm/E11.9", headers=bearer).status_code == 200
         assert client.get("/v1/meter", headers=bearer).json()["remaining"] == 5

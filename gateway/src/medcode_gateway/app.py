@@ -14,6 +14,7 @@ from medcode_common.events import EventBus, create_bus
 from medcode_common.metrics import new_registry
 from medcode_gateway.accounts import auth_routes as account_auth_routes
 from medcode_gateway.accounts import routes as account_routes
+from medcode_gateway.accounts.revocations import KeyRevocationListener, revocation_group
 from medcode_gateway.auth.caller import AuthState
 from medcode_gateway.codes import routes as codes_routes
 from medcode_gateway.codes.fast_path import CODE_PAGE, CodePageFastPath
@@ -75,9 +76,20 @@ def create_app(
                 group=chosen.events_group or default_group(),
             ).start()
         app.state.invalidator = invalidator
+        revocations = None
+        if chosen.events:
+            revocations = KeyRevocationListener(
+                verifier=app.state.auth.keys,
+                loop=asyncio.get_running_loop(),
+                bus_factory=bus_factory,
+                group=revocation_group(),
+            ).start()
+        app.state.key_revocations = revocations
         try:
             yield
         finally:
+            if revocations is not None:
+                await asyncio.to_thread(revocations.stop)
             if invalidator is not None:
                 await asyncio.to_thread(invalidator.stop)
             await app.state.clients.close()

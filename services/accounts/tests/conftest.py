@@ -14,7 +14,12 @@ from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.server import AccountsRuntime
-from medcode_accounts.testing import AccountsThread, loopback_settings
+from medcode_accounts.testing import (
+    AccountsThread,
+    MailSinkThread,
+    confirmation_token,
+    loopback_settings,
+)
 from medcode_common import service_auth
 from medcode_common.events import EventSettings
 from medcode_common.events.valkey_server import ValkeyServer
@@ -42,11 +47,12 @@ def cheap_hashing() -> PasswordHashing:
 
 
 class Running:
-    """A started server, its stub and its clock."""
+    """A started server, its stub, its clock and the SMTP sink it mails to."""
 
-    def __init__(self, thread: AccountsThread, clock: ManualClock) -> None:
+    def __init__(self, thread: AccountsThread, clock: ManualClock, mail: MailSinkThread) -> None:
         self.thread = thread
         self.clock = clock
+        self.mail = mail
         self.channel = service_auth.channel(thread.address, identity=GATEWAY, audience=ACCOUNTS)
         self.stub = pb_grpc.AccountsServiceStub(self.channel)
         # The operator's CLI: the only caller that may manage operator (ownerless) keys.
@@ -64,6 +70,20 @@ class Running:
         return self.stub.Register(
             pb.RegisterRequest(email=email, password=password, **fields), timeout=30
         )
+
+    def confirm(self, token: str) -> pb.ConfirmEmailResponse:
+        return self.stub.ConfirmEmail(pb.ConfirmEmailRequest(token=token), timeout=30)
+
+    def link_token(self, email: str, *, count: int = 1) -> str:
+        """The token of the `count`-th mail to `email`, once the sink received it."""
+        return confirmation_token(self.mail.wait_for(email, count=count))
+
+    def sign_up(self, email: str, password: str = PASSWORD, **fields: str) -> pb.LoginResponse:
+        """Register, open the mailed link and sign in: a confirmed user with a session."""
+        before = len(self.mail.messages(email))
+        self.register(email, password, **fields)
+        self.confirm(self.link_token(email, count=before + 1))
+        return self.stub.Login(pb.LoginRequest(email=email, password=password), timeout=30)
 
     def close(self) -> None:
         """Stop the server (again is fine: a test may restart on the same data)."""
@@ -86,7 +106,18 @@ def events_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def start_server(tmp_path: Path, events_url: str) -> Iterator[StartServer]:
+def mail_sink(tmp_path: Path) -> Iterator[MailSinkThread]:
+    """A real SMTP sink of this test's own (so no test reads another's mail)."""
+    sink = MailSinkThread(tmp_path / "mail")
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def start_server(
+    tmp_path: Path, events_url: str, mail_sink: MailSinkThread
+) -> Iterator[StartServer]:
     """Start accounts servers on `tmp_path` (restartable on the same data); stopped at the end."""
     started: list[Running] = []
 
@@ -99,6 +130,7 @@ def start_server(tmp_path: Path, events_url: str) -> Iterator[StartServer]:
         **overrides: object,
     ) -> Running:
         clock = clock or ManualClock()
+        overrides.setdefault("smtp_addr", mail_sink.address)
         settings = loopback_settings(data_dir or tmp_path / "accounts", **overrides)
         thread = AccountsThread(
             settings,
@@ -107,7 +139,7 @@ def start_server(tmp_path: Path, events_url: str) -> Iterator[StartServer]:
             hashing=hashing or cheap_hashing(),
         )
         thread.start()
-        running = Running(thread, clock)
+        running = Running(thread, clock, mail_sink)
         started.append(running)
         return running
 

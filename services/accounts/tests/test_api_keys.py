@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import grpc
 import pytest
+from sqlalchemy import select
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
+from medcode.events.v1 import events_pb2
 from medcode.plans.v1 import plans_pb2
+from medcode_accounts.models import OutboxEvent
 
 from .conftest import Running, StartServer, code_of
 
 
 def partner(server: Running, email: str = "pat@example.com", plan: str = "partner") -> str:
-    user_id = server.register(email).user.user_id
+    user_id = server.sign_up(email).user.user_id
     server.runtime.backend.accounts.set_plan(email=email, plan=plan)
     return user_id
 
@@ -30,7 +33,7 @@ def verify(server: Running, key: str) -> pb.VerifyApiKeyResponse:
 
 
 def test_free_users_are_told_keys_need_a_partner_plan(server: Running) -> None:
-    user_id = server.register("fred@example.com").user.user_id
+    user_id = server.sign_up("fred@example.com").user.user_id
     status, message = code_of(lambda: create(server, user_id, name="mine"))
     assert status == grpc.StatusCode.PERMISSION_DENIED
     assert "partner and internal plans" in message and "free plan" in message
@@ -194,8 +197,57 @@ def test_operator_keys_take_any_limits(server: Running) -> None:
     )
 
 
+def revocations(server: Running) -> list[tuple[str, str, int]]:
+    """(key id, owner, revoked at) of every ApiKeyRevoked staged in the outbox, in order."""
+    with server.runtime.backend.db.read() as session:
+        envelopes = session.scalars(
+            select(OutboxEvent.envelope)
+            .where(OutboxEvent.event_type == events_pb2.ApiKeyRevoked.DESCRIPTOR.full_name)
+            .order_by(OutboxEvent.id)
+        ).all()
+    found = []
+    for raw in envelopes:
+        event = events_pb2.ApiKeyRevoked.FromString(
+            events_pb2.EventEnvelope.FromString(raw).payload
+        )
+        found.append((event.key_id, event.owner_user_id, event.revoked_at.seconds))
+    return found
+
+
 def test_leaving_the_partner_plan_revokes_keys(server: Running) -> None:
-    reply = create(server, partner(server), name="k")
+    owner = partner(server)
+    reply = create(server, owner, name="k")
     _user, revoked = server.runtime.backend.accounts.set_plan(email="pat@example.com", plan="pro")
     assert revoked == 1
     assert code_of(lambda: verify(server, reply.secret))[0] == grpc.StatusCode.UNAUTHENTICATED
+    now = int(server.clock.now.timestamp())
+    assert revocations(server) == [(reply.key.key_id, owner, now)]
+
+
+def test_an_operator_revokes_any_key_once_and_says_so_on_the_bus(server: Running) -> None:
+    operator_key = create(server, "", plan=plans_pb2.PLAN_INTERNAL, name="ops")
+    owner = partner(server)
+    users_key = create(server, owner, name="k")
+    for reply in (operator_key, users_key):
+        for _ in range(2):  # twice is fine, and announced once
+            server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(key_id=reply.key.key_id), timeout=30)
+        assert code_of(lambda r=reply: verify(server, r.secret))[0] == (
+            grpc.StatusCode.UNAUTHENTICATED
+        )
+    now = int(server.clock.now.timestamp())
+    assert revocations(server) == [
+        (operator_key.key.key_id, "", now),
+        (users_key.key.key_id, owner, now),
+    ]
+    unknown = pb.RevokeApiKeyRequest(key_id="0123456789ab")
+    assert code_of(lambda: server.stub.RevokeApiKey(unknown)) == (
+        grpc.StatusCode.NOT_FOUND,
+        "no API key 0123456789ab",
+    )
+
+
+def test_an_owner_revoking_a_key_announces_it_too(server: Running) -> None:
+    owner = partner(server)
+    reply = create(server, owner, name="k")
+    server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(owner_user_id=owner, key_id=reply.key.key_id))
+    assert [key_id for key_id, _owner, _at in revocations(server)] == [reply.key.key_id]

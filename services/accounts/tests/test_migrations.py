@@ -42,6 +42,7 @@ def test_sqlite_migrations_match_the_models(tmp_path: Path) -> None:
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert tables >= {"users", "refresh_tokens", "api_keys", "outbox", "login_failures"}
+    assert tables >= {"sign_ups", "sign_up_attempts", "mail_outbox"}
     assert "alembic_version" in tables
 
 
@@ -71,9 +72,10 @@ def test_register_login_refresh_and_keys_on_postgres(
     start_server: StartServer, postgres_url: str
 ) -> None:
     server = start_server(database_url=postgres_url)
-    registered = server.register("Pg.User@Example.com")
-    assert code_of(lambda: server.register("pg.user@example.COM"))[0] == (
-        grpc.StatusCode.ALREADY_EXISTS
+    registered = server.sign_up("Pg.User@Example.com")
+    assert server.register("pg.user@example.COM") == server.register("pg.new@example.com")
+    assert "tried to sign up" in str(
+        server.mail.wait_for("pg.user@example.com", count=2)["Subject"]
     )
     login = server.stub.Login(pb.LoginRequest(email="pg.user@example.com", password=PASSWORD))
     assert login.user.user_id == registered.user.user_id
@@ -95,7 +97,7 @@ def test_a_database_outage_is_unavailable_and_recovers(start_server: StartServer
         pytest.skip(postgres.SKIP_REASON + " (this test needs the binaries to stop a server)")
     with postgres.throwaway_cluster(bin_dir) as url, postgres.fresh_database(url) as db_url:
         server = start_server(database_url=db_url)
-        server.register("outage@example.com")
+        server.sign_up("outage@example.com")
         postgres.pg_ctl(bin_dir, url, "stop")
         login = pb.LoginRequest(email="outage@example.com", password=PASSWORD)
         status, message = code_of(lambda: server.stub.Login(login, timeout=30))

@@ -1,4 +1,5 @@
-"""UserRegistered through the outbox: atomic with the user, delivered in order after outages."""
+"""UserRegistered through the outbox: atomic with the new (confirmed) user, delivered in order
+after outages."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_register_stages_the_event_with_a_salted_email_hash(
     start_server: StartServer, broker: FixedPortValkey
 ) -> None:
     server = start_server(event_settings=EventSettings(redis_url=broker.url))
-    user = server.register("Ivy@Example.com", guest_id="guest-42").user
+    user = server.sign_up("Ivy@Example.com", guest_id="guest-42").user
     got: list[Event] = []
     collect(broker.url, got.append, lambda: len(got) == 1)
     assert got[0].type == "medcode.events.v1.UserRegistered"
@@ -68,7 +69,9 @@ def test_register_stages_the_event_with_a_salted_email_hash(
         plans_pb2.PLAN_FREE,
         "free",
     )
-    assert message.email_hash == server.runtime.backend.accounts.email_hash("ivy@example.com")
+    assert message.email_hash == server.runtime.backend.accounts.signups.email_hash(
+        "ivy@example.com"
+    )
     assert "ivy" not in message.email_hash.lower() and len(message.email_hash) == 64
     publisher = server.runtime.publisher
     assert publisher is not None
@@ -87,7 +90,7 @@ def test_events_survive_a_broker_outage_in_order_and_once(
     publisher = server.runtime.publisher
     assert publisher is not None
     broker.stop()
-    users = [server.register(f"user{i}@example.com").user.user_id for i in range(5)]
+    users = [server.sign_up(f"user{i}@example.com").user.user_id for i in range(5)]
     wait_for(lambda: publisher.failures >= 2, "the publisher to notice the broker is down")
     assert publisher.published == 0
     broker.start()  # same port, empty: nothing was delivered before
@@ -117,7 +120,7 @@ def test_two_replicas_publish_each_event_once(
         start_server(clock=clock, data_dir=shared, event_settings=events) for _ in range(2)
     ]
     for i in range(6):
-        replicas[i % 2].register(f"r{i}@example.com")
+        replicas[i % 2].sign_up(f"r{i}@example.com")
     client = redis.Redis.from_url(broker.url)
     stream = f"medcode.{USER_REGISTERED}"
     wait_for(lambda: client.xlen(stream) >= 6, "six events")

@@ -12,6 +12,7 @@ from medcode_accounts.emails import MAX_EMAIL_LENGTH, normalise_email
 from medcode_accounts.errors import InvalidInput
 from medcode_accounts.passwords import (
     MAX_LENGTH,
+    MIN_DISTINCT,
     MIN_LENGTH,
     check_password,
     common_passwords,
@@ -63,12 +64,76 @@ passwords = st.text(
 )
 
 
+def short_pattern_repeated(text: str) -> bool:
+    """Brute force: is `text` two or more copies of a unit shorter than MIN_LENGTH?"""
+    return any(
+        len(text) % size == 0 and text[:size] * (len(text) // size) == text
+        for size in range(1, min(MIN_LENGTH, len(text)))
+    )
+
+
 @given(passwords)
-def test_long_enough_uncommon_passwords_are_accepted(password: str) -> None:
+def test_long_enough_uncommon_varied_passwords_are_accepted(password: str) -> None:
+    normal = normalise_password(password)
+    folded = normal.casefold()
+    assume(MIN_LENGTH <= len(normal) <= MAX_LENGTH)
+    assume(folded not in common_passwords() and "zed" not in folded)
+    assume(normal.strip() and len(set(folded)) >= MIN_DISTINCT)
+    assume(not short_pattern_repeated(folded))
+    assert check_password(password, email_local_part="zed") == normal
+
+
+units = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+    min_size=1,
+    max_size=MIN_LENGTH - 1,
+)
+
+
+@given(units, st.integers(min_value=2, max_value=MAX_LENGTH))
+def test_a_short_unit_repeated_is_refused(unit: str, copies: int) -> None:
+    password = unit * copies
+    normal = normalise_password(password)
+    assume(MIN_LENGTH <= len(normal) <= MAX_LENGTH and normal.strip())
+    assume(short_pattern_repeated(normal.casefold()))  # NFKC may have changed the pattern
+    assume(normal.casefold() not in common_passwords() and "zed" not in normal.casefold())
+    with pytest.raises(InvalidInput, match="short pattern repeated"):
+        check_password(password, email_local_part="zed")
+
+
+whitespace = st.characters(categories=("Zs",), include_characters="\t\n\r\x0b\x0c")
+
+
+@given(st.text(alphabet=whitespace, min_size=MIN_LENGTH, max_size=MAX_LENGTH))
+def test_whitespace_only_passwords_are_refused(password: str) -> None:
+    assume(MIN_LENGTH <= len(normalise_password(password)) <= MAX_LENGTH)
+    with pytest.raises(InvalidInput, match="only spaces"):
+        check_password(password, email_local_part="zed")
+
+
+@given(
+    st.lists(st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Cc")), min_size=1,
+             max_size=MIN_DISTINCT - 1, unique=True),
+    st.randoms(use_true_random=False),
+    st.integers(min_value=MIN_LENGTH, max_value=40),
+)  # fmt: skip
+def test_a_character_or_two_repeated_is_refused(
+    alphabet: list[str], rnd: random.Random, length: int
+) -> None:
+    password = "".join(rnd.choice(alphabet) for _ in range(length))
     normal = normalise_password(password)
     assume(MIN_LENGTH <= len(normal) <= MAX_LENGTH)
-    assume(normal.casefold() not in common_passwords() and "zed" not in normal.casefold())
-    assert check_password(password, email_local_part="zed") == normal
+    assume(len(set(normal.casefold())) < MIN_DISTINCT)
+    with pytest.raises(InvalidInput):
+        check_password(password, email_local_part="zed")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["correct horse battery staple", "  leading and trailing  ", "Tr0ub4dor&3Tr0ub4dor&3"],
+)
+def test_spaces_and_long_repeats_are_fine_inside_a_real_passphrase(password: str) -> None:
+    assert check_password(password, email_local_part="zed") == password
 
 
 @given(st.text(max_size=MIN_LENGTH - 1))

@@ -1,4 +1,4 @@
-"""Register and Login over gRPC: validation, case-insensitive uniqueness, one error, throttling."""
+"""Sign-up and Login over gRPC: validation, case-insensitive uniqueness, one error, throttling."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.plans.v1 import plans_pb2
-from medcode_accounts.models import OutboxEvent, User
+from medcode_accounts.models import OutboxEvent, OutboxMail, SignUp, User
 from medcode_accounts.passwords import PasswordHashing
 
 from .conftest import PASSWORD, ManualClock, Running, StartServer, cheap_hashing, code_of
@@ -21,9 +21,13 @@ from .conftest import PASSWORD, ManualClock, Running, StartServer, cheap_hashing
 BAD = "email or password is incorrect"
 
 
-def user_count(server: Running) -> int:
+def count(server: Running, table: type) -> int:
     with server.runtime.backend.db.read() as session:
-        return int(session.scalar(select(func.count()).select_from(User)) or 0)
+        return int(session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def user_count(server: Running) -> int:
+    return count(server, User)
 
 
 def login(server: Running, email: str, password: str, ip: str = "") -> pb.LoginResponse:
@@ -32,8 +36,8 @@ def login(server: Running, email: str, password: str, ip: str = "") -> pb.LoginR
     )
 
 
-def test_register_signs_in_with_a_token_the_jwks_verifies(server: Running) -> None:
-    reply = server.register(" Ada.Lovelace@Example.ORG ", guest_id="guest-1")
+def test_a_confirmed_sign_up_signs_in_with_a_token_the_jwks_verifies(server: Running) -> None:
+    reply = server.sign_up(" Ada.Lovelace@Example.ORG ", guest_id="guest-1")
     assert reply.user.email == "Ada.Lovelace@example.org"
     assert (reply.user.plan, reply.user.legacy_plan) == (plans_pb2.PLAN_FREE, "free")
     assert reply.tokens.token_type == "Bearer"
@@ -60,10 +64,11 @@ def test_register_signs_in_with_a_token_the_jwks_verifies(server: Running) -> No
 
 
 def test_email_is_unique_whatever_its_case(server: Running) -> None:
-    server.register("bob@example.com")
-    status, message = code_of(lambda: server.register("BOB@Example.Com", "another pass 123"))
-    assert status == grpc.StatusCode.ALREADY_EXISTS
-    assert "already exists" in message
+    server.sign_up("bob@example.com")
+    again = server.register("BOB@Example.Com", "another pass 123")
+    assert again == server.register("new.person@example.com")  # nothing tells them apart
+    note = server.mail.wait_for("bob@example.com", count=2)
+    assert "tried to sign up" in str(note["Subject"])
     assert user_count(server) == 1
 
 
@@ -78,6 +83,11 @@ def test_email_is_unique_whatever_its_case(server: Running) -> None:
         ("carol@example.com", "p" * 129, {}, "at most 128"),
         ("carol@example.com", "password1", {}, "too common"),
         ("carol@example.com", "Baseball", {}, "too common"),
+        ("carol@example.com", "aaaaaaaa", {}, "short pattern repeated"),
+        ("carol@example.com", "xyzxyzxyz", {}, "short pattern repeated"),
+        ("carol@example.com", " " * 8, {}, "only spaces"),
+        ("carol@example.com", "\u3000\t \n  \u2003 ", {}, "only spaces"),
+        ("carol@example.com", "zzzzzzzzzzy1", {}, "4 different characters"),
         ("carol@example.com", "my carol secret", {}, "must not contain the email"),
         ("carol@example.com", PASSWORD, {"guest_id": "g" * 200}, "guest_id is longer"),
         ("carol@example.com", PASSWORD, {"guest_id": "has space"}, "guest_id may contain"),
@@ -90,13 +100,11 @@ def test_bad_registrations_say_why_and_change_nothing(
     status, message = code_of(lambda: server.register(email, password, **fields))
     assert status == grpc.StatusCode.INVALID_ARGUMENT
     assert says in message
-    assert user_count(server) == 0
-    with server.runtime.backend.db.read() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
+    assert [count(server, t) for t in (User, SignUp, OutboxEvent, OutboxMail)] == [0, 0, 0, 0]
 
 
 def test_unknown_email_and_wrong_password_look_the_same_and_verify_once(server: Running) -> None:
-    server.register("dora@example.com")
+    server.sign_up("dora@example.com")
     hashing = server.runtime.backend.accounts.hashing
     before = hashing.verifications
     unknown = code_of(lambda: login(server, "nobody@example.com", PASSWORD))
@@ -139,7 +147,7 @@ def throttled_retry_after(server: Running, email: str, ip: str) -> int:
 def test_account_is_throttled_after_five_failures_until_the_window_passes(
     server: Running,
 ) -> None:
-    server.register("eve@example.com")
+    server.sign_up("eve@example.com")
     for i in range(5):
         server.clock.advance(10)
         code_of(lambda i=i: login(server, "eve@example.com", f"wrong guess {i}", "10.0.0.1"))
@@ -151,7 +159,7 @@ def test_account_is_throttled_after_five_failures_until_the_window_passes(
 
 def test_ip_is_throttled_across_accounts(start_server: StartServer) -> None:
     server = start_server(login_max_failures_per_ip=3, login_max_failures_per_account=100)
-    server.register("fay@example.com")
+    server.sign_up("fay@example.com")
     for i in range(3):
         code_of(lambda i=i: login(server, f"user{i}@example.com", "whatever 123", "192.0.2.7"))
     assert throttled_retry_after(server, "fay@example.com", "192.0.2.7") == 900
@@ -159,7 +167,7 @@ def test_ip_is_throttled_across_accounts(start_server: StartServer) -> None:
 
 
 def test_a_successful_login_forgives_the_account_failures(server: Running) -> None:
-    server.register("gil@example.com")
+    server.sign_up("gil@example.com")
     for _ in range(4):
         code_of(lambda: login(server, "gil@example.com", "nope nope nope"))
     login(server, "gil@example.com", PASSWORD)
@@ -173,7 +181,7 @@ def test_login_rehashes_when_the_parameters_changed(
 ) -> None:
     clock = ManualClock()
     old = start_server(clock=clock, hashing=cheap_hashing(), data_dir=tmp_path / "shared")
-    old.register("hal@example.com")
+    old.sign_up("hal@example.com")
     old.close()
     new = start_server(
         clock=clock,
@@ -205,25 +213,27 @@ def test_get_user_rejects_bad_and_unknown_ids(
     assert code_of(lambda: server.stub.GetUser(pb.GetUserRequest(user_id=user_id)))[0] == status
 
 
-def test_concurrent_registrations_of_one_email_make_one_account(server: Running) -> None:
-    def attempt(i: int) -> grpc.StatusCode:
+def test_concurrent_confirmations_of_one_link_make_one_account(server: Running) -> None:
+    server.register("race@example.com")
+    token = server.link_token("race@example.com")
+
+    def attempt(_: int) -> grpc.StatusCode:
         try:
-            server.register("race@example.com" if i % 2 else "RACE@example.com")
+            server.confirm(token)
         except grpc.RpcError as error:
             return error.code()  # type: ignore[no-any-return, attr-defined]
         return grpc.StatusCode.OK
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         codes = list(pool.map(attempt, range(6)))
-    assert sorted(c.name for c in codes) == ["ALREADY_EXISTS"] * 5 + ["OK"]
+    assert sorted(c.name for c in codes) == ["NOT_FOUND"] * 5 + ["OK"]
     assert user_count(server) == 1
-    with server.runtime.backend.db.read() as session:
-        assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 1
+    assert count(server, OutboxEvent) == 1
 
 
 def test_ipv6_clients_are_counted_per_64(start_server: StartServer) -> None:
     server = start_server(login_max_failures_per_ip=2, login_max_failures_per_account=100)
-    server.register("ian@example.com")
+    server.sign_up("ian@example.com")
     for host in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9"):
         code_of(lambda host=host: login(server, "x@example.com", "whatever 123", host))
     assert throttled_retry_after(server, "ian@example.com", "2001:db8:1:2::77") == 900

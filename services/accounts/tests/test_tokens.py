@@ -28,7 +28,7 @@ def logout(server: Running, token: str) -> pb.LogoutResponse:
 
 
 def test_refresh_rotates_and_the_old_token_is_spent(server: Running) -> None:
-    first = server.register("ann@example.com").tokens
+    first = server.sign_up("ann@example.com").tokens
     second = refresh(server, first.refresh_token)
     assert second.user.email == "ann@example.com"
     assert second.tokens.refresh_token != first.refresh_token
@@ -38,7 +38,7 @@ def test_refresh_rotates_and_the_old_token_is_spent(server: Running) -> None:
 
 
 def test_reusing_a_spent_token_revokes_the_whole_family(server: Running) -> None:
-    stolen = server.register("ben@example.com").tokens.refresh_token
+    stolen = server.sign_up("ben@example.com").tokens.refresh_token
     current = refresh(server, stolen).tokens.refresh_token
     other_session = server.stub.Login(
         pb.LoginRequest(email="ben@example.com", password="plum tree 1987 sailing")
@@ -51,7 +51,7 @@ def test_reusing_a_spent_token_revokes_the_whole_family(server: Running) -> None
 
 
 def test_logout_revokes_the_family_and_twice_is_fine(server: Running) -> None:
-    first = server.register("cat@example.com").tokens.refresh_token
+    first = server.sign_up("cat@example.com").tokens.refresh_token
     current = refresh(server, first).tokens.refresh_token
     logout(server, current)
     logout(server, current)
@@ -67,7 +67,7 @@ def test_bad_refresh_tokens_are_rejected_without_change(server: Running) -> None
 
 
 def test_refresh_tokens_expire_after_thirty_days(server: Running) -> None:
-    token = server.register("dan@example.com").tokens.refresh_token
+    token = server.sign_up("dan@example.com").tokens.refresh_token
     server.clock.advance(30 * 86400)
     assert code_of(lambda: refresh(server, token)) == INVALID
 
@@ -77,7 +77,7 @@ def test_the_key_is_generated_once_private_and_reused(
 ) -> None:
     data = tmp_path / "keys"
     first = start_server(data_dir=data)
-    kid = jwt.get_unverified_header(first.register("eli@example.com").tokens.access_token)["kid"]
+    kid = jwt.get_unverified_header(first.sign_up("eli@example.com").tokens.access_token)["kid"]
     first.close()
     key_file = data / "signing_key.pem"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
@@ -99,11 +99,11 @@ def test_rotation_publishes_old_and_new_keys(start_server: StartServer, tmp_path
             )
         )
     old = start_server(data_dir=tmp_path / "a", signing_key_file=old_file)
-    old_token = old.register("fin@example.com").tokens.access_token
+    old_token = old.sign_up("fin@example.com").tokens.access_token
     new = start_server(
         data_dir=tmp_path / "b", signing_key_file=new_file, extra_jwks_key_files=[old_file]
     )
-    new_token = new.register("gus@example.com").tokens.access_token
+    new_token = new.sign_up("gus@example.com").tokens.access_token
     jwks = new.stub.GetJwks(pb.GetJwksRequest())
     keys = {k.key_id: k for k in jwt.PyJWKSet.from_json(jwks.jwks_json).keys}
     assert len(keys) == 2
@@ -124,7 +124,7 @@ def test_rotation_publishes_old_and_new_keys(start_server: StartServer, tmp_path
 
 
 def test_refresh_carries_a_new_plan(server: Running) -> None:
-    token = server.register("hoa@example.com").tokens.refresh_token
+    token = server.sign_up("hoa@example.com").tokens.refresh_token
     server.runtime.backend.accounts.set_plan(email="hoa@example.com", plan="pro")
     access = refresh(server, token).tokens.access_token
     assert jwt.decode(access, options={"verify_signature": False})["plan"] == "pro"
@@ -133,7 +133,7 @@ def test_refresh_carries_a_new_plan(server: Running) -> None:
 def test_concurrent_use_of_one_token_lets_one_win_then_revokes_the_family(
     server: Running,
 ) -> None:
-    token = server.register("ivo@example.com").tokens.refresh_token
+    token = server.sign_up("ivo@example.com").tokens.refresh_token
 
     def attempt(_: int) -> str:
         try:

@@ -1,18 +1,30 @@
-"""Sign-up, sign-in, token refresh and sign-out (`/v1/auth/*`), backed by the accounts service.
+"""Sign-up, email confirmation, sign-in, token refresh and sign-out (`/v1/auth/*`), backed by
+the accounts service.
 
-Every answer carries the tokens in the body (API clients) and as cookies (browsers): an
-HttpOnly session cookie with the access token, a refresh cookie scoped to /v1/auth, and a
-readable CSRF cookie for the double-submit check.
+Sign-up answers 202 and mails a link; opening it (`GET /v1/auth/confirm?token=...`) creates
+the account, which then signs in. The link does not sign in by itself: a GET anyone can make
+a browser send must never start a session (login CSRF). Sign-in answers carry the tokens in
+the body (API clients) and as cookies (browsers): an HttpOnly session cookie with the access
+token, a refresh cookie scoped to /v1/auth, and a readable CSRF cookie for the double-submit
+check.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode_gateway.accounts import render as convert
-from medcode_gateway.accounts.schemas import CredentialsIn, RefreshIn, SessionOut
+from medcode_gateway.accounts.schemas import (
+    ConfirmedOut,
+    CredentialsIn,
+    RefreshIn,
+    SessionOut,
+    SignUpOut,
+)
 from medcode_gateway.auth.caller import auth_state, client_ip
 from medcode_gateway.auth.cookies import (
     GUEST_COOKIE,
@@ -31,17 +43,32 @@ _ERRORS = problems(
     {
         400: "Malformed email or a password that breaks the rules.",
         401: "Wrong credentials or an invalid refresh token.",
-        403: "Cross-site request or missing CSRF token.",
+        403: "Cross-site request, missing CSRF token, or an email not confirmed yet.",
         429: "Too many attempts; Retry-After says when to retry.",
         503: "The accounts service is unavailable.",
     }
 )
+_SIGN_UP_ERRORS = problems(
+    {
+        400: "Malformed email or a password that breaks the rules.",
+        403: "Cross-site request.",
+        429: "Too many sign-ups from this network or at all, or too busy; see Retry-After.",
+        503: "The accounts service is unavailable.",
+    }
+)
+_CONFIRM_ERRORS = problems(
+    {
+        400: "The token is missing or malformed.",
+        404: "The link is unknown, already used or expired; register again for a new one.",
+        409: "The email already has an account; sign in.",
+        503: "The accounts service is unavailable.",
+    }
+)
+TokenParam = Annotated[str, Query(min_length=1, max_length=200, description="From the link.")]
 
 
-def _session_response(
-    request: Request, user: pb.User, tokens: pb.TokenPair, *, status: int = 200
-) -> JSONResponse:
-    response = JSONResponse(convert.session(user, tokens), status_code=status)
+def _session_response(request: Request, user: pb.User, tokens: pb.TokenPair) -> JSONResponse:
+    response = JSONResponse(convert.session(user, tokens))
     set_session_cookies(
         response,
         access_token=tokens.access_token,
@@ -51,10 +78,6 @@ def _session_response(
         secure=auth_state(request).cookie_secure,
     )
     return response
-
-
-def _ip(request: Request) -> str:
-    return client_ip(request, trusted_hops=auth_state(request).trusted_proxy_hops)
 
 
 def _refresh_token(request: Request, body: RefreshIn | None) -> str:
@@ -68,24 +91,51 @@ def _refresh_token(request: Request, body: RefreshIn | None) -> str:
     return cookie
 
 
-@router.post("/register", status_code=201, response_model=SessionOut, responses=_ERRORS)
+@router.post(
+    "/register",
+    status_code=202,
+    response_model=SignUpOut,
+    responses=_SIGN_UP_ERRORS,
+    summary="Start a sign-up: mails a confirmation link",
+)
 async def register(body: CredentialsIn, request: Request, clients: Clients) -> JSONResponse:
-    """Create a free account and sign in; a guest's views so far count toward its allowance."""
+    """Mail a confirmation link (or, for an address that has an account, a note to its owner).
+
+    The answer is the same either way and carries no tokens. The account, with the free
+    plan's views and the guest's views so far counted in, exists once the link is opened.
+    """
     guest_id = auth_state(request).signer.verify(request.cookies.get(GUEST_COOKIE)) or ""
     reply = await clients.accounts.Register(
         pb.RegisterRequest(
-            email=body.email, password=body.password, guest_id=guest_id, client_ip=_ip(request)
+            email=body.email,
+            password=body.password,
+            guest_id=guest_id,
+            client_ip=client_ip(request),
         ),
         timeout=clients.auth_timeout,
     )
-    return _session_response(request, reply.user, reply.tokens, status=201)
+    return JSONResponse(convert.sign_up(reply.confirm_within_seconds), status_code=202)
+
+
+@router.get(
+    "/confirm",
+    response_model=ConfirmedOut,
+    responses=_CONFIRM_ERRORS,
+    summary="Confirm an email from its link; creates the account",
+)
+async def confirm(token: TokenParam, clients: Clients) -> JSONResponse:
+    """Open the mailed link: creates the account (once; the link expires), then sign in."""
+    reply = await clients.accounts.ConfirmEmail(
+        pb.ConfirmEmailRequest(token=token), timeout=clients.timeout
+    )
+    return JSONResponse(convert.confirmed(reply.user))
 
 
 @router.post("/login", response_model=SessionOut, responses=_ERRORS)
 async def login(body: CredentialsIn, request: Request, clients: Clients) -> JSONResponse:
     """Exchange email and password for tokens."""
     reply = await clients.accounts.Login(
-        pb.LoginRequest(email=body.email, password=body.password, client_ip=_ip(request)),
+        pb.LoginRequest(email=body.email, password=body.password, client_ip=client_ip(request)),
         timeout=clients.auth_timeout,
     )
     return _session_response(request, reply.user, reply.tokens)

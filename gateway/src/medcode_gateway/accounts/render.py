@@ -58,3 +58,26 @@ def api_key(message: pb.ApiKey) -> dict[str, Any]:
         "last_used_at": timestamp(message.last_used_at, present=message.HasField("last_used_at")),
         "revoked": message.revoked,
     }
+
+
+def sign_up(confirm_within_seconds: int) -> dict[str, Any]:
+    """The one answer to every sign-up, whoever owns the address."""
+    hours = max(1, confirm_within_seconds // 3600)
+    return {
+        "status": "confirmation_sent",
+        "message": (
+            "Check your inbox: open the link we sent to finish signing up "
+            f"(it works for {hours} hour{'s' if hours != 1 else ''}). If this address "
+            "already has an account, we told its owner instead."
+        ),
+        "confirm_within_seconds": confirm_within_seconds,
+    }
+
+
+def confirmed(message: pb.User) -> dict[str, Any]:
+    """The answer to an opened confirmation link."""
+    return {
+        "status": "confirmed",
+        "user": user(message),
+        "message": "Your email is confirmed and your free account is ready: sign in to use it.",
+    }

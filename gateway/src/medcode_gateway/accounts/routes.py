@@ -81,7 +81,7 @@ async def create_api_key(
 async def revoke_api_key(
     key_id: KeyIdParam, caller: UserDep, clients: Clients, request: Request
 ) -> Response:
-    """Revoke one of the user's keys; it stops working within the gateway's key-cache TTL."""
+    """Revoke one of the user's keys; every gateway stops accepting it at once."""
     _csrf_for_cookie_sessions(request, caller)
     await clients.accounts.RevokeApiKey(
         pb.RevokeApiKeyRequest(owner_user_id=caller.subject_id, key_id=key_id),

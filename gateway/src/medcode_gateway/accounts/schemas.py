@@ -16,6 +16,14 @@ class CredentialsIn(BaseModel):
     password: str = Field(min_length=1, max_length=1024, examples=["correct horse battery"])
 
 
+class SignUpOut(Out):
+    """A sign-up in progress: the same answer whether or not the address has an account."""
+
+    status: str = Field(description="Always confirmation_sent.", examples=["confirmation_sent"])
+    message: str = Field(description="What to do next, for people.")
+    confirm_within_seconds: int = Field(description="How long the mailed link works.")
+
+
 class RefreshIn(BaseModel):
     """A refresh token; browsers may omit it and send the refresh cookie instead."""
 
@@ -29,6 +37,14 @@ class UserOut(Out):
     email: str
     plan: str = Field(description="free, pro, partner or internal")
     created_at: datetime | None = None
+
+
+class ConfirmedOut(Out):
+    """A confirmed email: the account exists now; sign in to use it."""
+
+    status: str = Field(description="Always confirmed.", examples=["confirmed"])
+    user: UserOut
+    message: str = Field(description="What to do next, for people.")
 
 
 class SessionOut(Out):

@@ -1,12 +1,16 @@
 """Partner API keys: verified by the accounts service, remembered briefly by the gateway.
 
-Caching keeps key verification off the hot path; a revoked key stops working within the
-cache TTL (`MEDCODE_GATEWAY_API_KEY_CACHE_SECONDS`). Only a hash of the key is kept.
+Caching keeps key verification off the hot path. A revoked key stops working at once: the
+accounts service announces every revocation (ApiKeyRevoked) and `forget` drops the key from
+this process's cache and refuses it from then on, including a verification that was in flight
+when the news came; the cache TTL (`MEDCODE_GATEWAY_API_KEY_CACHE_SECONDS`) only bounds how
+long a missed announcement (bus down) could matter. Only a hash of the key is kept.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 
@@ -20,6 +24,9 @@ from medcode_gateway.core.problems import Problem
 KEY_PREFIX = "mc_live_"
 MAX_KEY_LENGTH = 200
 MAX_CACHED_KEYS = 10_000
+MAX_REVOKED_IDS = 100_000  # the oldest are forgotten first; accounts refuses them anyway
+REVOKED = "the API key is not valid or has been revoked"
+_KEY_ID = re.compile(r"mc_live_([0-9a-f]{12})_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,22 @@ class ApiKeyVerifier:
     def __init__(self, *, ttl_seconds: float) -> None:
         self._ttl = ttl_seconds
         self._cache: dict[bytes, tuple[float, VerifiedKey]] = {}
+        self._revoked: dict[str, None] = {}  # an insertion-ordered set of revoked key ids
+
+    def forget(self, key_id: str) -> int:
+        """Key `key_id` was revoked: drop its cached verifications (how many) and refuse it."""
+        self._revoked.pop(key_id, None)
+        self._revoked[key_id] = None
+        while len(self._revoked) > MAX_REVOKED_IDS:
+            del self._revoked[next(iter(self._revoked))]
+        stale = [digest for digest, (_, key) in self._cache.items() if key.key_id == key_id]
+        for digest in stale:
+            del self._cache[digest]
+        return len(stale)
+
+    def _refuse_if_revoked(self, key_id: str) -> None:
+        if key_id in self._revoked:
+            raise Problem(401, REVOKED)
 
     async def verify(
         self, api_key: str, *, stub: accounts_grpc.AccountsServiceStub, timeout: float
@@ -46,6 +69,9 @@ class ApiKeyVerifier:
         """The key's limits; 401 problem when it is malformed, unknown or revoked."""
         if not api_key.startswith(KEY_PREFIX) or len(api_key) > MAX_KEY_LENGTH:
             raise Problem(401, "the API key is malformed; keys look like mc_live_<id>_<secret>")
+        named = _KEY_ID.match(api_key)
+        if named is not None:
+            self._refuse_if_revoked(named.group(1))
         digest = hashlib.sha256(api_key.encode()).digest()
         hit = self._cache.get(digest)
         now = time.monotonic()
@@ -58,7 +84,7 @@ class ApiKeyVerifier:
         except grpc.aio.AioRpcError as error:
             if error.code() in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.INVALID_ARGUMENT):
                 self._cache.pop(digest, None)
-                raise Problem(401, "the API key is not valid or has been revoked") from None
+                raise Problem(401, REVOKED) from None
             raise
         key = reply.key
         verified = VerifiedKey(
@@ -68,6 +94,7 @@ class ApiKeyVerifier:
             rate_per_second=float(key.rate_per_second),
             owner_user_id=key.owner_user_id,
         )
+        self._refuse_if_revoked(verified.key_id)  # revoked while the answer was on its way
         if self._ttl > 0:
             if len(self._cache) >= MAX_CACHED_KEYS:
                 self._cache.clear()

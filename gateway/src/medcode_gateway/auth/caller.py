@@ -57,12 +57,6 @@ class AuthState:
             trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         )
 
-    @property
-    def trusted_proxy_hops(self) -> None:
-        """Retired: only so `accounts/auth_routes.py`'s `client_ip(..., trusted_hops=...)` call
-        keeps working until it drops the argument; the trusted networks decide now."""
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -95,12 +89,9 @@ def presented_api_key(headers: Mapping[str, str]) -> str | None:
     return None
 
 
-def client_ip(request: Request, *, trusted_hops: object = None) -> str:
+def client_ip(request: Request) -> str:
     """The client's address as the gateway trusts it: the one function every use of the client
-    IP goes through (guest caps, sign-in throttling, the access log).
-
-    `trusted_hops` is ignored (retired with the hop count; see AuthState.trusted_proxy_hops).
-    """
+    IP goes through (guest caps, sign-in throttling, the access log)."""
     known: str | None = request.scope.get(CLIENT_IP_SCOPE_KEY)
     if known is not None:
         return known

@@ -27,6 +27,7 @@ POLICY = service_policy(
         "CreateApiKey": {GATEWAY, CLI},
         "ListApiKeys": {GATEWAY, CLI},
         "RevokeApiKey": {GATEWAY, CLI},
+        "ConfirmEmail": {GATEWAY},
     },
 )
 

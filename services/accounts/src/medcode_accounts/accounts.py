@@ -1,37 +1,34 @@
-"""Users and sessions: register, sign in, refresh, sign out, look up, change plan."""
+"""Users and sessions: sign in, refresh, sign out, look up, change plan (sign-up: `signups`)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from medcode.events.v1 import events_pb2
 from medcode_accounts import refresh_tokens
 from medcode_accounts.access_tokens import AccessTokenIssuer
+from medcode_accounts.api_keys import revoked_event
 from medcode_accounts.database import Database
 from medcode_accounts.emails import normalise_email
-from medcode_accounts.errors import AlreadyExists, InvalidInput, NotFound, Unauthenticated
+from medcode_accounts.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from medcode_accounts.models import ApiKey, User
 from medcode_accounts.outbox import add_event
-from medcode_accounts.passwords import (
-    MAX_LENGTH,
-    PasswordHashing,
-    check_password,
-    normalise_password,
-)
-from medcode_accounts.plans import DEFAULT_PLAN, KEY_PLANS, parse_user_plan, plan_proto
+from medcode_accounts.passwords import MAX_LENGTH, PasswordHashing, normalise_password
+from medcode_accounts.plans import KEY_PLANS, parse_user_plan
+from medcode_accounts.signups import SignUps
 from medcode_accounts.throttle import LoginThrottle
-from medcode_accounts.validation import check_client_ip, check_guest_id, parse_user_id
+from medcode_accounts.validation import check_client_ip, parse_user_id
 
 BAD_CREDENTIALS = "email or password is incorrect"
+UNCONFIRMED = (
+    "this email is not confirmed yet: open the link we sent to it, or register again to get "
+    "a new one"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +51,7 @@ class Accounts:
         throttle: LoginThrottle,
         access: AccessTokenIssuer,
         refresh_ttl_seconds: int,
-        email_salt: bytes,
+        signups: SignUps,
         clock: Callable[[], datetime],
     ) -> None:
         self.db = db
@@ -62,12 +59,8 @@ class Accounts:
         self.throttle = throttle
         self.access = access
         self.refresh_ttl = refresh_ttl_seconds
-        self._email_salt = email_salt
+        self.signups = signups
         self._clock = clock
-
-    def email_hash(self, email_key: str) -> str:
-        """Salted (HMAC-SHA256) so the bus never carries an address or a guessable hash."""
-        return hmac.new(self._email_salt, email_key.encode(), hashlib.sha256).hexdigest()
 
     def _sign_in(self, session: Session, user: User, now: datetime) -> SignedIn:
         refresh = refresh_tokens.issue(
@@ -76,44 +69,16 @@ class Accounts:
         access = self.access.issue(user_id=user.id, plan=user.plan, now=now)
         return SignedIn(user=user, access_token=access, refresh_token=refresh)
 
-    def register(self, *, email: str, password: str, guest_id: str, client_ip: str) -> SignedIn:
-        """Create a user, sign them in and stage UserRegistered, all in one transaction."""
-        address = normalise_email(email)
-        normal = check_password(password, email_local_part=address.local_part)
-        guest = check_guest_id(guest_id)
-        check_client_ip(client_ip)
-        if self._find(address.key) is not None:
-            raise AlreadyExists("an account with this email already exists")
-        password_hash = self.hashing.hash(normal)
-        now = self._clock()
-        user = User(
-            id=uuid.uuid4(),
-            email=address.address,
-            email_key=address.key,
-            password_hash=password_hash,
-            plan=DEFAULT_PLAN,
-            created_at=now,
-        )
-        event = events_pb2.UserRegistered(
-            user_id=str(user.id), email_hash=self.email_hash(address.key), guest_id=guest,
-            plan=plan_proto(user.plan), legacy_plan=user.plan,
-        )  # fmt: skip
-        try:
-            with self.db.write() as session:
-                session.add(user)
-                session.flush()  # the unique email check fires here, before anything else
-                signed_in = self._sign_in(session, user, now)
-                add_event(session, message=event, key=str(user.id), now=now)
-        except IntegrityError:
-            raise AlreadyExists("an account with this email already exists") from None
-        return signed_in
-
     def _find(self, email_key: str) -> User | None:
         with self.db.read() as session:
             return session.scalar(select(User).where(User.email_key == email_key))
 
     def login(self, *, email: str, password: str, client_ip: str) -> SignedIn:
-        """Sign in; one message for unknown email and wrong password, throttled per account/IP."""
+        """Sign in; one message for unknown email and wrong password, throttled per account/IP.
+
+        An address with only an unconfirmed sign-up is checked against that sign-up's password
+        (the same one hash as always): only its owner learns that the email awaits its link.
+        """
         if not email.strip():
             raise InvalidInput("email is required")
         if not password:
@@ -126,11 +91,13 @@ class Accounts:
         with self.db.read() as session:
             self.throttle.check(session, email_key=email_key, client_ip=ip, now=now)
         user = self._find(email_key)
-        if not self.hashing.verify(user.password_hash if user else None, password):
+        stored = user.password_hash if user else self.signups.pending_password_hash(email_key)
+        if not self.hashing.verify(stored, password):
             with self.db.write() as session:
                 self.throttle.record_failure(session, email_key=email_key, client_ip=ip, now=now)
             raise Unauthenticated(BAD_CREDENTIALS)
-        assert user is not None
+        if user is None:
+            raise PermissionDenied(UNCONFIRMED)
         new_hash = self._rehashed(user.password_hash, password)
         with self.db.write() as session:
             self.throttle.clear_account(session, email_key=email_key)
@@ -179,10 +146,13 @@ class Accounts:
             user.plan = chosen
             revoked = 0
             if chosen not in KEY_PLANS:
-                result = session.execute(
-                    update(ApiKey)
-                    .where(ApiKey.owner_user_id == user.id, ApiKey.revoked_at.is_(None))
-                    .values(revoked_at=now)
-                )
-                revoked = int(result.rowcount)  # type: ignore[attr-defined]
+                keys = session.scalars(
+                    select(ApiKey).where(
+                        ApiKey.owner_user_id == user.id, ApiKey.revoked_at.is_(None)
+                    )
+                ).all()
+                for key in keys:
+                    key.revoked_at = now
+                    add_event(session, message=revoked_event(key), key=key.key_id, now=now)
+                revoked = len(keys)
         return user, revoked

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from google.protobuf.timestamp_pb2 import Timestamp
 from sqlalchemy import func, select, update
 
+from medcode.events.v1 import events_pb2
 from medcode_accounts.database import Database
 from medcode_accounts.errors import (
     FailedPrecondition,
@@ -26,6 +28,7 @@ from medcode_accounts.errors import (
     Unauthenticated,
 )
 from medcode_accounts.models import ApiKey, User
+from medcode_accounts.outbox import add_event
 from medcode_accounts.plans import KEY_PLANS, KeyLimits, parse_key_plan
 from medcode_accounts.validation import parse_user_id
 
@@ -50,6 +53,15 @@ def _check_name(raw: str) -> str:
     if any(not ch.isprintable() for ch in name):
         raise InvalidInput("name may not contain control characters")
     return name
+
+
+def revoked_event(key: ApiKey) -> events_pb2.ApiKeyRevoked:
+    """ApiKeyRevoked for a key just revoked (`revoked_at` set)."""
+    when = Timestamp()
+    if key.revoked_at is not None:
+        when.FromDatetime(key.revoked_at)
+    owner = str(key.owner_user_id) if key.owner_user_id else ""
+    return events_pb2.ApiKeyRevoked(key_id=key.key_id, owner_user_id=owner, revoked_at=when)
 
 
 def check_key_id(raw: str) -> str:
@@ -157,16 +169,34 @@ class ApiKeys:
                 )
             )
 
-    def revoke(self, *, owner_user_id: str, key_id: str) -> None:
-        """Revoke one of the owner's keys; revoking twice is fine, others' keys are NOT_FOUND."""
-        owner = parse_user_id(owner_user_id, field="owner_user_id")
+    def list_all(self) -> list[tuple[ApiKey, str]]:
+        """Operator: every key with its owner's email ("" for operator keys), newest first."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(ApiKey, User.email)
+                .outerjoin(User, ApiKey.owner_user_id == User.id)
+                .order_by(ApiKey.created_at.desc(), ApiKey.key_id)
+            ).all()
+        return [(key, email or "") for key, email in rows]
+
+    def revoke(self, *, owner_user_id: str, key_id: str) -> ApiKey:
+        """Revoke a key: the owner's own, or with no owner (operator) any key.
+
+        Revoking twice is fine; another user's key is NOT_FOUND. The first revocation stages
+        ApiKeyRevoked, so gateways drop the key from their caches at once.
+        """
+        owner = parse_user_id(owner_user_id, field="owner_user_id") if owner_user_id else None
         kid = check_key_id(key_id)
         with self._db.write() as session:
             key = session.get(ApiKey, kid)
-            if key is None or key.owner_user_id != owner:
-                raise NotFound(f"no API key {kid} belongs to user {owner}")
+            if key is None or (owner is not None and key.owner_user_id != owner):
+                raise NotFound(
+                    f"no API key {kid} belongs to user {owner}" if owner else f"no API key {kid}"
+                )
             if key.revoked_at is None:
                 key.revoked_at = self._clock()
+                add_event(session, message=revoked_event(key), key=kid, now=key.revoked_at)
+        return key
 
     def verify(self, *, api_key: str) -> ApiKey:
         """The key's record if `api_key` is a live key; Unauthenticated otherwise."""

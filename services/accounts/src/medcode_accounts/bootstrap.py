@@ -7,17 +7,23 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from medcode_accounts.access_tokens import AccessTokenIssuer
 from medcode_accounts.accounts import Accounts
 from medcode_accounts.api_keys import ApiKeys, KeyPolicy
 from medcode_accounts.database import Database, create_db_engine
+from medcode_accounts.emails import email_hash
 from medcode_accounts.migrate import upgrade_to_head
+from medcode_accounts.password_pool import PasswordWorkPool
 from medcode_accounts.passwords import PasswordHashing
 from medcode_accounts.plans import KeyLimits
 from medcode_accounts.settings import AccountsSettings
 from medcode_accounts.signing_keys import SigningKeys, load_signing_keys
+from medcode_accounts.signup_throttle import SignUpThrottle
+from medcode_accounts.signups import MailPolicy, SignUps
+from medcode_accounts.smtp_relay import SmtpRelay
 from medcode_accounts.throttle import LoginThrottle
 
 Clock = Callable[[], datetime]
@@ -52,9 +58,46 @@ class Backend:
     accounts: Accounts
     keys: ApiKeys
     signing_keys: SigningKeys
+    password_pool: PasswordWorkPool
 
     def close(self) -> None:
+        self.password_pool.close()
         self.db.dispose()
+
+
+def smtp_relay(settings: AccountsSettings) -> SmtpRelay:
+    """The relay the mail publisher sends through."""
+    return SmtpRelay(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=settings.smtp_security,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value(),
+        ca_file=settings.smtp_ca_file,
+        timeout_seconds=settings.smtp_timeout_seconds,
+    )
+
+
+def _signups(
+    settings: AccountsSettings, *, db: Database, hashing: PasswordHashing, clock: Clock
+) -> SignUps:
+    return SignUps(
+        db=db,
+        hashing=hashing,
+        throttle=SignUpThrottle(
+            window_seconds=settings.signup_window_seconds,
+            max_per_network=settings.signup_max_per_network,
+            max_global=settings.signup_max_global,
+            max_mails_per_address=settings.signup_max_mails_per_address,
+        ),
+        mail=MailPolicy(
+            sender=settings.mail_from,
+            public_url=settings.public_url.rstrip("/"),
+            confirmation_ttl_seconds=settings.confirmation_ttl_seconds,
+        ),
+        email_hash=partial(email_hash, _email_salt(settings)),
+        clock=clock,
+    )
 
 
 def open_backend(
@@ -72,9 +115,10 @@ def open_backend(
         extra_files=list(settings.extra_jwks_key_files),
         generate=settings.signing_key_file is None,
     )
+    hashing = hashing or PasswordHashing()
     accounts = Accounts(
         db=db,
-        hashing=hashing or PasswordHashing(),
+        hashing=hashing,
         throttle=LoginThrottle(
             window_seconds=settings.login_window_seconds,
             max_per_account=settings.login_max_failures_per_account,
@@ -87,7 +131,7 @@ def open_backend(
             ttl_seconds=settings.access_ttl_seconds,
         ),
         refresh_ttl_seconds=settings.refresh_ttl_seconds,
-        email_salt=_email_salt(settings),
+        signups=_signups(settings, db=db, hashing=hashing, clock=clock),
         clock=clock,
     )
     policy = KeyPolicy(
@@ -101,4 +145,7 @@ def open_backend(
         touch_seconds=settings.api_key_touch_seconds,
     )
     keys = ApiKeys(db=db, policy=policy, clock=clock)
-    return Backend(db=db, accounts=accounts, keys=keys, signing_keys=signing_keys)
+    pool = PasswordWorkPool(workers=settings.password_workers, queue=settings.password_queue)
+    return Backend(
+        db=db, accounts=accounts, keys=keys, signing_keys=signing_keys, password_pool=pool
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
@@ -38,3 +40,8 @@ def normalise_email(raw: str) -> NormalisedEmail:
     if len(address) > MAX_EMAIL_LENGTH:
         raise InvalidInput(f"email is longer than {MAX_EMAIL_LENGTH} characters")
     return NormalisedEmail(address=address, local_part=result.local_part)
+
+
+def email_hash(salt: bytes, email_key: str) -> str:
+    """Salted (HMAC-SHA256) so the bus never carries an address or a guessable hash."""
+    return hmac.new(salt, email_key.encode(), hashlib.sha256).hexdigest()

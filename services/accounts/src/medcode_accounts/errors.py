@@ -58,7 +58,7 @@ class FailedPrecondition(AccountsError):
 
 
 class Throttled(AccountsError):
-    """Too many failed sign-ins; `retry_after` seconds until the next attempt may succeed."""
+    """Too many attempts (or too busy); `retry_after` seconds until a retry may succeed."""
 
     status = grpc.StatusCode.RESOURCE_EXHAUSTED
 

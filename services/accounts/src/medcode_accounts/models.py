@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     Uuid,
 )
@@ -143,3 +144,55 @@ class PublisherLease(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SignUp(Base):
+    """A registration waiting for its email to be confirmed; the account is made from it then.
+
+    Only the SHA-256 of the confirmation token is kept. A newer sign-up of the same address
+    replaces the older ones, so only the latest link works.
+    """
+
+    __tablename__ = "sign_ups"
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    guest_id: Mapped[str] = mapped_column(String(128))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class SignUpAttempt(Base):
+    """One accepted sign-up (or mail sent) under a throttle key ("net:", "all", "mail:")."""
+
+    __tablename__ = "sign_up_attempts"
+    __table_args__ = (Index("ix_sign_up_attempts_key_attempted_at", "key", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(128))
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class OutboxMail(Base):
+    """A message written with the change that caused it, sent by the mail publisher.
+
+    `message` (RFC 5322 bytes) is emptied once the relay took it or it failed for good, so a
+    confirmation link lives in the database only while it waits to be sent.
+    """
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(254))
+    message: Mapped[bytes] = mapped_column(LargeBinary())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text())

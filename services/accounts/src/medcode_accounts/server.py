@@ -1,4 +1,4 @@
-"""Run the accounts service: migrate, serve gRPC, drain the outbox to the event bus."""
+"""Run the accounts service: migrate, serve gRPC, drain the outboxes (events, mail)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from prometheus_client import CollectorRegistry
 
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode_accounts.access import POLICY
-from medcode_accounts.bootstrap import Backend, Clock, open_backend, utc_now
-from medcode_accounts.metrics import watch_outbox
+from medcode_accounts.bootstrap import Backend, Clock, open_backend, smtp_relay, utc_now
+from medcode_accounts.mail_publisher import MailPublisher
+from medcode_accounts.metrics import watch_mail, watch_outbox, watch_password_pool
 from medcode_accounts.outbox_publisher import OutboxPublisher
 from medcode_accounts.passwords import PasswordHashing
+from medcode_accounts.polling import Poller
 from medcode_accounts.service import SERVICE_NAME, AccountsServicer
 from medcode_accounts.settings import AccountsSettings
 from medcode_common.events import EventSettings, create_bus
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 
 
 class AccountsRuntime:
-    """The server, its backend and the outbox publisher, started and stopped together."""
+    """The server, its backend and the outbox publishers, started and stopped together."""
 
     def __init__(
         self,
@@ -41,6 +43,8 @@ class AccountsRuntime:
         self.backend: Backend = open_backend(settings, clock=clock, hashing=hashing)
         self.registry = registry if registry is not None else CollectorRegistry()
         watch_outbox(self.registry, self.backend.db)
+        watch_mail(self.registry, self.backend.db)
+        watch_password_pool(self.registry, self.backend.password_pool)
         self.publisher: OutboxPublisher | None = None
         if settings.publish_events:
             self.publisher = OutboxPublisher(
@@ -50,13 +54,26 @@ class AccountsRuntime:
                 poll_seconds=settings.outbox_poll_seconds,
                 max_backoff_seconds=settings.outbox_max_backoff_seconds,
             )
+        self.mailer: MailPublisher | None = None
+        if settings.send_mail:
+            self.mailer = MailPublisher(
+                db=self.backend.db,
+                relay=smtp_relay(settings),
+                sender=settings.mail_from,
+                clock=clock,
+                poll_seconds=settings.mail_poll_seconds,
+                max_attempts=settings.mail_max_attempts,
+                max_backoff_seconds=settings.mail_max_backoff_seconds,
+            )
+        self._pollers: list[Poller] = [p for p in (self.publisher, self.mailer) if p is not None]
         servicer = AccountsServicer(
             accounts=self.backend.accounts,
             keys=self.backend.keys,
             signing_keys=self.backend.signing_keys,
             issuer=settings.issuer,
             audience=settings.audience,
-            on_event=self.publisher.wake if self.publisher else lambda: None,
+            password_pool=self.backend.password_pool,
+            on_event=self._wake_pollers,
         )
         self.server: grpc.aio.Server
         self.health: health.aio.HealthServicer
@@ -66,25 +83,30 @@ class AccountsRuntime:
             auth=server_interceptor(ACCOUNTS, POLICY),
             registry=self.registry,
         )
-        self._publishing: asyncio.Task[None] | None = None
+        self._polling: list[asyncio.Task[None]] = []
+
+    def _wake_pollers(self) -> None:
+        """A call staged outbox rows (events or mail): publish them now."""
+        for poller in self._pollers:
+            poller.wake()
 
     async def start(self) -> None:
         """Serve, report SERVING, and start publishing (on the running loop)."""
         await self.server.start()
         await mark_serving(self.health, [SERVICE_NAME])
-        if self.publisher is not None:
-            self._publishing = asyncio.create_task(self.publisher.run(), name="outbox")
+        self._polling = [asyncio.create_task(p.run(), name=p.name) for p in self._pollers]
         log.info("accounts service listening on %s:%d", self.settings.host, self.port)
 
     async def stop(self, grace: float = 0.0) -> None:
-        """Drain RPCs, finish the current outbox pass, release the database and bus."""
+        """Drain RPCs, finish the current outbox passes, release the database, bus and pools."""
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
-        if self.publisher is not None:
-            self.publisher.stop()
-            if self._publishing is not None:
-                await self._publishing
-            self.publisher.close()
+        for poller in self._pollers:
+            poller.stop()
+        for task in self._polling:
+            await task
+        for poller in self._pollers:
+            poller.close()
         self.backend.close()
 
 

@@ -1,4 +1,8 @@
-"""The AccountsService gRPC servicer: runs the blocking account calls off the event loop."""
+"""The AccountsService gRPC servicer: runs the blocking account calls off the event loop.
+
+Sign-up and sign-in (argon2id) run on the bounded password pool, every other call on the
+loop's default threads, so a flood of sign-ins is refused (429) instead of stalling the rest.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from medcode_accounts.accounts import Accounts, SignedIn
 from medcode_accounts.api_keys import KEY_PREFIX, ApiKeys
 from medcode_accounts.errors import unary
 from medcode_accounts.models import ApiKey, User
+from medcode_accounts.password_pool import PasswordWorkPool
 from medcode_accounts.plans import plan_proto, requested_plan
 from medcode_accounts.signing_keys import SigningKeys
 
@@ -69,10 +74,12 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
         signing_keys: SigningKeys,
         issuer: str,
         audience: str,
+        password_pool: PasswordWorkPool,
         on_event: Callable[[], None] = lambda: None,
     ) -> None:
         self._accounts = accounts
         self._keys = keys
+        self._passwords = password_pool
         self._jwks = pb.GetJwksResponse(
             jwks_json=signing_keys.jwks_json(), issuer=issuer, audience=audience
         )
@@ -96,8 +103,9 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
     async def Register(
         self, request: pb.RegisterRequest, context: grpc.aio.ServicerContext
     ) -> pb.RegisterResponse:
-        signed_in = await self._run(
-            lambda: self._accounts.register(
+        signups = self._accounts.signups
+        await self._passwords.run(
+            lambda: signups.register(
                 email=request.email,
                 password=request.password,
                 guest_id=request.guest_id,
@@ -105,13 +113,21 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
             )
         )
         self._on_event()
-        return pb.RegisterResponse(user=user_message(signed_in.user), tokens=self._pair(signed_in))
+        return pb.RegisterResponse(confirm_within_seconds=signups.confirmation_ttl_seconds)
+
+    @unary
+    async def ConfirmEmail(
+        self, request: pb.ConfirmEmailRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ConfirmEmailResponse:
+        user = await self._run(lambda: self._accounts.signups.confirm(token=request.token))
+        self._on_event()
+        return pb.ConfirmEmailResponse(user=user_message(user))
 
     @unary
     async def Login(
         self, request: pb.LoginRequest, context: grpc.aio.ServicerContext
     ) -> pb.LoginResponse:
-        signed_in = await self._run(
+        signed_in = await self._passwords.run(
             lambda: self._accounts.login(
                 email=request.email, password=request.password, client_ip=request.client_ip
             )
@@ -178,6 +194,7 @@ class AccountsServicer(pb_grpc.AccountsServiceServicer):
         await self._run(
             lambda: self._keys.revoke(owner_user_id=request.owner_user_id, key_id=request.key_id)
         )
+        self._on_event()
         return pb.RevokeApiKeyResponse()
 
     @unary

@@ -1,6 +1,9 @@
-"""Readiness probes the runner and `medcode status` use: gRPC health, HTTP and Redis PING."""
+"""Readiness probes the runner and `medcode status` use: gRPC health, HTTP, Redis PING and
+SMTP NOOP."""
 
 from __future__ import annotations
+
+import smtplib
 
 import grpc
 import httpx
@@ -53,10 +56,22 @@ def redis_pong(address: str, *, timeout: float = 1.0) -> bool:
         client.close()
 
 
+def smtp_ready(address: str, *, timeout: float = 1.0) -> bool:
+    """True when an SMTP server at `address` greets and answers NOOP with 250."""
+    host, _, port = address.rpartition(":")
+    try:
+        with smtplib.SMTP(host, int(port), timeout=timeout) as smtp:
+            return smtp.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        return False
+
+
 def launch_ready(launch: ServiceLaunch, address: str) -> bool:
     """Probe `address` the way `launch.health` says."""
     if launch.health == "grpc":
         return grpc_serving(address, service=launch.health_service)
     if launch.health == "redis":
         return redis_pong(address)
+    if launch.health == "smtp":
+        return smtp_ready(address)
     return http_ready(f"http://{address}{launch.health_path}")

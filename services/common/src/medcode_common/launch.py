@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Literal
 
-HealthKind = Literal["grpc", "http", "redis"]
-"""gRPC health service, an HTTP 200 on `health_path`, or a Redis PING."""
+HealthKind = Literal["grpc", "http", "redis", "smtp"]
+"""gRPC health service, an HTTP 200 on `health_path`, a Redis PING, or an SMTP NOOP."""
 
 
 @dataclass(frozen=True, slots=True)

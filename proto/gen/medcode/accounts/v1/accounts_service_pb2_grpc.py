@@ -42,6 +42,11 @@ class AccountsServiceStub:
                 request_serializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterRequest.SerializeToString,
                 response_deserializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterResponse.FromString,
                 _registered_method=True)
+        self.ConfirmEmail = channel.unary_unary(
+                '/medcode.accounts.v1.AccountsService/ConfirmEmail',
+                request_serializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailRequest.SerializeToString,
+                response_deserializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailResponse.FromString,
+                _registered_method=True)
         self.Login = channel.unary_unary(
                 '/medcode.accounts.v1.AccountsService/Login',
                 request_serializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.LoginRequest.SerializeToString,
@@ -96,7 +101,17 @@ class AccountsServiceServicer:
     """
 
     def Register(self, request, context):
-        """Register creates a user (email + password) and signs them in.
+        """Register starts a sign-up: it mails a confirmation link to the address (or, when the
+        address already has an account, a note to its owner) and answers the same either way.
+        The account exists, and can sign in, once the link is opened (ConfirmEmail).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmEmail(self, request, context):
+        """ConfirmEmail finishes a sign-up with the token of its confirmation link: it creates the
+        account (free plan) and publishes UserRegistered. A token works once, until it expires.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -104,6 +119,7 @@ class AccountsServiceServicer:
 
     def Login(self, request, context):
         """Login exchanges email + password for tokens; failures never say which part was wrong.
+        A sign-up whose email is not confirmed yet gets PERMISSION_DENIED (only with its password).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -152,7 +168,8 @@ class AccountsServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeApiKey(self, request, context):
-        """RevokeApiKey revokes one of a user's keys.
+        """RevokeApiKey revokes one of a user's keys, or with no owner (operator) any key;
+        publishes ApiKeyRevoked so every gateway drops the key from its cache at once.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -172,6 +189,11 @@ def add_AccountsServiceServicer_to_server(servicer, server):
                     servicer.Register,
                     request_deserializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterRequest.FromString,
                     response_serializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterResponse.SerializeToString,
+            ),
+            'ConfirmEmail': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmEmail,
+                    request_deserializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailRequest.FromString,
+                    response_serializer=medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailResponse.SerializeToString,
             ),
             'Login': grpc.unary_unary_rpc_method_handler(
                     servicer.Login,
@@ -249,6 +271,33 @@ class AccountsService:
             '/medcode.accounts.v1.AccountsService/Register',
             medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterRequest.SerializeToString,
             medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.RegisterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmEmail(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.accounts.v1.AccountsService/ConfirmEmail',
+            medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailRequest.SerializeToString,
+            medcode_dot_accounts_dot_v1_dot_accounts__service__pb2.ConfirmEmailResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from medcode.plans.v1 import plans_pb2 as medcode_dot_plans_dot_v1_dot_plans__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1emedcode/events/v1/events.proto\x12\x11medcode.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmedcode/plans/v1/plans.proto\"|\n\rEventEnvelope\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x04 \x01(\x05\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\"\x86\x01\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nemail_hash\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x04 \x01(\tB\x02\x18\x01\x12$\n\x04plan\x18\x05 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"i\n\x0cViewConsumed\x12\x14\n\x0csubject_type\x18\x01 \x01(\t\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x0e\n\x06system\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x11\n\tremaining\x18\x05 \x01(\x05\"\xca\x01\n\x10ReleasePublished\x12\x0e\n\x06system\x18\x01 \x01(\t\x12\x0f\n\x07release\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.medcode.events.v1.ReleaseKind\x12\x14\n\x0c\x64\x61taset_kind\x18\x04 \x01(\t\x12\x16\n\x0e\x63ontent_digest\x18\x05 \x01(\t\x12\x10\n\x08replaced\x18\x06 \x01(\x08\x12\x0f\n\x07systems\x18\x07 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x08 \x01(\t*`\n\x0bReleaseKind\x12\x1c\n\x18RELEASE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15RELEASE_KIND_CODE_SET\x10\x01\x12\x18\n\x14RELEASE_KIND_DATASET\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1emedcode/events/v1/events.proto\x12\x11medcode.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1cmedcode/plans/v1/plans.proto\"|\n\rEventEnvelope\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x04 \x01(\x05\x12\x0f\n\x07payload\x18\x05 \x01(\x0c\"\x86\x01\n\x0eUserRegistered\x12\x0f\n\x07user_id\x18\x01 \x01(\t\x12\x12\n\nemail_hash\x18\x02 \x01(\t\x12\x10\n\x08guest_id\x18\x03 \x01(\t\x12\x17\n\x0blegacy_plan\x18\x04 \x01(\tB\x02\x18\x01\x12$\n\x04plan\x18\x05 \x01(\x0e\x32\x16.medcode.plans.v1.Plan\"f\n\rApiKeyRevoked\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x15\n\rowner_user_id\x18\x02 \x01(\t\x12.\n\nrevoked_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"i\n\x0cViewConsumed\x12\x14\n\x0csubject_type\x18\x01 \x01(\t\x12\x12\n\nsubject_id\x18\x02 \x01(\t\x12\x0e\n\x06system\x18\x03 \x01(\t\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x11\n\tremaining\x18\x05 \x01(\x05\"\xca\x01\n\x10ReleasePublished\x12\x0e\n\x06system\x18\x01 \x01(\t\x12\x0f\n\x07release\x18\x02 \x01(\t\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x1e.medcode.events.v1.ReleaseKind\x12\x14\n\x0c\x64\x61taset_kind\x18\x04 \x01(\t\x12\x16\n\x0e\x63ontent_digest\x18\x05 \x01(\t\x12\x10\n\x08replaced\x18\x06 \x01(\x08\x12\x0f\n\x07systems\x18\x07 \x03(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_date\x18\x08 \x01(\t*`\n\x0bReleaseKind\x12\x1c\n\x18RELEASE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15RELEASE_KIND_CODE_SET\x10\x01\x12\x18\n\x14RELEASE_KIND_DATASET\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,14 +35,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_USERREGISTERED'].fields_by_name['legacy_plan']._loaded_options = None
   _globals['_USERREGISTERED'].fields_by_name['legacy_plan']._serialized_options = b'\030\001'
-  _globals['_RELEASEKIND']._serialized_start=691
-  _globals['_RELEASEKIND']._serialized_end=787
+  _globals['_RELEASEKIND']._serialized_start=795
+  _globals['_RELEASEKIND']._serialized_end=891
   _globals['_EVENTENVELOPE']._serialized_start=116
   _globals['_EVENTENVELOPE']._serialized_end=240
   _globals['_USERREGISTERED']._serialized_start=243
   _globals['_USERREGISTERED']._serialized_end=377
-  _globals['_VIEWCONSUMED']._serialized_start=379
-  _globals['_VIEWCONSUMED']._serialized_end=484
-  _globals['_RELEASEPUBLISHED']._serialized_start=487
-  _globals['_RELEASEPUBLISHED']._serialized_end=689
+  _globals['_APIKEYREVOKED']._serialized_start=379
+  _globals['_APIKEYREVOKED']._serialized_end=481
+  _globals['_VIEWCONSUMED']._serialized_start=483
+  _globals['_VIEWCONSUMED']._serialized_end=588
+  _globals['_RELEASEPUBLISHED']._serialized_start=591
+  _globals['_RELEASEPUBLISHED']._serialized_end=793
 # @@protoc_insertion_point(module_scope)

@@ -48,6 +48,16 @@ class UserRegistered(_message.Message):
     plan: _plans_pb2.Plan
     def __init__(self, user_id: _Optional[str] = ..., email_hash: _Optional[str] = ..., guest_id: _Optional[str] = ..., legacy_plan: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ...) -> None: ...
 
+class ApiKeyRevoked(_message.Message):
+    __slots__ = ("key_id", "owner_user_id", "revoked_at")
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_USER_ID_FIELD_NUMBER: _ClassVar[int]
+    REVOKED_AT_FIELD_NUMBER: _ClassVar[int]
+    key_id: str
+    owner_user_id: str
+    revoked_at: _timestamp_pb2.Timestamp
+    def __init__(self, key_id: _Optional[str] = ..., owner_user_id: _Optional[str] = ..., revoked_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ViewConsumed(_message.Message):
     __slots__ = ("subject_type", "subject_id", "system", "code", "remaining")
     SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
