@@ -20,7 +20,7 @@ OPERATOR_KEY = pb.CreateApiKeyRequest(name="ops", plan=plans_pb2.PLAN_INTERNAL)
 
 
 def test_get_user_without_a_token_is_unauthenticated(server: Running) -> None:
-    user_id = server.register("alice@example.com").user.user_id
+    user_id = server.sign_up("alice@example.com").user.user_id
     with grpc.insecure_channel(server.thread.address) as anonymous:
         stub = pb_grpc.AccountsServiceStub(anonymous)
         code, message = code_of(lambda: stub.GetUser(pb.GetUserRequest(user_id=user_id)))
@@ -35,7 +35,7 @@ def test_get_user_without_a_token_is_unauthenticated(server: Running) -> None:
 
 
 def test_other_services_cannot_read_users_or_keys(server: Running) -> None:
-    user_id = server.register("bob@example.com").user.user_id
+    user_id = server.sign_up("bob@example.com").user.user_id
     for identity in (CODES, SEARCH, METERING):
         with service_auth.channel(
             server.thread.address, identity=identity, audience=ACCOUNTS
@@ -73,7 +73,7 @@ def test_the_cli_creates_operator_keys_the_gateway_verifies(server: Running) -> 
 
 
 def test_users_keep_managing_their_own_keys_through_the_gateway(server: Running) -> None:
-    user_id = server.register("carol@example.com").user.user_id
+    user_id = server.sign_up("carol@example.com").user.user_id
     server.runtime.backend.accounts.set_plan(email="carol@example.com", plan="partner")
     key = server.stub.CreateApiKey(pb.CreateApiKeyRequest(owner_user_id=user_id, name="mine"))
     listed = server.stub.ListApiKeys(pb.ListApiKeysRequest(owner_user_id=user_id)).keys

@@ -230,7 +230,8 @@ def test_an_operator_revokes_any_key_once_and_says_so_on_the_bus(server: Running
     users_key = create(server, owner, name="k")
     for reply in (operator_key, users_key):
         for _ in range(2):  # twice is fine, and announced once
-            server.stub.RevokeApiKey(pb.RevokeApiKeyRequest(key_id=reply.key.key_id), timeout=30)
+            request = pb.RevokeApiKeyRequest(key_id=reply.key.key_id)
+            server.operator.RevokeApiKey(request, timeout=30)
         assert code_of(lambda r=reply: verify(server, r.secret))[0] == (
             grpc.StatusCode.UNAUTHENTICATED
         )
@@ -240,7 +241,7 @@ def test_an_operator_revokes_any_key_once_and_says_so_on_the_bus(server: Running
         (users_key.key.key_id, owner, now),
     ]
     unknown = pb.RevokeApiKeyRequest(key_id="0123456789ab")
-    assert code_of(lambda: server.stub.RevokeApiKey(unknown)) == (
+    assert code_of(lambda: server.operator.RevokeApiKey(unknown)) == (
         grpc.StatusCode.NOT_FOUND,
         "no API key 0123456789ab",
     )

@@ -18,6 +18,8 @@ from medcode.accounts.v1 import accounts_service_pb2 as pb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as pb_grpc
 from medcode.plans.v1 import plans_pb2
 from medcode_accounts.passwords import PasswordHashing
+from medcode_common import service_auth
+from medcode_common.service_auth import ACCOUNTS, GATEWAY
 
 from .conftest import PASSWORD, StartServer
 from .test_outbox import wait_for
@@ -52,7 +54,10 @@ class SignInFlood:
             await asyncio.sleep(0.05)
 
     async def _run(self) -> None:
-        async with grpc.aio.insecure_channel(self._address) as channel:
+        signer = service_auth.load_signer(GATEWAY)
+        async with service_auth.aio_channel(
+            self._address, signer=signer, audience=ACCOUNTS
+        ) as channel:
             stub = pb_grpc.AccountsServiceStub(channel)
             await asyncio.gather(*(self._client(stub) for _ in range(FLOOD)))
 

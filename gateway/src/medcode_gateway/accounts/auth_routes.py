@@ -59,6 +59,7 @@ _SIGN_UP_ERRORS = problems(
 _CONFIRM_ERRORS = problems(
     {
         400: "The token is missing or malformed.",
+        403: "Cross-site request (a script on another site; a clicked link sends no Origin).",
         404: "The link is unknown, already used or expired; register again for a new one.",
         409: "The email already has an account; sign in.",
         503: "The accounts service is unavailable.",
