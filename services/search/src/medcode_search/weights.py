@@ -22,8 +22,44 @@ TYPO_WEIGHT = 80.0
 #: Candidates taken from the index per reading, then re-scored: more finds codes BM25 ranks
 #: low but the re-scoring likes, at the cost of profiling more codes per query.
 CANDIDATES = 50
-#: Type-ahead candidates per suggestion shown.
+#: Type-ahead candidates per suggestion shown, per reading.
 SUGGEST_CANDIDATES_PER_HIT = 3
+#: Type-ahead: whole words a fragment is completed to and searched (each costs a reading or
+#: more: more finds rarer meanings of short fragments, at the cost of latency).
+SUGGEST_COMPLETIONS = 3
+#: Completions scoring this much (log units of prior) below the best are not searched.
+COMPLETION_SPREAD = 3.0
+#: Type-ahead reads the titles the earlier words share for the fragment's words when there
+#: are at most this many (beyond, it counts the likeliest words only, which is cheaper).
+CONTEXT_ROWS = 4000
+#: ... and beyond that, counts the fragment's words among them from the words' own rows,
+#: when those add up to at most this many (a short, common fragment: its likeliest words).
+CONTEXT_POSTINGS = 20000
+#: A word's count in a system counts this much toward its prior as a completion (default 1):
+#: ICD-10-PCS titles are built from axis labels, so a word's count there says how many
+#: combinations exist ("fluoroscopy", "nonautologous"), not how often it is wanted.
+COMPLETION_SYSTEM_WEIGHTS = {"icd10pcs": 0.05}
+#: A completion's readings weigh between this share and all of a search's, by how likely it
+#: is next to the best one: a much better match for a rarer word still wins.
+COMPLETION_FLOOR = 0.85
+#: The fragment read as a plain prefix of title and index words: far below any completed
+#: reading, so it only fills places the completions leave empty; only from this many
+#: letters (a shorter prefix matches most of the index and costs milliseconds).
+SUGGEST_PREFIX_WEIGHT = 40.0
+SUGGEST_PREFIX_MIN = 3
+#: Code prefixes typed as letters alone ("d", "ab") go after word suggestions (x this).
+SUGGEST_LETTER_CODE_FACTOR = 0.01
+#: A code prefix lists commonly looked-up codes first (CODE_PREFIX_SCORE + this x their
+#: commonness: "E11" -> E11.9 before E11.00), still below the exact code.
+SUGGEST_COMMON_CODE_BONUS = 10.0
+#: Chapters and sections matching the words go below codes matching them as well (x this).
+SUGGEST_NAVIGATION_FACTOR = 0.8
+#: Commonness prior of type-ahead: a common code may gain at most this factor, by the length
+#: of the fragment typed: short fragments match hundreds of codes about equally well, and a
+#: longer one says what is wanted, so the prior fades. Never enough to pass a clearly better
+#: text match.
+SUGGEST_COMMON_CAPS = ((3, 0.15), (5, 0.08))
+SUGGEST_COMMON_CAP_LONG = 0.03
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one (popularity.py scales views into [1, this]).
 POPULARITY_CAP = 1.1
