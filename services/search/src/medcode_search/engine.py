@@ -68,7 +68,10 @@ class SearchEngine:
         synonyms: SynonymExpander,
         *,
         popularity: Popularity | None = None,
+        common_codes: Mapping[tuple[str, str], float] | None = None,
     ) -> None:
+        """`common_codes` ((system, code) -> 0..1) is type-ahead's start-up commonness list;
+        None reads the packaged one (`data/common_codes.tsv`)."""
         self.corpus = corpus
         self.documents = corpus.documents
         self.popularity = popularity
@@ -84,7 +87,8 @@ class SearchEngine:
         self._reader = Reader(synonyms, corpus.corrector)
         #: Clinical Tables matching (an AND of prefixes in code order) from the corpus.
         self.matcher = PrefixMatcher(corpus, synonyms, self._rescorer.families)
-        commonness = Commonness(corpus.documents, load_common_codes())
+        listed = load_common_codes() if common_codes is None else common_codes
+        commonness = Commonness(corpus.documents, listed)
         completer = Completer(
             corpus.word_counts,
             lay_phrases=[*synonyms.lay_phrases(), *((w,) for w in self._rescorer.families.words())],

@@ -40,6 +40,8 @@ class MatchQuery:
     limit: int = 7
     #: Also match through the synonym list and word families.
     synonyms: bool = False
+    #: Only nodes of these kinds (empty: every kind).
+    kinds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ class PrefixMatcher:
             if found is None:
                 documents = self._corpus.documents
                 rows = (
-                    Row(d.code, d.title, d.billable, number, title_words(d.title))
+                    Row(d.code, d.title, d.billable, number, title_words(d.title), d.kind)
                     for _bare, number in self._corpus.codes.get(system, [])
                     if (d := documents[number]).release == release or not release
                 )
@@ -102,16 +104,20 @@ class PrefixMatcher:
         constraint = parse_q(query.q, query.title_fields)
         readings = self._readings(terms, query.synonyms)
         index = self.index(query.system, query.release)
-        billable_only = query.billable_only
+        billable_only, kinds = query.billable_only, frozenset(query.kinds)
 
         def keep(row: Row) -> bool:
-            return (not billable_only or row.billable) and (constraint is None or constraint(row))
+            return (
+                (not billable_only or row.billable)
+                and (not kinds or row.kind in kinds)
+                and (constraint is None or constraint(row))
+            )
 
         found = index.matches(
             readings,
             query.fields,
             alternatives=self._alternatives if query.synonyms else None,
-            keep=keep if billable_only or constraint is not None else None,
+            keep=keep if billable_only or kinds or constraint is not None else None,
         )
         page = found[query.offset : query.offset + query.limit]
         return MatchPage([index.rows[n] for n in page], len(found))

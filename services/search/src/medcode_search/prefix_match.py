@@ -63,6 +63,7 @@ class Row:
     billable: bool
     number: int  # its position in the corpus
     folded: tuple[str, ...]  # its title's folded words, in order
+    kind: str = "code"  # "code", "category", "modifier", "section", ...
 
     @property
     def words(self) -> frozenset[str]:

@@ -222,6 +222,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
                 offset=request.offset,
                 limit=request.limit,
                 synonyms=request.synonyms,
+                kinds=tuple(request.kinds),
             )
             return system[0], await self._holder.backend.match_prefixes(query)
 

@@ -156,6 +156,31 @@ class TypeAhead:
             counts.update(among)
         return counts
 
+    def _complete_earlier(
+        self, typed: list[str], systems: Sequence[str], releases: Mapping[str, str] | None
+    ) -> list[str]:
+        """Earlier words may be prefixes too ("chron kid dis"): each that no code or lay
+        phrase says as typed is completed to its likeliest word among the others; a word
+        that starts no word is left to typo correction ("diabetis")."""
+        *done, last = typed
+        prior = self.completer.vocabulary(systems).prior
+        known = [w for w in done if w in prior or w in CONNECTORS or w.isdigit()]
+        if len(known) == len(done):
+            return typed
+        indexes = self._indexes(systems, releases)
+        completed = []
+        for word in done:
+            if word in known or len(word) < 2:
+                completed.append(word)
+                continue
+            context = self._context(known, word, indexes) if known else None
+            found = self.completer.complete(
+                [*known, word], systems=systems, context=context, limit=3
+            )
+            words = [c.word for c in found if " " not in c.word and c.word.startswith(word)]
+            completed.append(words[0] if words else word)
+        return [*completed, last]
+
     @staticmethod
     def _following(last: str, indexes: Sequence[PrefixIndex]) -> Counter[str]:
         """After a space: the words that follow `last` in titles ("ulcerative" -> "colitis")."""
@@ -261,6 +286,7 @@ class TypeAhead:
         finished = text[-1].isspace()
         if finished:
             typed.append("")  # after a space: the next words of a phrase may follow
+        typed = self._complete_earlier(typed, systems, releases)
         completions = self.completions(typed, systems, releases)
         readings = self.readings(typed, completions)
         if finished or not completions:

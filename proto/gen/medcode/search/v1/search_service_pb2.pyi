@@ -110,7 +110,7 @@ class SuggestResponse(_message.Message):
     def __init__(self, suggestions: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ...) -> None: ...
 
 class MatchPrefixesRequest(_message.Message):
-    __slots__ = ("system", "terms", "fields", "billable_only", "offset", "limit", "q", "title_fields", "synonyms")
+    __slots__ = ("system", "terms", "fields", "billable_only", "offset", "limit", "q", "title_fields", "synonyms", "kinds")
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     TERMS_FIELD_NUMBER: _ClassVar[int]
     FIELDS_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,7 @@ class MatchPrefixesRequest(_message.Message):
     Q_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELDS_FIELD_NUMBER: _ClassVar[int]
     SYNONYMS_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
     system: str
     terms: str
     fields: _containers.RepeatedScalarFieldContainer[MatchField]
@@ -129,7 +130,8 @@ class MatchPrefixesRequest(_message.Message):
     q: str
     title_fields: _containers.RepeatedScalarFieldContainer[str]
     synonyms: bool
-    def __init__(self, system: _Optional[str] = ..., terms: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[MatchField, str]]] = ..., billable_only: _Optional[bool] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., q: _Optional[str] = ..., title_fields: _Optional[_Iterable[str]] = ..., synonyms: _Optional[bool] = ...) -> None: ...
+    kinds: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, system: _Optional[str] = ..., terms: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[MatchField, str]]] = ..., billable_only: _Optional[bool] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., q: _Optional[str] = ..., title_fields: _Optional[_Iterable[str]] = ..., synonyms: _Optional[bool] = ..., kinds: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class MatchPrefixesResponse(_message.Message):
     __slots__ = ("total", "hits")
