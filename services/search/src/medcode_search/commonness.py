@@ -15,7 +15,11 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
+from medcode_search.code_prefix import numbers_of
+from medcode_search.corpus import Corpus
 from medcode_search.documents import IndexedCode
+from medcode_search.spelling import WORD
+from medcode_search.synonyms import normalise_phrase
 
 #: A listed code's parent heading gets this share of its weight ("E11" for E11.9).
 PARENT_SHARE = 0.5
@@ -68,3 +72,18 @@ class Commonness:
     def listed(self) -> Iterable[tuple[str, str]]:
         """Every (system, code) with a weight, listed or as a listed code's heading."""
         return self._weights.keys()
+
+
+def common_words(corpus: Corpus, commonness: Commonness) -> dict[str, dict[str, float]]:
+    """system -> folded word -> the commonness of its codes whose title or own terms say it."""
+    found: dict[str, dict[str, float]] = {}
+    for system, code in commonness.listed():
+        for number in numbers_of(corpus, system, code)[:1]:
+            document = corpus.documents[number]
+            words: set[str] = set()
+            for text in (document.title, *document.word_texts):
+                words.update(WORD.findall(normalise_phrase(text)))
+            mine = found.setdefault(system, {})
+            for word in words:
+                mine[word] = mine.get(word, 0.0) + commonness.weight(system, code)
+    return found

@@ -11,19 +11,19 @@ between backends.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Mapping, Sequence
 
-from medcode_common.codesystems import MalformedCode, System, normalize_code
 from medcode_search import weights
 from medcode_search.candidate_plan import Planner
 from medcode_search.candidates import Candidate, CandidateSource, Scope
-from medcode_search.commonness import Commonness, load_common_codes
+from medcode_search.code_prefix import search_code_hits
+from medcode_search.commonness import Commonness, common_words, load_common_codes
 from medcode_search.completion import Completer
 from medcode_search.corpus import Corpus
 from medcode_search.defaults import promote_default_children
 from medcode_search.explain import explain_profiled
 from medcode_search.fields import edition
+from medcode_search.guesses import Guesser
 from medcode_search.hits import CODE, PREFIX, Ranked
 from medcode_search.matching import PrefixMatcher
 from medcode_search.query import ParsedQuery, parse
@@ -31,10 +31,9 @@ from medcode_search.ranking import Profile, Rescorer
 from medcode_search.readings import Reader, Reading
 from medcode_search.splits import lift_split_headings
 from medcode_search.synonyms import SynonymExpander
-from medcode_search.typeahead import TypeAhead, common_words
+from medcode_search.typeahead import TypeAhead
 
 MAX_QUERY = 256
-_PREFIX_LIMIT = 500
 Popularity = Callable[[str], float]
 
 
@@ -96,7 +95,7 @@ class SearchEngine:
             weights=weights.COMPLETION_SYSTEM_WEIGHTS,
         )
         #: Type-ahead: completions of the word being typed, ranked with a commonness prior.
-        self.typeahead = TypeAhead(self, completer, commonness)
+        self.typeahead = TypeAhead(self, Guesser(completer, self.matcher, self.read), commonness)
 
     def warm(self) -> None:
         """Profile every document now (seconds of CPU) rather than on first use, so the first
@@ -106,32 +105,6 @@ class SearchEngine:
         for system, releases in self.corpus.releases.items():
             for release in releases:  # Clinical Tables and type-ahead's word statistics
                 self.matcher.index(system, release)
-
-    # -- codes -----------------------------------------------------------------------------
-    def code_hits(
-        self, text: str, systems: Sequence[str], releases: Mapping[str, str] | None
-    ) -> list[Ranked]:
-        hits: list[Ranked] = []
-        for system in systems:
-            try:
-                canonical = normalize_code(System(system), text)
-            except (MalformedCode, ValueError):
-                continue
-            bare = canonical.replace(".", "")
-            entries = self.corpus.codes.get(system, [])
-            start = bisect.bisect_left(entries, (bare, -1))
-            for offset, (key, number) in enumerate(entries[start : start + _PREFIX_LIMIT]):
-                if not key.startswith(bare):
-                    break
-                if releases is not None and self.documents[number].release != releases[system]:
-                    continue
-                exact = key == bare
-                if exact:
-                    score = weights.EXACT_CODE_SCORE
-                else:
-                    score = weights.CODE_PREFIX_SCORE - offset * weights.CODE_PREFIX_STEP
-                hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
-        return hits
 
     # -- words -----------------------------------------------------------------------------
     def scope(
@@ -256,7 +229,7 @@ class SearchEngine:
             return [], 0
         ranked = [
             hit
-            for hit in self.code_hits(text, chosen, releases)
+            for hit in search_code_hits(self.corpus, text, chosen, releases)
             if (not billable_only or hit.document.billable)
             and (not within or within in hit.document.ancestors)
         ]
