@@ -142,3 +142,14 @@ def test_folded_values_are_words_and_wildcards(value: str) -> None:
 def test_what_q_cannot_read_is_refused_with_a_reason(q: str, message: str) -> None:
     with pytest.raises(QSyntaxError, match=re.escape(message)):
         parse_q(q, ["name"])
+
+
+@given(st.sampled_from(["code", "name"]), st.lists(values, min_size=1, max_size=3), st.booleans())
+def test_a_field_group_is_its_clauses_each_in_that_field(
+    field: str, parts: list[str], either: bool
+) -> None:
+    joiner = " OR " if either else " AND "
+    grouped = parse_q(f"{field}:({joiner.join(parts)})", ["name"])
+    spelled = parse_q("(" + joiner.join(f"{field}:{part}" for part in parts) + ")", ["name"])
+    assert grouped is not None and spelled is not None
+    assert [grouped(row) for row in ROWS] == [spelled(row) for row in ROWS]

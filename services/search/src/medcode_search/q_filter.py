@@ -7,7 +7,7 @@ subset of it, and refuses anything else with a message rather than guessing:
     q      := or
     or     := and ("OR" and)*
     and    := unary (["AND"] unary)*        (clauses side by side must all hold)
-    unary  := ("NOT" | "-") unary | "(" or ")" | [field ":"] value
+    unary  := ("NOT" | "-") unary | "(" or ")" | field ":" "(" or ")" | [field ":"] value
     value  := a word with optional * and ? wildcards, or a "quoted phrase"
 
 A value given for `code` must match the whole code ("A15.0", "A15*"); for a title field it
@@ -73,6 +73,8 @@ class _Parser:
         self._tokens = tokens
         self._at = 0
         self._title_fields = title_fields
+        #: The field of a group ("name:(lung OR liver)"): its clauses' field when they name none.
+        self._group_field = ""
 
     def _peek(self) -> _Token | None:
         return self._tokens[self._at] if self._at < len(self._tokens) else None
@@ -126,11 +128,13 @@ class _Parser:
         return self._clause(token)
 
     def _clause(self, token: _Token) -> Predicate:
-        field, value, quoted = "", token.text, token.quoted
+        field, value, quoted = self._group_field, token.text, token.quoted
         if not quoted and ":" in value:
             field, _colon, value = value.partition(":")
+            following = self._peek()
+            if not value and following is not None and following.text == "(":
+                return self._group(field)  # field:(lung OR liver)
             if not value:  # field:"a phrase"
-                following = self._peek()
                 if following is None or not following.quoted:
                     raise QSyntaxError(f"q field {field!r} has no value")
                 self._at += 1
@@ -140,9 +144,7 @@ class _Parser:
                 f"q value {value!r} uses syntax MedCode does not support (ranges, fuzzy, boosts,"
                 " regular expressions); use words, * and ? wildcards, quotes, AND, OR, NOT"
             )
-        if field and field != CODE and field not in self._title_fields:
-            known = ", ".join(sorted({CODE, *self._title_fields}))
-            raise QSyntaxError(f"q names the field {field!r}; this table has {known}")
+        self._check_field(field)
         on_code = self._code_test(value, quoted) if field in ("", CODE) else None
         on_title = self._title_test(value, quoted) if field != CODE else None
         if on_code is not None and on_title is not None:
@@ -150,6 +152,24 @@ class _Parser:
         chosen = on_code or on_title
         assert chosen is not None
         return chosen
+
+    def _group(self, field: str) -> Predicate:
+        """A parenthesised group whose clauses default to `field`."""
+        self._check_field(field)
+        self._at += 1  # the "("
+        outer, self._group_field = self._group_field, field
+        inner = self._or()
+        self._group_field = outer
+        closing = self._peek()
+        if closing is None or closing.quoted or closing.text != ")":
+            raise QSyntaxError("q has an unclosed parenthesis")
+        self._at += 1
+        return inner
+
+    def _check_field(self, field: str) -> None:
+        if field and field != CODE and field not in self._title_fields:
+            known = ", ".join(sorted({CODE, *self._title_fields}))
+            raise QSyntaxError(f"q names the field {field!r}; this table has {known}")
 
     @staticmethod
     def _code_test(value: str, quoted: bool) -> Predicate:
