@@ -193,13 +193,22 @@ def service_latency(prefixes: list[tuple[str, str]]) -> dict[str, float]:
         "MEDCODE_SEARCH_CODES_ADDR": f"127.0.0.1:{codes_port}",
         "MEDCODE_SEARCH_EVENTS": "false",
     }
-    processes = [start([sys.executable, "-m", "medcode_codes"], env)]
+    processes = [start([sys.executable, "-m", "medcode_codes", "serve"], env)]
     try:
         wait_grpc(f"127.0.0.1:{codes_port}")
         processes.append(start([sys.executable, "-m", "medcode_search"], env))
         wait_grpc(f"127.0.0.1:{search_port}", timeout=600)
         with grpc.insecure_channel(f"127.0.0.1:{search_port}") as channel:
             stub = pb_grpc.SearchServiceStub(channel)
+            deadline = time.monotonic() + 900
+            while True:  # serving starts before the first index is built and warmed
+                try:
+                    stub.Suggest(pb.SuggestRequest(query="a"), timeout=10)
+                    break
+                except grpc.RpcError as error:
+                    if error.code() != grpc.StatusCode.UNAVAILABLE or time.monotonic() > deadline:
+                        raise
+                    time.sleep(1)
             timings = []
             for _pass in range(2):
                 timings = []

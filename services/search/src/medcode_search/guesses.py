@@ -21,6 +21,9 @@ from medcode_search.prefix_match import PrefixIndex
 from medcode_search.query import CONNECTORS, stem
 from medcode_search.readings import Reading
 
+#: About how many words a title has: reading titles costs this per title.
+_WORDS_PER_TITLE = 8
+
 
 class Guesser:
     """Completes half-typed queries for one corpus (its words, titles and readings)."""
@@ -71,20 +74,21 @@ class Guesser:
         than emptying the count)."""
         counts: Counter[str] = Counter()
         for index in indexes:
-            rows: set[int] | None = None
+            rows: frozenset[int] | None = None
             for earlier in done:
                 said = index.word_rows(_root(earlier)) if earlier not in CONNECTORS else None
                 if said:
-                    rows = set(said) if rows is None else rows & said
+                    rows = said if rows is None else rows & said
             if not rows:
                 continue
-            if len(rows) <= weights.CONTEXT_ROWS:
-                for number in rows:
-                    counts.update({w for w in index.rows[number].folded if w.startswith(fragment)})
-                continue
-            # Many titles: count the fragment's words among them from the words' own rows.
-            among = index.words_among(fragment, rows, weights.CONTEXT_POSTINGS)
-            if among is None:  # a short, common fragment: its likeliest words only
+            cost = index.postings_in(fragment)
+            if cost <= min(weights.CONTEXT_POSTINGS, len(rows) * _WORDS_PER_TITLE):
+                among = index.words_among(fragment, rows)  # the fragment's words' own rows
+            elif len(rows) <= weights.CONTEXT_ROWS and len(fragment) > 1:  # the titles' words
+                among = Counter(
+                    w for n in rows for w in set(index.rows[n].folded) if w.startswith(fragment)
+                )
+            else:  # one letter, or a common fragment and many titles: its likeliest words
                 among = Counter(
                     {w: len(rows & index.word_rows(w)) for w in self.completer.shortlist(fragment)}
                 )

@@ -112,14 +112,15 @@ class PrefixIndex:
         high = bisect.bisect_left(self._codes, typed + "\U0010ffff", lo=low)
         return range(low, high)
 
-    def words_among(self, fragment: str, rows: AbstractSet[int], most: int) -> Counter[str] | None:
-        """Words starting with `fragment` -> how many of `rows` say each; None when the
-        words' rows add up to more than `most` (too many to count for one keystroke)."""
-        span = self._word_range(fragment)
-        if sum(len(self._postings[p]) for p in span) > most:
-            return None
+    def postings_in(self, fragment: str) -> int:
+        """How many (word, row) pairs the words starting with `fragment` have: what counting
+        them costs."""
+        return sum(len(self._postings[p]) for p in self._word_range(fragment))
+
+    def words_among(self, fragment: str, rows: AbstractSet[int]) -> Counter[str]:
+        """Words starting with `fragment` -> how many of `rows` say each."""
         counts: Counter[str] = Counter()
-        for position in span:
+        for position in self._word_range(fragment):
             said = sum(1 for row in self._postings[position] if row in rows)
             if said:
                 counts[self._vocabulary[position]] = said

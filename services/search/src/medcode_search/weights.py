@@ -29,12 +29,11 @@ SUGGEST_CANDIDATES_PER_HIT = 3
 SUGGEST_COMPLETIONS = 3
 #: Completions scoring this much (log units of prior) below the best are not searched.
 COMPLETION_SPREAD = 3.0
-#: Type-ahead reads the titles the earlier words share for the fragment's words when there
-#: are at most this many (beyond, it counts the likeliest words only, which is cheaper).
-CONTEXT_ROWS = 4000
-#: ... and beyond that, counts the fragment's words among them from the words' own rows,
-#: when those add up to at most this many (a short, common fragment: its likeliest words).
+#: Type-ahead counts the fragment's words among the titles the earlier words share, from
+#: whichever is cheaper: the words' own rows (at most this many in all) or the titles' words
+#: (at most this many titles, and two letters or more); else only its likeliest words.
 CONTEXT_POSTINGS = 20000
+CONTEXT_ROWS = 2000
 #: A word's count in a system counts this much toward its prior as a completion (default 1):
 #: ICD-10-PCS titles are built from axis labels, so a word's count there says how many
 #: combinations exist ("fluoroscopy", "nonautologous"), not how often it is wanted.
