@@ -119,3 +119,14 @@ def test_the_commonness_prior_breaks_ties_and_never_lifts_a_clearly_worse_match(
     assert suggested({("icd10cm", "X01.1"): 1.0})[:2] == ["X01.1", "X01.0"]
     lifted = suggested({("icd10cm", "X02.0"): 1.0})
     assert lifted.index("X02.0") > lifted.index("X01.0")
+
+
+ENGINE = SearchEngine(Corpus(DOCS), TantivyCandidates(index.build(DOCS, None), len(DOCS)), SYNONYMS)
+
+
+@given(st.text(min_size=1, max_size=80).filter(lambda text: text.strip()), st.integers(1, 5))
+def test_any_text_typed_gets_at_most_limit_distinct_suggestions(text: str, limit: int) -> None:
+    hits = ENGINE.suggest(text, limit=limit)
+    assert len(hits) <= limit
+    assert len({(hit.document.system, hit.document.code) for hit in hits}) == len(hits)
+    assert all(hit.score > 0 for hit in hits)

@@ -23,6 +23,8 @@ from medcode_search.readings import Reading
 
 #: About how many words a title has: reading titles costs this per title.
 _WORDS_PER_TITLE = 8
+#: Earlier words completed as prefixes at most (each costs a count over titles).
+_MOST_EARLIER = 4
 
 
 class Guesser:
@@ -104,8 +106,8 @@ class Guesser:
         *done, last = typed
         prior = self.completer.vocabulary(systems).prior
         known = [w for w in done if w in prior or w in CONNECTORS or w.isdigit()]
-        if len(known) == len(done):
-            return typed
+        if len(known) == len(done) or len(done) - len(known) > _MOST_EARLIER:
+            return typed  # a pasted paragraph is not type-ahead: typo correction only
         indexes = self.indexes(systems, releases)
         completed = []
         for word in done:

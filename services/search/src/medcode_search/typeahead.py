@@ -122,7 +122,8 @@ class TypeAhead:
         seen = {(hit.document.system, hit.document.code) for hit in hits}
         cap = common_cap(len(typed[-1]) if typed[-1] else len(text.strip()))
         for hit in engine.text_hits(readings, scope=scope, depth=depth, seeds=self.seeds):
-            if (hit.document.system, hit.document.code) not in seen:
+            # A code whose unasked-for words outweigh what it explains is no suggestion.
+            if hit.score > 0 and (hit.document.system, hit.document.code) not in seen:
                 hit.score *= self._common_factor(hit, cap, popularity or engine.popularity)
                 if hit.document.kind in _NAVIGATION:
                     hit.score *= weights.SUGGEST_NAVIGATION_FACTOR
