@@ -26,7 +26,7 @@ LAY = [("runny", "nose"), ("shortness", "of", "breath"), ("underactive", "thyroi
 
 
 def completer(**options: object) -> Completer:
-    return Completer(COUNTS, lay_phrases=LAY, weights={"icd10pcs": 0.05}, **options)  # type: ignore[arg-type]
+    return Completer(COUNTS, lay_phrases=LAY, system_weights={"icd10pcs": 0.05}, **options)  # type: ignore[arg-type]
 
 
 def words(found: list[object]) -> list[str]:

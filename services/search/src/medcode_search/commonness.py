@@ -15,14 +15,12 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 
+from medcode_search import weights
 from medcode_search.code_prefix import numbers_of
 from medcode_search.corpus import Corpus
 from medcode_search.documents import IndexedCode
 from medcode_search.spelling import WORD
 from medcode_search.synonyms import normalise_phrase
-
-#: A listed code's parent heading gets this share of its weight ("E11" for E11.9).
-PARENT_SHARE = 0.5
 
 
 def parse_common_codes(text: str) -> dict[tuple[str, str], float]:
@@ -61,7 +59,7 @@ class Commonness:
             weight = listed.get((document.system, document.code))
             if weight and document.ancestors:
                 parent = (document.system, document.ancestors[-1])
-                share = PARENT_SHARE * weight
+                share = weights.COMMON_PARENT_SHARE * weight
                 if share > self._weights.get(parent, 0.0):
                     self._weights[parent] = share
 

@@ -23,34 +23,12 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from medcode_search import weights
 from medcode_search.query import CONNECTORS, FREE_WORDS
 
 #: Completions kept per prefix of up to this many letters, precomputed (short prefixes
 #: match thousands of words; longer ones are ranked on the fly).
 _PRECOMPUTED = 3
-#: Candidates ranked per prefix before the earlier words' context reorders them.
-SHORTLIST = 16
-#: A word the codes never say but search understands (a lay word such as "dandruff", or a
-#: word-family member such as "electrocardiogram") counts as if this many texts said it.
-_LAY_COUNT = 40
-#: Added to a word's prior (in log units of its count) per unit of commonness of the codes
-#: that say it: "diabetes" (E11.9) before "diabetic", "hypertension" (I10) before "hypertrophy".
-COMMON_WORD_BONUS = 1.5
-#: The typed fragment is itself a whole word ("flu", "back"): it comes before its longer words
-#: (from three letters: "no" or "ch" is the start of something longer far more often).
-WHOLE_WORD_BONUS = 2.0
-_WHOLE_WORD_LENGTH = 3
-#: The rest of a lay phrase whose first words were typed ("runny no" -> "nose"): a person
-#: typing a known phrase almost always means it, so it comes before any single word.
-PHRASE_BONUS = 50.0
-#: A lay phrase whose first word the fragment starts ("underactiv" -> "underactive thyroid"),
-#: from this many letters: just below the word alone, less this per further word.
-PHRASE_START_GAP = 0.5
-_PHRASE_START_LENGTH = 4
-#: Per log unit of titles shared with the earlier words ("otitis me" -> "media").
-CONTEXT_WEIGHT = 1.5
-#: A word sharing no title with the earlier words (when some others do) loses this.
-NO_CONTEXT_PENALTY = 8.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,15 +51,22 @@ class _Vocabulary:
         for word in {*counts, *lay_words}:
             if word in FREE_WORDS or not word.isalnum():
                 continue
-            count = counts.get(word, 0) or (_LAY_COUNT if word in lay_words else 0)
-            priors[word] = math.log1p(count) + COMMON_WORD_BONUS * common.get(word, 0.0)
+            count = counts.get(word, 0) or (
+                weights.COMPLETION_LAY_COUNT if word in lay_words else 0
+            )
+            priors[word] = math.log1p(count) + weights.COMPLETION_COMMON_BONUS * common.get(
+                word, 0.0
+            )
         self.prior = priors
         self.words = sorted(priors)
         top: dict[str, list[str]] = {}
         for word in self.words:
             for length in range(1, min(_PRECOMPUTED, len(word)) + 1):
                 top.setdefault(word[:length], []).append(word)
-        self.top = {p: heapq.nlargest(SHORTLIST, w, key=priors.__getitem__) for p, w in top.items()}
+        self.top = {
+            p: heapq.nlargest(weights.COMPLETION_SHORTLIST, w, key=priors.__getitem__)
+            for p, w in top.items()
+        }
 
 
 class Completer:
@@ -94,12 +79,12 @@ class Completer:
         *,
         lay_phrases: Iterable[tuple[str, ...]] = (),
         common: Mapping[str, Mapping[str, float]] | None = None,
-        weights: Mapping[str, float] | None = None,
+        system_weights: Mapping[str, float] | None = None,
     ) -> None:
-        """`counts` and `common`: system -> word -> count (commonness); `weights`: how much
-        a system's counts weigh among all systems' (default 1)."""
+        """`counts` and `common`: system -> word -> count (commonness); `system_weights`: how
+        much a system's counts weigh among all systems' (default 1)."""
         common = common or {}
-        weights = weights or {}
+        system_weights = system_weights or {}
         #: word -> the lay phrases (two words or more) that say it, as word tuples.
         self._phrases: dict[str, list[tuple[str, ...]]] = {}
         lay_words: set[str] = set()
@@ -114,7 +99,7 @@ class Completer:
         for system, said in counts.items():
             mine = common.get(system, {})
             self._systems[system] = _Vocabulary(said, mine, lay_words)
-            share = weights.get(system, 1.0)
+            share = system_weights.get(system, 1.0)
             every.update({word: share * count for word, count in said.items()})
             every_common.update(mine)
         self._every = _Vocabulary(every, every_common, lay_words)
@@ -138,9 +123,11 @@ class Completer:
         words = vocabulary.words
         low = bisect.bisect_left(words, fragment)
         high = bisect.bisect_left(words, fragment + "\U0010ffff", lo=low)
-        if high - low <= SHORTLIST:
+        if high - low <= weights.COMPLETION_SHORTLIST:
             return words[low:high]
-        return heapq.nlargest(SHORTLIST, words[low:high], key=vocabulary.prior.__getitem__)
+        return heapq.nlargest(
+            weights.COMPLETION_SHORTLIST, words[low:high], key=vocabulary.prior.__getitem__
+        )
 
     def phrase_rests(self, typed: Sequence[str], systems: Sequence[str] = ()) -> dict[str, float]:
         """The rests of lay phrases whose start was typed -> their scores: after earlier
@@ -158,17 +145,18 @@ class Completer:
                     and phrase[:size] == tail
                     and phrase[size].startswith(fragment)
                 ):
-                    rest = phrase[size:]
-                    score = self.prior(rest[0]) + PHRASE_BONUS
-                    found[" ".join(rest)] = max(found.get(" ".join(rest), 0.0), score)
-        if not found and len(fragment) >= _PHRASE_START_LENGTH:
+                    rest = " ".join(phrase[size:])
+                    said = max(prior.get(word, 0.0) for word in phrase[size:])
+                    score = said + weights.COMPLETION_PHRASE_BONUS
+                    found[rest] = max(found.get(rest, 0.0), score)
+        if not found and len(fragment) >= weights.COMPLETION_PHRASE_START_LENGTH:
             at = bisect.bisect_left(self._first_words, fragment)
             while at < len(self._first_words) and self._first_words[at].startswith(fragment):
                 first = self._first_words[at]
                 for phrase in self._phrases[first]:
                     if phrase[0] == first:  # just below the word alone, shorter phrases first
-                        score = prior.get(first, 0.0) - PHRASE_START_GAP * (len(phrase) - 1)
-                        found[" ".join(phrase)] = score
+                        gap = weights.COMPLETION_PHRASE_START_GAP * (len(phrase) - 1)
+                        found[" ".join(phrase)] = prior.get(first, 0.0) - gap
                 at += 1
         return found
 
@@ -191,16 +179,16 @@ class Completer:
         prior = self.vocabulary(systems).prior
         found = self.shortlist(fragment, systems) if fragment else []
         scores = {word: prior[word] for word in found}
-        if len(fragment) >= _WHOLE_WORD_LENGTH and fragment in prior:
-            scores[fragment] = prior[fragment] + WHOLE_WORD_BONUS
+        if len(fragment) >= weights.COMPLETION_WHOLE_WORD_LENGTH and fragment in prior:
+            scores[fragment] = prior[fragment] + weights.COMPLETION_WHOLE_WORD_BONUS
         if context and any(context.values()):
             for word, count in context.items():
                 if count and word in prior:
                     base = scores.get(word, prior[word])
-                    scores[word] = base + CONTEXT_WEIGHT * math.log1p(count)
+                    scores[word] = base + weights.COMPLETION_CONTEXT_WEIGHT * math.log1p(count)
             for word in scores:
                 if not context.get(word):
-                    scores[word] -= NO_CONTEXT_PENALTY
+                    scores[word] -= weights.COMPLETION_NO_CONTEXT_PENALTY
         if len(fragment) >= 2 and (fragment in CONNECTORS or fragment in FREE_WORDS):
             # "drainage of": a connector typed whole is the word meant, not "office".
             scores[fragment] = max(scores.values(), default=0.0) + 1.0

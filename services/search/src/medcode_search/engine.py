@@ -92,7 +92,7 @@ class SearchEngine:
             corpus.word_counts,
             lay_phrases=[*synonyms.lay_phrases(), *((w,) for w in self._rescorer.families.words())],
             common=common_words(corpus, commonness),
-            weights=weights.COMPLETION_SYSTEM_WEIGHTS,
+            system_weights=weights.COMPLETION_SYSTEM_WEIGHTS,
         )
         #: Type-ahead: completions of the word being typed, ranked with a commonness prior.
         self.typeahead = TypeAhead(self, Guesser(completer, self.matcher, self.read), commonness)
