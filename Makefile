@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/reference_data.py
 	$(BIN)/python bench/search_relevance.py
 	$(BIN)/python bench/search_latency.py
+	$(BIN)/python bench/search_typeahead.py
 	$(BIN)/python bench/metering.py
 	$(BIN)/python bench/gateway_metering.py
 

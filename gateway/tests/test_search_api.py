@@ -37,10 +37,16 @@ def test_clinical_tables_shape(api: httpx.Client) -> None:
     assert total >= 1 and codes[0] == "I10" and extra is None
     assert display[0] == ["I10", "Essential (primary) hypertension"] and len(codes) <= 7
     wide = api.get("/api/icd10cm/v3/search", params={"terms": "diabetes", "maxList": 20}).json()
-    assert len(wide[1]) == 20
-    assert (
-        api.get("/api/icd10cm/v3/search", params={"terms": "x", "maxList": 501}).status_code == 422
-    )
+    assert len(wide[1]) == 20 and wide[0] > 20  # the true number of matches, not the page
+    too_many = api.get("/api/icd10cm/v3/search", params={"terms": "x", "maxList": 501})
+    assert too_many.status_code == 400
+    assert too_many.headers["content-type"].startswith(PROBLEM)
+
+
+def test_clinical_tables_without_hcpcs_says_so(api: httpx.Client) -> None:
+    answer = api.get("/api/hcpcs/v3/search", params={"terms": "wheelchair"})
+    assert answer.status_code == 404
+    assert "no hcpcs release is indexed" in answer.json()["detail"]
 
 
 @pytest.mark.parametrize(

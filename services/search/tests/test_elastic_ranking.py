@@ -109,19 +109,24 @@ def test_the_same_candidates_rank_the_same_on_both_backends(query: str) -> None:
     _both_ways(Corpus(SMALL), index.build(SMALL, None), query)
 
 
-def test_suggest_ranks_the_same_on_both_backends() -> None:
+@pytest.mark.parametrize("typed", ["gizmo fev", "gizmo fe", "gizmo fever "])
+def test_suggest_ranks_the_same_on_both_backends(typed: str) -> None:
     corpus, built = Corpus(SMALL), index.build(SMALL, None)
     recording = Recording(TantivyCandidates(built, len(SMALL)))
-    expected = _seen(SearchEngine(corpus, recording, SYNONYMS).suggest("gizmo fe"))
-    conversation = Conversation(
-        [Reply("POST", f"/{ALIAS_INDEX}/_msearch", _reply(recording.asked[0][3]))]
-    )
+    expected = _seen(SearchEngine(corpus, recording, SYNONYMS).suggest(typed))
+    assert expected and expected[0][1] in {"X90", "X90.9"}  # completed to "gizmo fever"
+    ((plans, scope, depth, found),) = recording.asked  # every reading in one request
+    conversation = Conversation([Reply("POST", f"/{ALIAS_INDEX}/_msearch", _reply(found))])
     source = ElasticCandidates(scripted_client(conversation), ALIAS_INDEX)
-    assert _seen(SearchEngine(corpus, source, SYNONYMS).suggest("gizmo fe")) == expected
-    (prefix,) = [
-        q for q in conversation.sent[0].body[1]["query"]["bool"]["should"] if "prefix" in q
-    ]
-    assert prefix["prefix"]["title_raw"]["value"] == "fe"
+    assert _seen(SearchEngine(corpus, source, SYNONYMS).suggest(typed)) == expected
+    bodies = conversation.sent[0].body[1::2]
+    assert bodies == [search_body(plan, scope, depth) for plan in plans]
+    prefixes = [q for body in bodies for q in body["query"]["bool"]["should"] if "prefix" in q]
+    if typed == "gizmo fev":  # a fragment of three letters or more is also read as a prefix
+        (prefix,) = prefixes
+        assert prefix["prefix"]["title_raw"]["value"] == "fev"
+    else:
+        assert not prefixes
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,15 @@ from medcode.search.v1 import search_service_pb2 as pb
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.core.schemas import problems
+from medcode_gateway.search.clinical_tables import (
+    MAX_PAGE,
+    TABLES,
+    answer,
+    extra_fields,
+    field_list,
+    match_request,
+    page_size,
+)
 from medcode_gateway.search.render import search_body, suggest_body
 from medcode_gateway.search.schemas import ClinicalTablesOut, SearchOut, SuggestOut
 
@@ -27,8 +36,13 @@ _SEARCH_ERRORS = {**_ERRORS, **problems({404: "No indexed release matches releas
 SEARCH_LIMIT, SEARCH_LIMIT_MAX, OFFSET_MAX = 20, 500, 10_000
 SUGGEST_LIMIT, SUGGEST_LIMIT_MAX = 10, 50
 RELEASE_NAME_MAX = 64
+#: Clinical Tables paging stops here (NLM's own limit is lower; MedCode counts every match).
+OFFSET_LIMIT = 100_000
 QueryText = Annotated[str, Query(description="A code, code prefix or words (1-256 characters)")]
 Systems = Annotated[str | None, Query(description="Comma-separated: icd10cm, icd10pcs, hcpcs, cpt")]
+TypedText = Annotated[
+    str, Query(description="What was typed so far (1-256 characters); a final space ends a word")
+]
 
 
 def checked_query(text: str) -> str:
@@ -75,12 +89,17 @@ def search_request(
 
 
 def suggest_request(
-    q: QueryText,
+    q: TypedText,
     system: Systems = None,
+    billable: Annotated[bool, Query(description="Only billable codes")] = False,
     limit: Annotated[int, Query(ge=1, le=SUGGEST_LIMIT_MAX)] = SUGGEST_LIMIT,
 ) -> pb.SuggestRequest:
-    """/v1/suggest's parameters as a SuggestRequest (the route's dependency and its fast path)."""
-    return pb.SuggestRequest(query=checked_query(q), systems=systems_list(system), limit=limit)
+    """/v1/suggest's parameters as a SuggestRequest (the route's dependency and its fast path).
+    The query is sent as typed: a trailing space says the last word is finished."""
+    checked_query(q)
+    return pb.SuggestRequest(
+        query=q, systems=systems_list(system), billable_only=billable, limit=limit
+    )
 
 
 @router.get(
@@ -105,7 +124,10 @@ async def search(
 async def suggest(
     clients: Clients, request: Annotated[pb.SuggestRequest, Depends(suggest_request)]
 ) -> JSONResponse:
-    """Completions from the first character: codes that start so, then titles."""
+    """Type-ahead from the first character: a code prefix lists its codes (common ones first);
+    words are completed as they are typed ("toothac" -> toothache, "runny no" -> runny nose),
+    earlier words may be whole words, prefixes or typos, and short prefixes prefer the codes
+    people look up most."""
     reply = await clients.search.Suggest(request, timeout=clients.timeout)
     return JSONResponse(suggest_body(reply))
 
@@ -113,24 +135,53 @@ async def suggest(
 @router.get(
     "/api/{table}/v3/search",
     response_model=ClinicalTablesOut,
-    responses=_ERRORS,
+    responses={
+        **_ERRORS,
+        **problems({404: "The table's code set is not loaded in this installation."}),
+    },
     summary="NLM Clinical Table Search Service compatible search",
 )
 async def clinical_tables(
     clients: Clients,
     table: Literal["icd10cm", "hcpcs"],
-    terms: Annotated[str, Query(description="What the user typed")],
-    max_list: Annotated[int, Query(alias="maxList", ge=1, le=500)] = 7,
-    sf: Annotated[str | None, Query(description="Search fields (accepted, not needed)")] = None,
-    df: Annotated[str | None, Query(description="Display fields: code,name (default)")] = None,
+    terms: Annotated[
+        str, Query(max_length=256, description="What was typed: an AND of word or code prefixes")
+    ],
+    max_list: Annotated[
+        str | None,
+        Query(alias="maxList", description="Results wanted, 1-500 (empty: 500); wins over count"),
+    ] = None,
+    count: Annotated[int, Query(ge=0, le=MAX_PAGE, description="Page size")] = 7,
+    offset: Annotated[int, Query(ge=0, le=OFFSET_LIMIT, description="Matches to skip")] = 0,
+    sf: Annotated[str | None, Query(description="Fields searched (icd10cm: code,name)")] = None,
+    df: Annotated[str | None, Query(description="Fields displayed (icd10cm: code,name)")] = None,
+    ef: Annotated[
+        str | None, Query(description="Extra fields returned, field:alias allowed")
+    ] = None,
+    cf: Annotated[str | None, Query(description="The field returned as the code")] = None,
+    q: Annotated[
+        str | None, Query(max_length=500, description='A further constraint: "code:A15*"')
+    ] = None,
+    synonyms: Annotated[
+        bool, Query(description="MedCode extension: also match synonyms and word families")
+    ] = False,
 ) -> JSONResponse:
-    """`[total, codes, extra, [[code, name], ...]]`, as clinicaltables.nlm.nih.gov answers,
-    so an existing autocompleter switches to MedCode by changing its URL."""
-    request = pb.SearchRequest(query=checked_query(terms), systems=[table], limit=max_list)
-    reply = await clients.search.Search(request, timeout=clients.timeout)
-    fields = [f.strip() for f in (df or "code,name").split(",") if f.strip()]
-    display = [
-        [h.code if f == "code" else h.title for f in fields if f in ("code", "name")]
-        for h in reply.hits
-    ]
-    return JSONResponse([reply.total, [h.code for h in reply.hits], None, display])
+    """`[total, codes, extra, display rows]` as clinicaltables.nlm.nih.gov answers: every
+    word of `terms` must start a word of the searched fields (or the code), matches come in
+    code order and `total` counts them all, so an autocompleter written for NLM's service
+    switches to MedCode by changing its URL."""
+    chosen = TABLES[table]
+    request = match_request(
+        chosen,
+        terms=terms,
+        search_fields=sf,
+        limit=page_size(max_list, count),
+        offset=offset,
+        q=q,
+        synonyms=synonyms,
+    )
+    display = field_list(chosen, df or chosen.display_fields, "df")
+    extra = extra_fields(chosen, ef)
+    code_field = field_list(chosen, cf or "code", "cf")[0]
+    reply = await clients.search.MatchPrefixes(request, timeout=clients.timeout)
+    return JSONResponse(answer(chosen, reply, code_field=code_field, display=display, extra=extra))

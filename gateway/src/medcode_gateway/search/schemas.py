@@ -49,6 +49,9 @@ class SuggestOut(Out):
     suggestions: list[HitOut]
 
 
-class ClinicalTablesOut(RootModel[list[int | list[str] | None | list[list[str]]]]):
-    """NLM Clinical Tables' answer, a 4-item array: [total, codes, extra data (null),
-    display rows (one list of the `df` fields per code)]."""
+class ClinicalTablesOut(
+    RootModel[list[int | list[str] | dict[str, list[str]] | None | list[list[str]]]]
+):
+    """NLM Clinical Tables' answer, a 4-item array: [total (every match), codes (the `cf`
+    field), the `ef` fields by name or alias (null without `ef`), display rows (the `df`
+    fields of each code)]."""

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from medcode_search.documents import IndexedCode
+
 
 class Clause(NamedTuple):
     """One stem in one field: scored by BM25 times `boost`, or a constant `boost`."""
@@ -51,6 +53,15 @@ class Scope:
     billable_only: bool = False
     #: A chapter or section code the hits must sit under.
     within: str = ""
+
+    def admits(self, document: IndexedCode) -> bool:
+        """Whether `document` is inside this scope (what an index's filters would keep)."""
+        return (
+            (not self.systems or document.system in self.systems)
+            and (not self.editions or f"{document.system}:{document.release}" in self.editions)
+            and (not self.billable_only or document.billable)
+            and (not self.within or self.within in document.ancestors)
+        )
 
 
 class Candidate(NamedTuple):

@@ -77,15 +77,23 @@ class Corpus:
         #: Every word of titles, own texts and table rows (a word here is no typo).
         vocabulary: Counter[str] = Counter()
         titles: set[str] = set()  # title words: what a typo is corrected to
+        #: system -> word -> how many of its codes say the word in their title or own terms
+        #: (what type-ahead completes a fragment to, `completion`).
+        self.word_counts: dict[str, Counter[str]] = {}
         fold = folding()
         for document in documents:
             fields = own_fields(document, fold)
             self.frequencies.add(fields)
             title = _spellings(document.title, fields[TITLE_RAW][0])
             vocabulary.update(title)
-            own = zip(document.word_texts, fields[TERMS], strict=False)
-            for text, folded in (*own, *zip(document.table_terms, fields[TABLES], strict=True)):
+            said = set(title)
+            for text, folded in zip(document.word_texts, fields[TERMS], strict=False):
+                words = _spellings(text, folded)
+                vocabulary.update(words)
+                said.update(words)
+            for text, folded in zip(document.table_terms, fields[TABLES], strict=True):
                 vocabulary.update(_spellings(text, folded))
+            self.word_counts.setdefault(document.system, Counter()).update(said)
             titles.update(title)
         self.corrector = Corrector(vocabulary, TitleWords(titles))
 

@@ -11,26 +11,29 @@ between backends.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Mapping, Sequence
 
-from medcode_common.codesystems import MalformedCode, System, normalize_code
 from medcode_search import weights
 from medcode_search.candidate_plan import Planner
-from medcode_search.candidates import CandidateSource, Scope
+from medcode_search.candidates import Candidate, CandidateSource, Scope
+from medcode_search.code_prefix import search_code_hits
+from medcode_search.commonness import Commonness, common_words, load_common_codes
+from medcode_search.completion import Completer
 from medcode_search.corpus import Corpus
 from medcode_search.defaults import promote_default_children
 from medcode_search.explain import explain_profiled
 from medcode_search.fields import edition
+from medcode_search.guesses import Guesser
 from medcode_search.hits import CODE, PREFIX, Ranked
-from medcode_search.query import parse
-from medcode_search.ranking import Rescorer
-from medcode_search.readings import Reader
+from medcode_search.matching import PrefixMatcher
+from medcode_search.query import ParsedQuery, parse
+from medcode_search.ranking import Profile, Rescorer
+from medcode_search.readings import Reader, Reading
 from medcode_search.splits import lift_split_headings
 from medcode_search.synonyms import SynonymExpander
+from medcode_search.typeahead import TypeAhead
 
 MAX_QUERY = 256
-_PREFIX_LIMIT = 500
 Popularity = Callable[[str], float]
 
 
@@ -64,7 +67,10 @@ class SearchEngine:
         synonyms: SynonymExpander,
         *,
         popularity: Popularity | None = None,
+        common_codes: Mapping[tuple[str, str], float] | None = None,
     ) -> None:
+        """`common_codes` ((system, code) -> 0..1) is type-ahead's start-up commonness list;
+        None reads the packaged one (`data/common_codes.tsv`)."""
         self.corpus = corpus
         self.documents = corpus.documents
         self.popularity = popularity
@@ -78,38 +84,27 @@ class SearchEngine:
             has_index_lines=corpus.has_index_lines,
         )
         self._reader = Reader(synonyms, corpus.corrector)
+        #: Clinical Tables matching (an AND of prefixes in code order) from the corpus.
+        self.matcher = PrefixMatcher(corpus, synonyms, self._rescorer.families)
+        listed = load_common_codes() if common_codes is None else common_codes
+        commonness = Commonness(corpus.documents, listed)
+        completer = Completer(
+            corpus.word_counts,
+            lay_phrases=[*synonyms.lay_phrases(), *((w,) for w in self._rescorer.families.words())],
+            common=common_words(corpus, commonness),
+            system_weights=weights.COMPLETION_SYSTEM_WEIGHTS,
+        )
+        #: Type-ahead: completions of the word being typed, ranked with a commonness prior.
+        self.typeahead = TypeAhead(self, Guesser(completer, self.matcher, self.read), commonness)
 
     def warm(self) -> None:
         """Profile every document now (seconds of CPU) rather than on first use, so the first
         queries after a build are as fast as later ones; run it in a worker thread."""
         for number in range(len(self.documents)):
             self._rescorer.profile(number)
-
-    # -- codes -----------------------------------------------------------------------------
-    def _code_hits(
-        self, text: str, systems: Sequence[str], releases: Mapping[str, str] | None
-    ) -> list[Ranked]:
-        hits: list[Ranked] = []
-        for system in systems:
-            try:
-                canonical = normalize_code(System(system), text)
-            except (MalformedCode, ValueError):
-                continue
-            bare = canonical.replace(".", "")
-            entries = self.corpus.codes.get(system, [])
-            start = bisect.bisect_left(entries, (bare, -1))
-            for offset, (key, number) in enumerate(entries[start : start + _PREFIX_LIMIT]):
-                if not key.startswith(bare):
-                    break
-                if releases is not None and self.documents[number].release != releases[system]:
-                    continue
-                exact = key == bare
-                if exact:
-                    score = weights.EXACT_CODE_SCORE
-                else:
-                    score = weights.CODE_PREFIX_SCORE - offset * weights.CODE_PREFIX_STEP
-                hits.append(Ranked(self.documents[number], score, [CODE if exact else PREFIX]))
-        return hits
+        for system, releases in self.corpus.releases.items():
+            for release in releases:  # Clinical Tables and type-ahead's word statistics
+                self.matcher.index(system, release)
 
     # -- words -----------------------------------------------------------------------------
     def scope(
@@ -128,18 +123,39 @@ class SearchEngine:
         every = not systems or set(systems) == set(self.corpus.codes)
         return Scope(editions, () if every else tuple(systems), billable_only, within)
 
-    def _text_hits(self, text: str, *, scope: Scope, depth: int, prefix_last: bool) -> list[Ranked]:
-        readings = [
-            (reading, parse(reading.text))
-            for reading in self._reader.read(text, prefix_last=prefix_last)
+    def _text_hits(self, text: str, *, scope: Scope, depth: int) -> list[Ranked]:
+        return self.text_hits(self._reader.read(text, prefix_last=False), scope=scope, depth=depth)
+
+    def read(self, text: str) -> list[Reading]:
+        """The readings a search makes of `text` (as typed, synonyms, typo corrections)."""
+        return self._reader.read(text, prefix_last=False)
+
+    def text_hits(
+        self,
+        readings: Sequence[Reading],
+        *,
+        scope: Scope,
+        depth: int,
+        seeds: Callable[[ParsedQuery], Sequence[int]] | None = None,
+    ) -> list[Ranked]:
+        """Each reading's candidates from the backend (one request for all), re-scored;
+        `seeds` names more documents to weigh for a reading (those outside `scope` are not)."""
+        parsed_readings = [(reading, parse(reading.text)) for reading in readings]
+        parsed_readings = [(reading, parsed) for reading, parsed in parsed_readings if parsed.words]
+        plans = [
+            self._planner.plan(parsed, prefix_last=reading.prefix_last)
+            for reading, parsed in parsed_readings
         ]
-        readings = [(reading, parsed) for reading, parsed in readings if parsed.words]
-        plans = [self._planner.plan(parsed, prefix_last=prefix_last) for _r, parsed in readings]
         results = self.source.candidates(plans, scope, depth) if plans else []
+        if seeds is not None:
+            results = [
+                self._seeded(found, seeds(parsed), scope) if not reading.prefix_last else found
+                for (reading, parsed), found in zip(parsed_readings, results, strict=True)
+            ]
         found: dict[int, Ranked] = {}
         named: set[str] = set()  # every stem of every reading: did it name a side?
         rescorer = self._rescorer
-        for (reading, parsed), candidates in zip(readings, results, strict=True):
+        for (reading, parsed), candidates in zip(parsed_readings, results, strict=True):
             named.update(parsed.stems)
             best = candidates[0].score if candidates else 1.0
             top = best if best > 0 else 1.0
@@ -147,7 +163,7 @@ class SearchEngine:
             for candidate in candidates:
                 number = candidate.number
                 profile = rescorer.profile(number)
-                if prefix_last:
+                if reading.prefix_last:
                     fit = candidate.score / top
                 else:
                     share = weights.BM25_SHARE * candidate.score / top
@@ -156,6 +172,7 @@ class SearchEngine:
                 ranked.reasons = [reading.kind] if reading.kind else []
                 ranked.matched_text = reading.text if reading.kind else ""
                 ranked.number = number
+                ranked.read_as = reading.text
                 previous = found.get(number)
                 if previous is None or previous.score < ranked.score:
                     found[number] = ranked
@@ -164,7 +181,25 @@ class SearchEngine:
         lift_split_headings(hits, rescorer.splits, frozenset(named))
         return hits
 
-    def _explain(self, hit: Ranked, query: str) -> None:
+    def _seeded(
+        self, found: list[Candidate], numbers: Sequence[int], scope: Scope
+    ) -> list[Candidate]:
+        """`found` plus the seeded documents in scope, each at the lowest score found (the
+        re-scoring decides; an index score is only a small share of it)."""
+        have = {candidate.number for candidate in found}
+        floor = found[-1].score if found else 0.0
+        extra = [
+            Candidate(number, floor)
+            for number in numbers
+            if number not in have and scope.admits(self.documents[number])
+        ]
+        return found + extra if extra else found
+
+    def profile(self, number: int) -> Profile:
+        """Document `number`'s stems as the re-scoring sees them (cached)."""
+        return self._rescorer.profile(number)
+
+    def explain(self, hit: Ranked, query: str) -> None:
         if hit.number >= 0:  # a code or code prefix hit says so already
             explain_profiled(hit, query, self._rescorer.profile(hit.number))
 
@@ -189,29 +224,29 @@ class SearchEngine:
         leaves out systems it does not name; None searches everything indexed.
         """
         text = check_query(query)
-        chosen = self._chosen_systems(systems, releases)
+        chosen = self.chosen_systems(systems, releases)
         if not chosen:
             return [], 0
         ranked = [
             hit
-            for hit in self._code_hits(text, chosen, releases)
+            for hit in search_code_hits(self.corpus, text, chosen, releases)
             if (not billable_only or hit.document.billable)
             and (not within or within in hit.document.ancestors)
         ]
         seen = {(h.document.system, h.document.code) for h in ranked}
         depth = max(weights.CANDIDATES, offset + limit + 20)
         scope = self.scope(chosen, billable_only, within, releases)
-        for hit in self._text_hits(text, scope=scope, depth=depth, prefix_last=False):
+        for hit in self._text_hits(text, scope=scope, depth=depth):
             if (hit.document.system, hit.document.code) not in seen:
                 ranked.append(hit)
         self._boost_popular(ranked, popularity)
         ranked.sort(key=lambda hit: -hit.score)
         page = ranked[offset : offset + limit]
         for hit in page:
-            self._explain(hit, text)
+            self.explain(hit, text)
         return page, len(ranked)
 
-    def _chosen_systems(
+    def chosen_systems(
         self, systems: Sequence[str], releases: Mapping[str, str] | None
     ) -> list[str]:
         chosen = list(systems) or sorted(self.corpus.codes)
@@ -232,21 +267,21 @@ class SearchEngine:
         *,
         systems: Sequence[str] = (),
         limit: int = 10,
+        billable_only: bool = False,
         popularity: Popularity | None = None,
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
-        """Type-ahead: codes starting with what was typed, else titles whose words start so."""
+        """Type-ahead (`typeahead.TypeAhead`): the fragment being typed completed to whole
+        words and searched; a code prefix lists its codes first."""
         text = check_query(query)
-        chosen = self._chosen_systems(systems, releases)
+        chosen = self.chosen_systems(systems, releases)
         if not chosen:
             return []
-        hits = self._code_hits(text, chosen, releases)
-        if len(hits) < limit:
-            scope = self.scope(chosen, False, "", releases)
-            depth = limit * weights.SUGGEST_CANDIDATES_PER_HIT
-            hits.extend(self._text_hits(text, scope=scope, depth=depth, prefix_last=True))
-        self._boost_popular(hits, popularity)
-        hits.sort(key=lambda hit: -hit.score)
-        for hit in hits[:limit]:
-            self._explain(hit, text)
-        return hits[:limit]
+        return self.typeahead.suggest(
+            text + " " if query[-1:].isspace() else text,  # a space: the last word is done
+            systems=chosen,
+            releases=releases,
+            limit=limit,
+            billable_only=billable_only,
+            popularity=popularity,
+        )

@@ -19,3 +19,5 @@ class Ranked:
     reasons: list[str] = field(default_factory=list)
     matched_text: str = ""
     number: int = -1  # the document's position, when it came from the word index
+    #: The reading's text that found it (a type-ahead completion: "toothache" for "toothac").
+    read_as: str = ""

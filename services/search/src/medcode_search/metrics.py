@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from medcode_search.indexer import IndexHolder
 
-SearchKind = Literal["search", "suggest"]
+SearchKind = Literal["search", "suggest", "match_prefixes"]
 
 
 class SearchMetrics:
@@ -19,7 +19,8 @@ class SearchMetrics:
         self.registry = registry if registry is not None else CollectorRegistry()
         self.searches = Counter(
             "medcode_searches",
-            "Searches answered (search: /v1/search; suggest: type-ahead).",
+            "Searches answered (search: /v1/search; suggest: type-ahead; match_prefixes: the"
+            " Clinical Tables endpoints).",
             ["kind"],
             registry=self.registry,
         )

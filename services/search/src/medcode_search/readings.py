@@ -23,6 +23,8 @@ class Reading:
     text: str
     weight: float
     kind: str = ""
+    #: Type-ahead: the last word is matched as the start of a word (a prefix), not stemmed.
+    prefix_last: bool = False
 
 
 class Reader:
@@ -35,7 +37,7 @@ class Reader:
     def read(self, text: str, *, prefix_last: bool) -> list[Reading]:
         """The readings of `text`; type-ahead reads it only as typed."""
         if prefix_last:
-            return [Reading(text, LITERAL_WEIGHT)]
+            return [Reading(text, LITERAL_WEIGHT, prefix_last=True)]
         typed = parse(text).words
         expansions = self._synonyms.expand(text)
         covered = sum(len(lay.split()) for lay, _clinical in expansions)

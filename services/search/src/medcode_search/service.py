@@ -27,7 +27,11 @@ from medcode_search.hits import (
     Ranked,
 )
 from medcode_search.indexer import IndexHolder
+from medcode_search.matching import MatchPage, MatchQuery
 from medcode_search.metrics import SearchMetrics
+from medcode_search.prefix_match import CODE as CODE_FIELD
+from medcode_search.prefix_match import FIELDS
+from medcode_search.prefix_match import TITLE as TITLE_FIELD
 from medcode_search.releases import ReleaseNotFound, choose
 from medcode_search.spelling import WORD
 from medcode_search.synonyms import normalise_phrase
@@ -45,6 +49,7 @@ _REASONS = {
     REFERENCE: pb.MATCH_REASON_NOTE_REFERENCE,
     INDEX: pb.MATCH_REASON_INDEX_TERM,
 }
+_FIELDS = {pb.MATCH_FIELD_CODE: CODE_FIELD, pb.MATCH_FIELD_TITLE: TITLE_FIELD}
 T = TypeVar("T")
 
 
@@ -184,6 +189,7 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
                 request.query,
                 systems=systems,
                 limit=limit,
+                billable_only=request.billable_only,
                 releases=choose(self._holder.indexed, systems=systems),
             )
 
@@ -191,6 +197,40 @@ class SearchServicer(pb_grpc.SearchServiceServicer):
         self._metrics.answered("suggest", hits=len(hits))
         response = pb.SuggestResponse()
         add_hits(response.suggestions, hits, request.query)
+        return response
+
+    async def MatchPrefixes(
+        self, request: pb.MatchPrefixesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.MatchPrefixesResponse:
+        async def match() -> tuple[str, MatchPage]:
+            self._require_ready()
+            system = _systems([request.system])
+            if len(system) != 1:
+                raise ValueError(f"system must be one of {', '.join(SYSTEMS)}")
+            chosen = choose(self._holder.indexed, systems=system)
+            if not chosen:
+                raise ReleaseNotFound(f"no {system[0]} release is indexed in this installation")
+            fields = frozenset(_FIELDS.get(f, "") for f in request.fields) or FIELDS
+            query = MatchQuery(
+                terms=request.terms,
+                system=system[0],
+                release=chosen[system[0]],
+                fields=fields,
+                billable_only=request.billable_only,
+                q=request.q,
+                title_fields=tuple(request.title_fields),
+                offset=request.offset,
+                limit=request.limit,
+                synonyms=request.synonyms,
+                kinds=tuple(request.kinds),
+            )
+            return system[0], await self._holder.backend.match_prefixes(query)
+
+        system, page = await _answer(context, match())
+        self._metrics.answered("match_prefixes", hits=page.total)
+        response = pb.MatchPrefixesResponse(total=page.total)
+        for row in page.rows:
+            response.hits.add(code=row.code, title=row.title, system=system, billable=row.billable)
         return response
 
     async def GetIndexStatus(

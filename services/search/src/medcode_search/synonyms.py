@@ -135,6 +135,10 @@ class SynonymExpander:
             found = sorted(kept)
         return [match for match in found if match[2]]
 
+    def lay_phrases(self) -> list[tuple[str, ...]]:
+        """Every lay phrase's normalised words (what type-ahead may complete)."""
+        return [words for entries in self._by_first.values() for words, _t, _g in entries]
+
     def expand(self, query: str) -> list[tuple[str, str]]:
         """Return (matched lay phrase, clinical phrase) pairs in query order.
 

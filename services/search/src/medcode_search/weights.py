@@ -4,7 +4,8 @@ The ranking is one pipeline whatever the index: candidates from the backend (tan
 Elasticsearch), re-scored by `ranking.Rescorer`, moved by `defaults` and `splits`, boosted
 by popularity. The weights were tuned on the tuning half of the alphabetic-index development
 set (bench/search_misses.py); bench/search_relevance.py reports the held-out half per
-backend. Change one here and every backend ranks by it.
+backend. Type-ahead's were tuned on bench/search_typeahead.py's queries typed at 60 %.
+Change one here and every backend ranks by it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ TYPO_WEIGHT = 80.0
 #: Candidates taken from the index per reading, then re-scored: more finds codes BM25 ranks
 #: low but the re-scoring likes, at the cost of profiling more codes per query.
 CANDIDATES = 50
-#: Type-ahead candidates per suggestion shown.
-SUGGEST_CANDIDATES_PER_HIT = 3
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one (popularity.py scales views into [1, this]).
 POPULARITY_CAP = 1.1
@@ -35,6 +34,70 @@ CODE_PREFIX_STEP = 0.001
 #: How far above its neighbour a moved hit lands (defaults.py, splits.py): just enough to
 #: pass it, never enough to pass anything else.
 JUST_ABOVE = 1.0001
+
+# -- type-ahead (typeahead.py, guesses.py, completion.py) -------------------------------------
+#: Type-ahead candidates per suggestion shown, per reading.
+SUGGEST_CANDIDATES_PER_HIT = 3
+#: Candidates ranked per prefix before the earlier words' context reorders them.
+COMPLETION_SHORTLIST = 16
+#: A word the codes never say but search understands (a lay word such as "dandruff", or a
+#: word-family member such as "electrocardiogram") counts as if this many texts said it.
+COMPLETION_LAY_COUNT = 40
+#: Added to a word's prior (in log units of its count) per unit of commonness of the codes
+#: that say it: "diabetes" (E11.9) before "diabetic", "hypertension" (I10) before "hypertrophy".
+COMPLETION_COMMON_BONUS = 1.5
+#: The typed fragment is itself a whole word ("flu", "back"): it comes before its longer words
+#: (from three letters: "no" or "ch" is the start of something longer far more often).
+COMPLETION_WHOLE_WORD_BONUS = 2.0
+COMPLETION_WHOLE_WORD_LENGTH = 3
+#: The rest of a lay phrase whose first words were typed ("runny no" -> "nose"): a person
+#: typing a known phrase almost always means it, so it comes before any single word.
+COMPLETION_PHRASE_BONUS = 50.0
+#: A lay phrase whose first word the fragment starts ("underactiv" -> "underactive thyroid"),
+#: from this many letters: just below the word alone, less this per further word.
+COMPLETION_PHRASE_START_GAP = 0.5
+COMPLETION_PHRASE_START_LENGTH = 4
+#: Per log unit of titles shared with the earlier words ("otitis me" -> "media").
+COMPLETION_CONTEXT_WEIGHT = 1.5
+#: A word sharing no title with the earlier words (when some others do) loses this.
+COMPLETION_NO_CONTEXT_PENALTY = 8.0
+#: Type-ahead: whole words a fragment is completed to and searched (each costs a reading or
+#: more: more finds rarer meanings of short fragments, at the cost of latency).
+SUGGEST_COMPLETIONS = 3
+#: Completions scoring this much (log units of prior) below the best are not searched.
+COMPLETION_SPREAD = 3.0
+#: Type-ahead counts the fragment's words among the titles the earlier words share, from
+#: whichever is cheaper: the words' own rows (at most this many in all) or the titles' words
+#: (at most this many titles, and two letters or more); else only its likeliest words.
+CONTEXT_POSTINGS = 20000
+CONTEXT_ROWS = 2000
+#: A word's count in a system counts this much toward its prior as a completion (default 1):
+#: ICD-10-PCS titles are built from axis labels, so a word's count there says how many
+#: combinations exist ("fluoroscopy", "nonautologous"), not how often it is wanted.
+COMPLETION_SYSTEM_WEIGHTS = {"icd10pcs": 0.05}
+#: A completion's readings weigh between this share and all of a search's, by how likely it
+#: is next to the best one: a much better match for a rarer word still wins.
+COMPLETION_FLOOR = 0.85
+#: The fragment read as a plain prefix of title and index words: far below any completed
+#: reading, so it only fills places the completions leave empty; only from this many
+#: letters (a shorter prefix matches most of the index and costs milliseconds).
+SUGGEST_PREFIX_WEIGHT = 40.0
+SUGGEST_PREFIX_MIN = 3
+#: Code prefixes typed as letters alone ("d", "ab") go after word suggestions (x this).
+SUGGEST_LETTER_CODE_FACTOR = 0.01
+#: A code prefix lists commonly looked-up codes first (CODE_PREFIX_SCORE + this x their
+#: commonness: "E11" -> E11.9 before E11.00), still below the exact code.
+SUGGEST_COMMON_CODE_BONUS = 10.0
+#: Chapters and sections matching the words go below codes matching them as well (x this).
+SUGGEST_NAVIGATION_FACTOR = 0.8
+#: Commonness prior of type-ahead: a common code may gain at most this factor, by the length
+#: of the fragment typed: short fragments match hundreds of codes about equally well, and a
+#: longer one says what is wanted, so the prior fades. Never enough to pass a clearly better
+#: text match.
+SUGGEST_COMMON_CAPS = ((3, 0.15), (5, 0.08))
+SUGGEST_COMMON_CAP_LONG = 0.03
+#: A listed common code's parent heading gets this share of its commonness ("E11" for E11.9).
+COMMON_PARENT_SHARE = 0.5
 
 # -- re-scoring (ranking.py) -------------------------------------------------------------------
 #: Weight of each coverage measure: the best single text (title or one inclusion term) that

@@ -46,6 +46,10 @@ class WordFamilies:
         own = stem(word.lower())
         return tuple(w for w in self._words.get(own, ()) if stem(w) != own)
 
+    def words(self) -> set[str]:
+        """Every word of every family, as written (words a search understands)."""
+        return {word for words in self._words.values() for word in words}
+
     def widen(self, stems: frozenset[str]) -> frozenset[str]:
         """`stems` with every family member of each; the same set when none has a family."""
         extra = [other for member in stems for other in self._others.get(member, ())]

@@ -24,15 +24,17 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&medcode/search/v1/search_service.proto\x12\x11medcode.search.v1\"\x95\x01\n\rSearchRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x0f\n\x07systems\x18\x02 \x03(\t\x12\x15\n\rbillable_only\x18\x03 \x01(\x08\x12\r\n\x05limit\x18\x04 \x01(\x05\x12\x0e\n\x06offset\x18\x05 \x01(\x05\x12\x0e\n\x06within\x18\x06 \x01(\t\x12\x0f\n\x07release\x18\x07 \x01(\t\x12\r\n\x05\x61s_of\x18\x08 \x01(\t\"\xcc\x01\n\x03Hit\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06system\x18\x03 \x01(\t\x12\x10\n\x08\x62illable\x18\x04 \x01(\x08\x12\r\n\x05score\x18\x05 \x01(\x01\x12\x11\n\thighlight\x18\x06 \x01(\t\x12/\n\x07reasons\x18\x07 \x03(\x0e\x32\x1e.medcode.search.v1.MatchReason\x12\x14\n\x0cmatched_text\x18\x08 \x01(\t\x12\x0c\n\x04kind\x18\t \x01(\t\x12\x0f\n\x07release\x18\n \x01(\t\"E\n\x0eSearchResponse\x12$\n\x04hits\x18\x01 \x03(\x0b\x32\x16.medcode.search.v1.Hit\x12\r\n\x05total\x18\x02 \x01(\x05\"?\n\x0eSuggestRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x0f\n\x07systems\x18\x02 \x03(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\">\n\x0fSuggestResponse\x12+\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\x16.medcode.search.v1.Hit\"\x17\n\x15GetIndexStatusRequest\"m\n\x16GetIndexStatusResponse\x12\x10\n\x08releases\x18\x01 \x03(\t\x12\x16\n\x0e\x64ocument_count\x18\x02 \x01(\x03\x12\x15\n\rbuild_seconds\x18\x03 \x01(\x01\x12\x12\n\nrebuilding\x18\x04 \x01(\x08*\xa3\x02\n\x0bMatchReason\x12\x1c\n\x18MATCH_REASON_UNSPECIFIED\x10\x00\x12\x15\n\x11MATCH_REASON_CODE\x10\x01\x12\x1c\n\x18MATCH_REASON_CODE_PREFIX\x10\x02\x12\x16\n\x12MATCH_REASON_TITLE\x10\x03\x12\x1f\n\x1bMATCH_REASON_INCLUSION_TERM\x10\x04\x12\x18\n\x14MATCH_REASON_SYNONYM\x10\x05\x12\x16\n\x12MATCH_REASON_FUZZY\x10\x06\x12\x18\n\x14MATCH_REASON_HEADING\x10\x07\x12\x1f\n\x1bMATCH_REASON_NOTE_REFERENCE\x10\x08\x12\x1b\n\x17MATCH_REASON_INDEX_TERM\x10\t2\x97\x02\n\rSearchService\x12M\n\x06Search\x12 .medcode.search.v1.SearchRequest\x1a!.medcode.search.v1.SearchResponse\x12P\n\x07Suggest\x12!.medcode.search.v1.SuggestRequest\x1a\".medcode.search.v1.SuggestResponse\x12\x65\n\x0eGetIndexStatus\x12(.medcode.search.v1.GetIndexStatusRequest\x1a).medcode.search.v1.GetIndexStatusResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&medcode/search/v1/search_service.proto\x12\x11medcode.search.v1\"\x95\x01\n\rSearchRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x0f\n\x07systems\x18\x02 \x03(\t\x12\x15\n\rbillable_only\x18\x03 \x01(\x08\x12\r\n\x05limit\x18\x04 \x01(\x05\x12\x0e\n\x06offset\x18\x05 \x01(\x05\x12\x0e\n\x06within\x18\x06 \x01(\t\x12\x0f\n\x07release\x18\x07 \x01(\t\x12\r\n\x05\x61s_of\x18\x08 \x01(\t\"\xcc\x01\n\x03Hit\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0e\n\x06system\x18\x03 \x01(\t\x12\x10\n\x08\x62illable\x18\x04 \x01(\x08\x12\r\n\x05score\x18\x05 \x01(\x01\x12\x11\n\thighlight\x18\x06 \x01(\t\x12/\n\x07reasons\x18\x07 \x03(\x0e\x32\x1e.medcode.search.v1.MatchReason\x12\x14\n\x0cmatched_text\x18\x08 \x01(\t\x12\x0c\n\x04kind\x18\t \x01(\t\x12\x0f\n\x07release\x18\n \x01(\t\"E\n\x0eSearchResponse\x12$\n\x04hits\x18\x01 \x03(\x0b\x32\x16.medcode.search.v1.Hit\x12\r\n\x05total\x18\x02 \x01(\x05\"V\n\x0eSuggestRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\x0f\n\x07systems\x18\x02 \x03(\t\x12\r\n\x05limit\x18\x03 \x01(\x05\x12\x15\n\rbillable_only\x18\x04 \x01(\x08\">\n\x0fSuggestResponse\x12+\n\x0bsuggestions\x18\x01 \x03(\x0b\x32\x16.medcode.search.v1.Hit\"\xdc\x01\n\x14MatchPrefixesRequest\x12\x0e\n\x06system\x18\x01 \x01(\t\x12\r\n\x05terms\x18\x02 \x01(\t\x12-\n\x06\x66ields\x18\x03 \x03(\x0e\x32\x1d.medcode.search.v1.MatchField\x12\x15\n\rbillable_only\x18\x04 \x01(\x08\x12\x0e\n\x06offset\x18\x05 \x01(\x05\x12\r\n\x05limit\x18\x06 \x01(\x05\x12\t\n\x01q\x18\x07 \x01(\t\x12\x14\n\x0ctitle_fields\x18\x08 \x03(\t\x12\x10\n\x08synonyms\x18\t \x01(\x08\x12\r\n\x05kinds\x18\n \x03(\t\"L\n\x15MatchPrefixesResponse\x12\r\n\x05total\x18\x01 \x01(\x05\x12$\n\x04hits\x18\x02 \x03(\x0b\x32\x16.medcode.search.v1.Hit\"\x17\n\x15GetIndexStatusRequest\"m\n\x16GetIndexStatusResponse\x12\x10\n\x08releases\x18\x01 \x03(\t\x12\x16\n\x0e\x64ocument_count\x18\x02 \x01(\x03\x12\x15\n\rbuild_seconds\x18\x03 \x01(\x01\x12\x12\n\nrebuilding\x18\x04 \x01(\x08*\xa3\x02\n\x0bMatchReason\x12\x1c\n\x18MATCH_REASON_UNSPECIFIED\x10\x00\x12\x15\n\x11MATCH_REASON_CODE\x10\x01\x12\x1c\n\x18MATCH_REASON_CODE_PREFIX\x10\x02\x12\x16\n\x12MATCH_REASON_TITLE\x10\x03\x12\x1f\n\x1bMATCH_REASON_INCLUSION_TERM\x10\x04\x12\x18\n\x14MATCH_REASON_SYNONYM\x10\x05\x12\x16\n\x12MATCH_REASON_FUZZY\x10\x06\x12\x18\n\x14MATCH_REASON_HEADING\x10\x07\x12\x1f\n\x1bMATCH_REASON_NOTE_REFERENCE\x10\x08\x12\x1b\n\x17MATCH_REASON_INDEX_TERM\x10\t*V\n\nMatchField\x12\x1b\n\x17MATCH_FIELD_UNSPECIFIED\x10\x00\x12\x14\n\x10MATCH_FIELD_CODE\x10\x01\x12\x15\n\x11MATCH_FIELD_TITLE\x10\x02\x32\xfb\x02\n\rSearchService\x12M\n\x06Search\x12 .medcode.search.v1.SearchRequest\x1a!.medcode.search.v1.SearchResponse\x12P\n\x07Suggest\x12!.medcode.search.v1.SuggestRequest\x1a\".medcode.search.v1.SuggestResponse\x12\x62\n\rMatchPrefixes\x12\'.medcode.search.v1.MatchPrefixesRequest\x1a(.medcode.search.v1.MatchPrefixesResponse\x12\x65\n\x0eGetIndexStatus\x12(.medcode.search.v1.GetIndexStatusRequest\x1a).medcode.search.v1.GetIndexStatusResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'medcode.search.v1.search_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MATCHREASON']._serialized_start=757
-  _globals['_MATCHREASON']._serialized_end=1048
+  _globals['_MATCHREASON']._serialized_start=1081
+  _globals['_MATCHREASON']._serialized_end=1372
+  _globals['_MATCHFIELD']._serialized_start=1374
+  _globals['_MATCHFIELD']._serialized_end=1460
   _globals['_SEARCHREQUEST']._serialized_start=62
   _globals['_SEARCHREQUEST']._serialized_end=211
   _globals['_HIT']._serialized_start=214
@@ -40,13 +42,17 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_SEARCHRESPONSE']._serialized_start=420
   _globals['_SEARCHRESPONSE']._serialized_end=489
   _globals['_SUGGESTREQUEST']._serialized_start=491
-  _globals['_SUGGESTREQUEST']._serialized_end=554
-  _globals['_SUGGESTRESPONSE']._serialized_start=556
-  _globals['_SUGGESTRESPONSE']._serialized_end=618
-  _globals['_GETINDEXSTATUSREQUEST']._serialized_start=620
-  _globals['_GETINDEXSTATUSREQUEST']._serialized_end=643
-  _globals['_GETINDEXSTATUSRESPONSE']._serialized_start=645
-  _globals['_GETINDEXSTATUSRESPONSE']._serialized_end=754
-  _globals['_SEARCHSERVICE']._serialized_start=1051
-  _globals['_SEARCHSERVICE']._serialized_end=1330
+  _globals['_SUGGESTREQUEST']._serialized_end=577
+  _globals['_SUGGESTRESPONSE']._serialized_start=579
+  _globals['_SUGGESTRESPONSE']._serialized_end=641
+  _globals['_MATCHPREFIXESREQUEST']._serialized_start=644
+  _globals['_MATCHPREFIXESREQUEST']._serialized_end=864
+  _globals['_MATCHPREFIXESRESPONSE']._serialized_start=866
+  _globals['_MATCHPREFIXESRESPONSE']._serialized_end=942
+  _globals['_GETINDEXSTATUSREQUEST']._serialized_start=944
+  _globals['_GETINDEXSTATUSREQUEST']._serialized_end=967
+  _globals['_GETINDEXSTATUSRESPONSE']._serialized_start=969
+  _globals['_GETINDEXSTATUSRESPONSE']._serialized_end=1078
+  _globals['_SEARCHSERVICE']._serialized_start=1463
+  _globals['_SEARCHSERVICE']._serialized_end=1842
 # @@protoc_insertion_point(module_scope)

@@ -19,6 +19,12 @@ class MatchReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MATCH_REASON_HEADING: _ClassVar[MatchReason]
     MATCH_REASON_NOTE_REFERENCE: _ClassVar[MatchReason]
     MATCH_REASON_INDEX_TERM: _ClassVar[MatchReason]
+
+class MatchField(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MATCH_FIELD_UNSPECIFIED: _ClassVar[MatchField]
+    MATCH_FIELD_CODE: _ClassVar[MatchField]
+    MATCH_FIELD_TITLE: _ClassVar[MatchField]
 MATCH_REASON_UNSPECIFIED: MatchReason
 MATCH_REASON_CODE: MatchReason
 MATCH_REASON_CODE_PREFIX: MatchReason
@@ -29,6 +35,9 @@ MATCH_REASON_FUZZY: MatchReason
 MATCH_REASON_HEADING: MatchReason
 MATCH_REASON_NOTE_REFERENCE: MatchReason
 MATCH_REASON_INDEX_TERM: MatchReason
+MATCH_FIELD_UNSPECIFIED: MatchField
+MATCH_FIELD_CODE: MatchField
+MATCH_FIELD_TITLE: MatchField
 
 class SearchRequest(_message.Message):
     __slots__ = ("query", "systems", "billable_only", "limit", "offset", "within", "release", "as_of")
@@ -83,20 +92,54 @@ class SearchResponse(_message.Message):
     def __init__(self, hits: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ..., total: _Optional[int] = ...) -> None: ...
 
 class SuggestRequest(_message.Message):
-    __slots__ = ("query", "systems", "limit")
+    __slots__ = ("query", "systems", "limit", "billable_only")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     SYSTEMS_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
     query: str
     systems: _containers.RepeatedScalarFieldContainer[str]
     limit: int
-    def __init__(self, query: _Optional[str] = ..., systems: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ...) -> None: ...
+    billable_only: bool
+    def __init__(self, query: _Optional[str] = ..., systems: _Optional[_Iterable[str]] = ..., limit: _Optional[int] = ..., billable_only: _Optional[bool] = ...) -> None: ...
 
 class SuggestResponse(_message.Message):
     __slots__ = ("suggestions",)
     SUGGESTIONS_FIELD_NUMBER: _ClassVar[int]
     suggestions: _containers.RepeatedCompositeFieldContainer[Hit]
     def __init__(self, suggestions: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ...) -> None: ...
+
+class MatchPrefixesRequest(_message.Message):
+    __slots__ = ("system", "terms", "fields", "billable_only", "offset", "limit", "q", "title_fields", "synonyms", "kinds")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    Q_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELDS_FIELD_NUMBER: _ClassVar[int]
+    SYNONYMS_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
+    system: str
+    terms: str
+    fields: _containers.RepeatedScalarFieldContainer[MatchField]
+    billable_only: bool
+    offset: int
+    limit: int
+    q: str
+    title_fields: _containers.RepeatedScalarFieldContainer[str]
+    synonyms: bool
+    kinds: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, system: _Optional[str] = ..., terms: _Optional[str] = ..., fields: _Optional[_Iterable[_Union[MatchField, str]]] = ..., billable_only: _Optional[bool] = ..., offset: _Optional[int] = ..., limit: _Optional[int] = ..., q: _Optional[str] = ..., title_fields: _Optional[_Iterable[str]] = ..., synonyms: _Optional[bool] = ..., kinds: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class MatchPrefixesResponse(_message.Message):
+    __slots__ = ("total", "hits")
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    HITS_FIELD_NUMBER: _ClassVar[int]
+    total: int
+    hits: _containers.RepeatedCompositeFieldContainer[Hit]
+    def __init__(self, total: _Optional[int] = ..., hits: _Optional[_Iterable[_Union[Hit, _Mapping]]] = ...) -> None: ...
 
 class GetIndexStatusRequest(_message.Message):
     __slots__ = ()

@@ -46,6 +46,11 @@ class SearchServiceStub:
                 request_serializer=medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestRequest.SerializeToString,
                 response_deserializer=medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestResponse.FromString,
                 _registered_method=True)
+        self.MatchPrefixes = channel.unary_unary(
+                '/medcode.search.v1.SearchService/MatchPrefixes',
+                request_serializer=medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesRequest.SerializeToString,
+                response_deserializer=medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesResponse.FromString,
+                _registered_method=True)
         self.GetIndexStatus = channel.unary_unary(
                 '/medcode.search.v1.SearchService/GetIndexStatus',
                 request_serializer=medcode_dot_search_dot_v1_dot_search__service__pb2.GetIndexStatusRequest.SerializeToString,
@@ -72,6 +77,15 @@ class SearchServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MatchPrefixes(self, request, context):
+        """MatchPrefixes returns the codes of one system whose code, or a word of whose title,
+        starts with every term typed (NLM Clinical Table Search Service semantics), in code
+        order, with the exact number of matches.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetIndexStatus(self, request, context):
         """GetIndexStatus describes the index being served.
         """
@@ -91,6 +105,11 @@ def add_SearchServiceServicer_to_server(servicer, server):
                     servicer.Suggest,
                     request_deserializer=medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestRequest.FromString,
                     response_serializer=medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestResponse.SerializeToString,
+            ),
+            'MatchPrefixes': grpc.unary_unary_rpc_method_handler(
+                    servicer.MatchPrefixes,
+                    request_deserializer=medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesRequest.FromString,
+                    response_serializer=medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesResponse.SerializeToString,
             ),
             'GetIndexStatus': grpc.unary_unary_rpc_method_handler(
                     servicer.GetIndexStatus,
@@ -154,6 +173,33 @@ class SearchService:
             '/medcode.search.v1.SearchService/Suggest',
             medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestRequest.SerializeToString,
             medcode_dot_search_dot_v1_dot_search__service__pb2.SuggestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MatchPrefixes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.search.v1.SearchService/MatchPrefixes',
+            medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesRequest.SerializeToString,
+            medcode_dot_search_dot_v1_dot_search__service__pb2.MatchPrefixesResponse.FromString,
             options,
             channel_credentials,
             insecure,

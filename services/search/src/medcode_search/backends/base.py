@@ -8,6 +8,7 @@ from typing import Protocol
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import SearchEngine
 from medcode_search.hits import Ranked
+from medcode_search.matching import MatchPage, MatchQuery
 
 Fetch = Callable[[], Awaitable[list[IndexedCode]]]
 """Exports the documents of the releases being indexed (only called when a build is needed)."""
@@ -73,9 +74,15 @@ class SearchBackend(Protocol):
         *,
         systems: Sequence[str],
         limit: int,
+        billable_only: bool = False,
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
         """Type-ahead completions; ValueError for a bad query."""
+        ...
+
+    async def match_prefixes(self, query: MatchQuery) -> MatchPage:
+        """Clinical Tables matching over the served corpus (the same for every backend);
+        ValueError for bad input."""
         ...
 
     async def close(self) -> None:

@@ -29,6 +29,7 @@ from medcode_search.corpus import Corpus
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import Popularity, SearchEngine
 from medcode_search.hits import Ranked
+from medcode_search.matching import MatchPage, MatchQuery
 from medcode_search.settings import SearchSettings
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
@@ -232,12 +233,22 @@ class ElasticBackend:
         *,
         systems: Sequence[str],
         limit: int,
+        billable_only: bool = False,
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
         engine = self._serving_engine()
         return await self._call(
-            lambda: engine.suggest(query, systems=systems, limit=limit, releases=releases)
+            lambda: engine.suggest(
+                query,
+                systems=systems,
+                limit=limit,
+                billable_only=billable_only,
+                releases=releases,
+            )
         )
+
+    async def match_prefixes(self, query: MatchQuery) -> MatchPage:
+        return self._serving_engine().matcher.match(query)
 
     async def close(self) -> None:
         await asyncio.to_thread(self._client.close)

@@ -42,14 +42,20 @@ def lease_document(*, holder: str, key: str, now: float, seconds: float) -> dict
     return {
         "holder": holder,
         "key": key,
-        "renewed_at": int(now * 1000),
-        "expires_at": int((now + seconds) * 1000),
+        "renewed_at": _millis(now),
+        "expires_at": _millis(now + seconds),
     }
 
 
 def expired(source: dict[str, Any], now: float) -> bool:
     """Whether a lease body has run out (its holder stopped renewing: it died or stalled)."""
-    return bool(int(source.get("expires_at", 0)) <= int(now * 1000))
+    return bool(int(source.get("expires_at", 0)) <= _millis(now))
+
+
+def _millis(seconds: float) -> int:
+    """Epoch milliseconds, rounded: truncating turned 1.001 s into 1000 ms, so a lease of one
+    millisecond was expired the moment it was written."""
+    return round(seconds * 1000)
 
 
 class BuildLease:

@@ -24,6 +24,7 @@ from medcode_search.corpus import Corpus
 from medcode_search.documents import IndexedCode
 from medcode_search.engine import Popularity, SearchEngine
 from medcode_search.hits import Ranked
+from medcode_search.matching import MatchPage, MatchQuery
 from medcode_search.synonyms import SynonymExpander, load_synonyms
 
 log = logging.getLogger(__name__)
@@ -131,9 +132,19 @@ class TantivyBackend:
         *,
         systems: Sequence[str],
         limit: int,
+        billable_only: bool = False,
         releases: Mapping[str, str] | None = None,
     ) -> list[Ranked]:
-        return self._serving().suggest(query, systems=systems, limit=limit, releases=releases)
+        return self._serving().suggest(
+            query,
+            systems=systems,
+            limit=limit,
+            billable_only=billable_only,
+            releases=releases,
+        )
+
+    async def match_prefixes(self, query: MatchQuery) -> MatchPage:
+        return self._serving().matcher.match(query)
 
     async def close(self) -> None:
         """Nothing to release: the engine stays usable in process (benchmarks read it)."""
