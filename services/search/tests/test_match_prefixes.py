@@ -10,13 +10,15 @@ import pytest
 
 from medcode.search.v1 import search_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as pb_grpc
+from medcode_common import service_auth
+from medcode_common.service_auth import GATEWAY, SEARCH
 
 pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.fixture(scope="module")
 def stub(backend_search_address: str) -> Iterator[pb_grpc.SearchServiceStub]:
-    with grpc.insecure_channel(backend_search_address) as channel:
+    with service_auth.channel(backend_search_address, identity=GATEWAY, audience=SEARCH) as channel:
         yield pb_grpc.SearchServiceStub(channel)
 
 

@@ -16,6 +16,7 @@ POLICY = service_policy(
     {
         "Search": {GATEWAY},
         "Suggest": {GATEWAY},
+        "MatchPrefixes": {GATEWAY},
         "GetIndexStatus": {GATEWAY, CLI},
     },
 )
