@@ -1,0 +1,16 @@
+"""The website: server-rendered pages over the same gRPC services as the API.
+
+`ROUTERS` lists every web router the app includes (HTML routes stay out of the OpenAPI
+schema); an area adds its pages with one line here.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from medcode_gateway.web import assets, routes
+
+ROUTERS: tuple[APIRouter, ...] = (
+    assets.router,
+    routes.router,
+)
