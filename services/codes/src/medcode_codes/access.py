@@ -26,5 +26,7 @@ POLICY = service_policy(
         "ListReleases": {GATEWAY, SEARCH},
         "ListDatasets": {GATEWAY, SEARCH},
         "ExportCodes": {SEARCH},
+        # The site's sitemap names every code page.
+        "ListCodes": {GATEWAY},
     },
 )

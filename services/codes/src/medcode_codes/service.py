@@ -16,6 +16,7 @@ from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.enrich import add_reference_data
 from medcode_codes.errors import CodeNotFound, streaming, unary
 from medcode_codes.index_entries import IndexLookup, unique
+from medcode_codes.listing import list_codes
 from medcode_codes.snapshot.reader import Snapshot
 from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_codes.validation import validate_one
@@ -241,3 +242,10 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 await asyncio.sleep(0)  # let other RPCs run during a long export
         if batch.codes:
             yield batch
+
+    @unary
+    async def ListCodes(
+        self, request: pb.ListCodesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListCodesResponse:
+        system = _system(request.system)
+        return list_codes(self._snapshot(system, request.release), request)

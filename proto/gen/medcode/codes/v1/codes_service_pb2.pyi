@@ -621,3 +621,27 @@ class ExportCodesResponse(_message.Message):
     CODES_FIELD_NUMBER: _ClassVar[int]
     codes: _containers.RepeatedCompositeFieldContainer[Code]
     def __init__(self, codes: _Optional[_Iterable[_Union[Code, _Mapping]]] = ...) -> None: ...
+
+class ListCodesRequest(_message.Message):
+    __slots__ = ("system", "release", "offset", "page_size")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    release: ReleaseSelector
+    offset: int
+    page_size: int
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ..., offset: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListCodesResponse(_message.Message):
+    __slots__ = ("codes", "release", "total_count", "next_offset")
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedCompositeFieldContainer[CodeSummary]
+    release: str
+    total_count: int
+    next_offset: int
+    def __init__(self, codes: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., release: _Optional[str] = ..., total_count: _Optional[int] = ..., next_offset: _Optional[int] = ...) -> None: ...

@@ -97,6 +97,11 @@ class CodesServiceStub:
                 request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
                 response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
                 _registered_method=True)
+        self.ListCodes = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/ListCodes',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.FromString,
+                _registered_method=True)
 
 
 class CodesServiceServicer:
@@ -189,6 +194,14 @@ class CodesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCodes(self, request, context):
+        """ListCodes pages through every node of one release in tabular order (code, title and
+        kind only): the site's sitemap lists every code page from it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -251,6 +264,11 @@ def add_CodesServiceServicer_to_server(servicer, server):
                     servicer.ListDatasets,
                     request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.FromString,
                     response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.SerializeToString,
+            ),
+            'ListCodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCodes,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -580,6 +598,33 @@ class CodesService:
             '/medcode.codes.v1.CodesService/ListDatasets',
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/ListCodes',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -244,3 +244,9 @@ class Snapshot:
         yield from (
             _row(r) for r in self._db.execute(f"SELECT {_NODE_COLUMNS} FROM node ORDER BY seq")
         )
+
+    def nodes_from(self, offset: int, *, limit: int) -> list[NodeRow]:
+        """Up to `limit` nodes from position `offset` in tabular order: the writer numbers
+        nodes 0..count-1, so a page is one range read on the primary key, however deep."""
+        query = f"SELECT {_NODE_COLUMNS} FROM node WHERE seq >= ? ORDER BY seq LIMIT ?"
+        return [_row(r) for r in self._db.execute(query, (offset, limit))]
