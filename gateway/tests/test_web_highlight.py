@@ -1,5 +1,5 @@
 """The search service's highlights as safe HTML (property-based): only `<mark>` is markup,
-everything else reads back exactly as the service sent it."""
+and the words read exactly as the title the service highlighted."""
 
 from __future__ import annotations
 
@@ -11,42 +11,48 @@ from hypothesis import strategies as st
 
 from medcode_gateway.web.highlight import marked
 
-PIECES = st.lists(
-    st.one_of(st.sampled_from(["<em>", "</em>", "<", ">", "&", '"', "'", "<script>"]), st.text()),
-    max_size=12,
+WORDS = st.lists(
+    st.tuples(
+        st.one_of(
+            st.sampled_from(["Galeazzi's", "<b>", "&amp;", "a&b", '"x"', "<em>", "</em>"]),
+            st.text(alphabet=st.characters(blacklist_categories=["Cs", "Zs"]), min_size=1),
+        ),
+        st.booleans(),
+    ),
+    max_size=10,
 )
 
 
-def test_marks_become_mark_elements() -> None:
-    assert marked("Type 2 <em>diabetes</em> & <b>") == (
-        "Type 2 <mark>diabetes</mark> &amp; &lt;b&gt;"
+def as_the_service_sends(words: list[tuple[str, bool]]) -> tuple[str, str]:
+    """(title, highlight): the title HTML-escaped, chosen words wrapped in <em>."""
+    title = " ".join(word for word, _ in words)
+    pieces = [f"<em>{html.escape(w)}</em>" if hit else html.escape(w) for w, hit in words]
+    return title, " ".join(pieces)
+
+
+def test_marks_become_mark_elements_and_entities_their_characters() -> None:
+    assert marked("Galeazzi&#x27;s <em>fracture</em> &amp; &lt;b&gt;") == (
+        "Galeazzi&#39;s <mark>fracture</mark> &amp; &lt;b&gt;"
     )
 
 
-def test_unbalanced_marks_are_closed_or_shown_as_text() -> None:
+def test_raw_markup_and_unbalanced_marks_are_text() -> None:
+    assert marked("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
     assert marked("</em>a <em>b") == "&lt;/em&gt;a <mark>b</mark>"
     assert marked("<em>a<em>b</em>") == "<mark>a&lt;em&gt;b</mark>"
 
 
-@given(PIECES)
-def test_only_mark_tags_are_markup_and_the_text_survives(pieces: list[str]) -> None:
-    source = "".join(pieces)
-    out = str(marked(source))
+@given(WORDS)
+def test_only_marks_are_markup_and_the_title_reads_back(words: list[tuple[str, bool]]) -> None:
+    title, highlight = as_the_service_sends(words)
+    out = str(marked(highlight))
     tags = re.findall(r"<[^>]*>", out)
-    assert set(tags) <= {"<mark>", "</mark>"}
     assert tags == ["<mark>", "</mark>"] * (len(tags) // 2)  # balanced, never nested
-    assert html.unescape(re.sub(r"</?mark>", "", out)) == _without_consumed_marks(source)
+    assert len(tags) // 2 == sum(hit for _, hit in words)
+    assert html.unescape(re.sub(r"</?mark>", "", out)) == title
 
 
-def _without_consumed_marks(source: str) -> str:
-    """The text the reader sees: the source without the <em> tags that became marks."""
-    kept: list[str] = []
-    inside = False
-    for part in re.split(r"(</?em>)", source):
-        if part == "<em>" and not inside:
-            inside = True
-        elif part == "</em>" and inside:
-            inside = False
-        else:
-            kept.append(part)
-    return "".join(kept)
+@given(st.text())
+def test_any_text_yields_only_mark_tags(text: str) -> None:
+    tags = re.findall(r"<[^>]*>", str(marked(text)))
+    assert set(tags) <= {"<mark>", "</mark>"}

@@ -128,3 +128,8 @@ def test_bad_parameters_are_friendly_error_pages(
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert words in response.text and 'id="main"' in response.text
+
+
+def test_titles_read_as_written_not_as_escaped_twice(gateway_url: str) -> None:
+    text = get(gateway_url, "/search", q="galeazzi").text
+    assert "<mark>Galeazzi</mark>&#39;s fracture" in text and "&amp;#x27;" not in text

@@ -8,17 +8,25 @@
     return "/codes/" + encodeURIComponent(hit.system) + "/" + encodeURIComponent(hit.code);
   }
 
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", "#x27": "'", "#39": "'" };
+
+  /* The service sends the title HTML-escaped: show its entities as their characters. */
+  function unescapeHtml(text) {
+    return text.replace(/&(amp|lt|gt|quot|#x27|#39);/g, function (_, name) { return ENTITIES[name]; });
+  }
+
   /* The service marks matched words with <em>; everything else is text, never markup. */
   function appendMarked(parent, marked) {
     var parts = String(marked).split(/<\/?em>/);
     for (var i = 0; i < parts.length; i++) {
       if (!parts[i]) continue;
+      var text = unescapeHtml(parts[i]);
       if (i % 2) {
         var mark = document.createElement("mark");
-        mark.textContent = parts[i];
+        mark.textContent = text;
         parent.appendChild(mark);
       } else {
-        parent.appendChild(document.createTextNode(parts[i]));
+        parent.appendChild(document.createTextNode(text));
       }
     }
   }
@@ -32,6 +40,7 @@
     this.active = -1;
     this.timer = 0;
     this.request = null;
+    this.pendingStep = 0; /* an arrow pressed before the suggestions arrived */
     this.list = document.createElement("ul");
     this.list.id = listId;
     this.list.setAttribute("role", "listbox");
@@ -61,6 +70,7 @@
   Combobox.prototype.schedule = function () {
     var self = this;
     window.clearTimeout(this.timer);
+    this.pendingStep = 0;
     if (!this.input.value.trim()) { this.show([]); return; }
     this.timer = window.setTimeout(function () { self.fetch(self.input.value); }, DELAY_MS);
   };
@@ -101,9 +111,13 @@
     var expanded = hits.length > 0;
     this.list.hidden = !expanded;
     this.input.setAttribute("aria-expanded", String(expanded));
-    this.status.textContent = this.input.value.trim()
-      ? hits.length + (hits.length === 1 ? " suggestion" : " suggestions") + " available"
-      : "";
+    if (!this.input.value.trim()) this.status.textContent = "";
+    else if (!hits.length) this.status.textContent = "No suggestions";
+    else this.status.textContent = hits.length + (hits.length === 1 ? " suggestion" : " suggestions") +
+      " available; use the up and down arrows to choose";
+    var step = this.pendingStep;
+    this.pendingStep = 0;
+    if (step && expanded) this.move(step);
   };
 
   Combobox.prototype.close = function () {
@@ -132,15 +146,20 @@
   Combobox.prototype.onKey = function (event) {
     var open = !this.list.hidden;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!open) { this.schedule(); return; }
+      var step = event.key === "ArrowDown" ? 1 : -1;
       event.preventDefault();
-      this.move(event.key === "ArrowDown" ? 1 : -1);
+      if (open) { this.move(step); return; }
+      if (!this.input.value.trim()) return;
+      /* Typed faster than the suggestions came: fetch now and move once they are shown. */
+      window.clearTimeout(this.timer);
+      this.pendingStep = step;
+      this.fetch(this.input.value);
     } else if (event.key === "Enter" && open && this.active >= 0) {
       event.preventDefault();
       this.open(this.active);
-    } else if (event.key === "Escape" && open) {
-      event.preventDefault();
-      this.close();
+    } else if (event.key === "Escape") {
+      if (open) { event.preventDefault(); this.close(); }
+      else if (this.input.value) { event.preventDefault(); this.input.value = ""; }
     }
   };
 
