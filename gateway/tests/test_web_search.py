@@ -86,7 +86,7 @@ def test_pages_move_through_the_results_keeping_the_filters(gateway_url: str) ->
     assert query == {"q": ["fracture"], "system": ["icd10cm"], "page": ["2"]}
     second_response = httpx.get(f"{gateway_url}{next_link[0].href}", headers=HTML, timeout=30)
     second = parse(second_response.text)
-    assert "Page 2 of" in second_response.text
+    assert "Page 2</li>" in second_response.text and "Results 21 to 40" in second_response.text
     api = httpx.get(
         f"{gateway_url}/v1/search",
         params={"q": "fracture", "system": "icd10cm", "limit": 20, "offset": 20},
@@ -110,6 +110,13 @@ def test_an_empty_query_shows_the_form(gateway_url: str) -> None:
 def test_no_results_say_so(gateway_url: str) -> None:
     response = get(gateway_url, "/search", q="qqqzzxv")
     assert response.status_code == 200 and "No codes match" in response.text
+    assert "Next page" not in response.text
+
+
+def test_a_page_past_the_last_offers_the_first(gateway_url: str) -> None:
+    response = get(gateway_url, "/search", q="sunburn", page="400")
+    assert response.status_code == 200 and "No more results" in response.text
+    assert "/search?q=sunburn" in parse(response.text).hrefs("/search?q=sunburn")
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ code typed exactly goes straight to its page. Plain GET parameters, so it works 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import ceil
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -137,15 +136,17 @@ async def search_page(
     target = exact_code(form, hits) if form.page == 1 else None
     if target is not None:
         return RedirectResponse(code_path(target.system, target.code), status_code=302)
-    pages = max(1, min(MAX_PAGE, ceil(reply.total / PAGE_SIZE)))
+    # The service counts the candidates it ranked, a lower bound that grows with the page
+    # asked for: enough to tell whether a next page exists, not to promise how many there are.
+    first_shown = (form.page - 1) * PAGE_SIZE + 1
+    more = form.page < MAX_PAGE and reply.total >= first_shown + len(hits)
     return await render(
         request,
         "search.html",
         {
             **context,
             "results": rows(hits),
-            "total": reply.total,
-            "pages": pages,
-            "first_shown": (form.page - 1) * PAGE_SIZE + 1,
+            "more": more,
+            "first_shown": first_shown,
         },
     )
