@@ -21,7 +21,7 @@ from medcode_common.codesystems import PROTO_TO_SYSTEM, System
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.web.catalog import code_path, loaded_releases, loaded_systems
-from medcode_gateway.web.templating import canonical_url_for
+from medcode_gateway.web.templating import canonical_url_for, public_base_url
 
 router = APIRouter(include_in_schema=False)
 
@@ -155,5 +155,6 @@ async def codes_sitemap(request: Request, name: str) -> Response:
         )
     query = "" if newest else f"?release={release.release}"
     codes = await codes_in_file(clients, system, release.release, number)
-    urls = (canonical_url_for(request, code_path(system.value, code)) + query for code in codes)
+    base = public_base_url(request)  # once, not per code
+    urls = (f"{base}{code_path(system.value, code)}{query}" for code in codes)
     return xml(url_set(urls, lastmod=release.effective_date))

@@ -4,7 +4,6 @@ site's sitemap), without the cost of full records or the export's notes."""
 from __future__ import annotations
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_codes.convert import summary
 from medcode_codes.snapshot.reader import Snapshot
 
 #: Page size when the caller sets none, and the most one page may hold (a page of summaries
@@ -25,11 +24,10 @@ def list_codes(snapshot: Snapshot, request: pb.ListCodesRequest) -> pb.ListCodes
     """The page of `snapshot` the request asks for; past the end it is empty, not an error."""
     offset, size = checked_page(request)
     total = snapshot.meta.code_count
-    nodes = snapshot.nodes_from(offset, limit=size) if offset < total else []
-    following = offset + len(nodes)
-    return pb.ListCodesResponse(
-        codes=[summary(node) for node in nodes],
-        release=snapshot.meta.release,
-        total_count=total,
-        next_offset=following if nodes and following < total else 0,
-    )
+    rows = snapshot.summaries_from(offset, limit=size) if offset < total else []
+    response = pb.ListCodesResponse(release=snapshot.meta.release, total_count=total)
+    for code, title, kind, billable in rows:
+        response.codes.add(code=code, title=title, kind=kind, billable=billable)
+    following = offset + len(rows)
+    response.next_offset = following if rows and following < total else 0
+    return response

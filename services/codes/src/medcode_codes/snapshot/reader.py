@@ -245,8 +245,12 @@ class Snapshot:
             _row(r) for r in self._db.execute(f"SELECT {_NODE_COLUMNS} FROM node ORDER BY seq")
         )
 
-    def nodes_from(self, offset: int, *, limit: int) -> list[NodeRow]:
-        """Up to `limit` nodes from position `offset` in tabular order: the writer numbers
-        nodes 0..count-1, so a page is one range read on the primary key, however deep."""
-        query = f"SELECT {_NODE_COLUMNS} FROM node WHERE seq >= ? ORDER BY seq LIMIT ?"
-        return [_row(r) for r in self._db.execute(query, (offset, limit))]
+    def summaries_from(self, offset: int, *, limit: int) -> list[tuple[str, str, str, bool]]:
+        """(code, title, kind, billable) of up to `limit` nodes from position `offset` in
+        tabular order: the writer numbers nodes 0..count-1, so a page is one range read on
+        the primary key however deep it starts, and no node's extra JSON is parsed."""
+        query = "SELECT code, title, kind, billable FROM node WHERE seq >= ? ORDER BY seq LIMIT ?"
+        return [
+            (code, title, kind, bool(billable))
+            for code, title, kind, billable in self._db.execute(query, (offset, limit))
+        ]
