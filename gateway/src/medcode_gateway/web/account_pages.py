@@ -127,7 +127,8 @@ async def check_inbox(
     request: Request, within: Annotated[int, Query(ge=3600, le=30 * 86400)] = 86400
 ) -> HTMLResponse:
     """Check your inbox: the one answer to every sign-up."""
-    message = convert.sign_up(within)["message"]
+    message = str(convert.sign_up(within)["message"]).removeprefix("Check your inbox: ")
+    message = message[:1].upper() + message[1:]  # the heading already says "Check your inbox"
     return await render(request, "account/check_inbox.html", {"message": message})
 
 
