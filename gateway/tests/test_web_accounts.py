@@ -17,6 +17,7 @@ from .conftest import Mailbox
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 PASSWORD = "plum-violet-lantern-42"
+RESUME = "/v1/auth/resume?next=/account"
 
 
 def email() -> str:
@@ -183,7 +184,8 @@ def test_repeated_wrong_passwords_are_paused_with_how_long_to_wait(
 def test_account_page_shows_the_plan_and_the_views_metering_counts(
     browser: Browser, accounts_mail_sink: Mailbox, api: httpx.Client
 ) -> None:
-    assert browser.get("/account", headers=HTML).headers["location"] == "/login?next=/account"
+    assert browser.get("/account", headers=HTML).headers["location"] == RESUME
+    assert browser.get(RESUME, headers=HTML).headers["location"] == "/login?next=%2Faccount"
     address = email()
     web_sign_up(browser, accounts_mail_sink, address)
     before = browser.get("/v1/meter").json()
@@ -210,9 +212,31 @@ def test_sign_out_revokes_the_session_and_forgets_it(
     assert (out.status_code, out.headers["location"]) == (303, "/login?notice=signed-out")
     assert "medcode_session" not in browser.jar and "medcode_refresh" not in browser.jar
     assert "You are signed out" in text(browser.get(out.headers["location"], headers=HTML))
-    assert browser.get("/account", headers=HTML).status_code == 303
+    assert browser.get("/account", headers=HTML).headers["location"] == RESUME
     reuse = browser.post("/v1/auth/refresh", json={"refresh_token": refresh_token})
     assert reuse.status_code == 401
+
+
+def test_an_expired_page_session_is_renewed_from_the_refresh_cookie(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    address = email()
+    web_sign_up(browser, accounts_mail_sink, address)
+    spent = browser.jar["medcode_refresh"]
+    del browser.jar["medcode_session"]  # the access token's cookie expired
+    away = browser.get("/account", headers=HTML)
+    assert (away.status_code, away.headers["location"]) == (303, RESUME)
+    renewed = browser.get(RESUME, headers=HTML)
+    assert (renewed.status_code, renewed.headers["location"]) == (303, "/account")
+    assert "medcode_session" in browser.jar and browser.jar["medcode_refresh"] != spent
+    assert address in text(browser.get("/account", headers=HTML))
+    hostile = browser.get("/v1/auth/resume?next=//evil.example/", headers=HTML)
+    assert hostile.headers["location"] == "/account"
+    browser.jar["medcode_refresh"] = spent  # a spent token ends the session: sign in again
+    del browser.jar["medcode_session"]
+    refused = browser.get(RESUME, headers=HTML)
+    assert refused.headers["location"] == "/login?next=%2Faccount"
+    assert "medcode_refresh" not in browser.jar
 
 
 def set_plan(data_dir: Path, address: str, plan: str) -> None:

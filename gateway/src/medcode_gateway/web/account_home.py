@@ -30,6 +30,8 @@ from medcode_gateway.web.visitor import SiteUser, signed_in_user
 
 router = APIRouter(include_in_schema=False)
 ACCOUNT_PATH = "/account"
+#: Renews a page session from the refresh cookie, which browsers send only under /v1/auth.
+RESUME_PATH = "/v1/auth/resume"
 NEW_KEY_COOKIE = "medcode_new_key"
 NEW_KEY_MAX_AGE = 120
 _SECRET = re.compile(r"mc_[a-z]+_[A-Za-z0-9_-]{8,200}")
@@ -146,8 +148,9 @@ async def account_page(
 
 
 def to_sign_in() -> RedirectResponse:
-    """Not signed in (or the session expired): sign in, then come back here."""
-    return RedirectResponse(f"/login?next={ACCOUNT_PATH}", status_code=303)
+    """No live session: renew it from the refresh cookie if there is one, else sign in; then
+    come back here."""
+    return RedirectResponse(f"{RESUME_PATH}?next={ACCOUNT_PATH}", status_code=303)
 
 
 @router.get(ACCOUNT_PATH, response_class=HTMLResponse)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import grpc
 from fastapi import APIRouter, Depends, Query, Request
@@ -66,6 +67,20 @@ def clients_of(request: Request) -> ServiceClients:
 def redirect(path: str) -> RedirectResponse:
     """POST-redirect-GET: the browser loads `path` with a GET."""
     return RedirectResponse(path, status_code=303)
+
+
+def signed_in(request: Request, path: str, tokens: pb.TokenPair) -> RedirectResponse:
+    """Go to `path` with the new session's cookies (the API's cookies, set the API's way)."""
+    response = redirect(path)
+    set_session_cookies(
+        response,
+        access_token=tokens.access_token,
+        access_max_age=tokens.access_expires_in,
+        refresh_token=tokens.refresh_token,
+        refresh_max_age=tokens.refresh_expires_in,
+        secure=auth_state(request).cookie_secure,
+    )
+    return response
 
 
 async def form_page(
@@ -201,19 +216,34 @@ async def login(request: Request) -> Response:
             }
             errors = refusal(error, fields=CREDENTIALS, wording=wording)
         else:
-            response = redirect(next_path)
-            set_session_cookies(
-                response,
-                access_token=reply.tokens.access_token,
-                access_max_age=reply.tokens.access_expires_in,
-                refresh_token=reply.tokens.refresh_token,
-                refresh_max_age=reply.tokens.refresh_expires_in,
-                secure=auth_state(request).cookie_secure,
-            )
-            return response
+            return signed_in(request, next_path, reply.tokens)
     return await form_page(
         request, "account/login.html", errors, email=email, next=next_path, notice=None
     )
+
+
+@router.get(account_home.RESUME_PATH)
+async def resume(request: Request, next: NextParam = None) -> Response:
+    """Renew an expired page session with the refresh cookie and go on to `next`; without a
+    usable refresh token, sign in first. The cookie is SameSite=Strict, so another site cannot
+    make a browser do this."""
+    next_path = safe_next_path(next)
+    refresh_token = request.cookies.get(REFRESH_COOKIE)
+    secure = auth_state(request).cookie_secure
+    if refresh_token:
+        clients = clients_of(request)
+        try:
+            reply = await clients.accounts.Refresh(
+                pb.RefreshRequest(refresh_token=refresh_token), timeout=clients.auth_timeout
+            )
+        except grpc.aio.AioRpcError as error:
+            log.info("page session not renewed: %s", error.code())
+        else:
+            return signed_in(request, next_path, reply.tokens)
+    response = redirect(f"/login?{urlencode({'next': next_path})}")
+    if refresh_token:  # spent, revoked or expired: forget it
+        clear_session_cookies(response, secure=secure)
+    return response
 
 
 @router.post(SIGN_OUT_PATH, dependencies=[Depends(same_origin)])
