@@ -149,12 +149,16 @@ def test_confirm_is_a_button_the_mailed_link_leads_to_and_then_offers_sign_in(
 
 
 def test_sign_in_goes_back_to_next_on_this_site_only(
-    browser: Browser, accounts_mail_sink: Mailbox
+    browser: Browser, accounts_mail_sink: Mailbox, gateway_url: str
 ) -> None:
     address = email()
     web_sign_up(browser, accounts_mail_sink, address)
     form = browser.get("/login?next=/codes/icd10cm/L55.0", headers=HTML)
     assert 'name="next" value="/codes/icd10cm/L55.0"' in form.text
+    referred = browser.get("/login", headers={**HTML, "Referer": f"{gateway_url}/search?q=sun"})
+    assert 'name="next" value="/search?q=sun"' in referred.text  # back where they came from
+    elsewhere = browser.get("/login", headers={**HTML, "Referer": "https://evil.example/x"})
+    assert 'name="next" value="/account"' in elsewhere.text
     back = sign_in(browser, address, "/codes/icd10cm/L55.0")
     assert (back.status_code, back.headers["location"]) == (303, "/codes/icd10cm/L55.0")
     assert "medcode_session" in browser.jar

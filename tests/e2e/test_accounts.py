@@ -51,7 +51,15 @@ def test_a_guest_registers_confirms_signs_in_and_manages_api_keys(page: Page, si
     assert_accessible(page)
     screenshot(page, "register")
     page.get_by_label("Email address").fill(address)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill("password123")  # too common: refused next to the field
+    page.get_by_role("button", name="Register").click()
+    password = page.get_by_label("Password")
+    assert password.get_attribute("aria-invalid") == "true" and password.input_value() == ""
+    assert "too common" in page.locator("#field-password-error").inner_text()
+    assert page.get_by_label("Email address").input_value() == address
+    assert_accessible(page)
+    screenshot(page, "register-error")
+    password.fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
     page.wait_for_url("**/register/sent**")
     assert page.get_by_role("heading", name="Check your inbox").is_visible()
@@ -86,6 +94,7 @@ def test_a_guest_registers_confirms_signs_in_and_manages_api_keys(page: Page, si
     meter = page.request.get("/v1/meter").json()
     assert meter["remaining"] == 5 and meter["plan"] == "free"
     assert_accessible(page)
+    screenshot(page, "account-free")
 
     # An operator moves the user to the partner plan; the account page offers keys at once.
     subprocess.run([MEDCODE, "accounts", "set-plan", address, "partner"], env=site.env, check=True)

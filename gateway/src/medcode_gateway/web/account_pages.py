@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import grpc
 from fastapi import APIRouter, Depends, Query, Request
@@ -53,6 +53,8 @@ NOTICES = {
     "confirmed": "Your email is confirmed and your free account is ready. Sign in to use it.",
     "signed-out": "You are signed out.",
 }
+#: Pages a successful sign-in should not go back to.
+NOT_BACK_TO = ("/login", "/register", "/confirm", "/v1/")
 NextParam = Annotated[str | None, Query(max_length=2048)]
 NoticeParam = Annotated[str | None, Query(max_length=32)]
 TokenParam = Annotated[str, Query(max_length=200)]
@@ -178,6 +180,17 @@ async def confirm(request: Request) -> Response:
     return await form_page(request, "account/confirm.html", errors, token=token)
 
 
+def came_from(request: Request) -> str | None:
+    """The page of this site the visitor came from (Referer), unless it is an account form."""
+    referer = request.headers.get("referer", "")
+    parts = urlsplit(referer)
+    if not referer or parts.netloc.lower() != request.headers.get("host", "").lower():
+        return None
+    if parts.path.startswith(NOT_BACK_TO):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(
     request: Request, next: NextParam = None, notice: NoticeParam = None
@@ -188,7 +201,7 @@ async def login_page(
         "account/login.html",
         FormErrors(),
         email="",
-        next=safe_next_path(next),
+        next=safe_next_path(next or came_from(request)),
         notice=NOTICES.get(notice or ""),
     )
 
