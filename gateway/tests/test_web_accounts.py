@@ -69,7 +69,7 @@ def test_register_answers_check_your_inbox_the_same_for_a_known_address(
     browser: Browser, accounts_mail_sink: Mailbox
 ) -> None:
     form = browser.get("/register", headers=HTML)
-    assert form.status_code == 200
+    assert form.status_code == 200 and form.headers["cache-control"] == "no-store"
     hidden = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert hidden and hidden.group(1) == browser.jar["medcode_csrf"]
     assert 'autocomplete="new-password"' in form.text and "At least 8 characters" in form.text

@@ -49,6 +49,8 @@ LINK_WORDING = {
     ),
     grpc.StatusCode.ALREADY_EXISTS: "This email address already has an account: sign in.",
 }
+#: Form pages carry the visitor's own CSRF token (and what they typed): no cache may keep them.
+PRIVATE = {"Cache-Control": "no-store"}
 NOTICES = {
     "confirmed": "Your email is confirmed and your free account is ready. Sign in to use it.",
     "signed-out": "You are signed out.",
@@ -94,7 +96,7 @@ async def form_page(
         template,
         {"errors": errors, **context},
         status=errors.status if errors else 200,
-        headers=errors.headers,
+        headers={**PRIVATE, **errors.headers},
     )
 
 
