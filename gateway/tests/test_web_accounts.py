@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+from pydantic import SecretStr
+
+from medcode_gateway.app import create_app
+from medcode_gateway.settings import GatewaySettings
+from medcode_gateway.testing import UvicornThread
 
 from .browser import Browser
 from .conftest import Mailbox
@@ -287,3 +295,54 @@ def test_a_partner_creates_a_key_shown_once_lists_and_revokes_it(
     unknown = post_form(browser, "/account/api-keys/ffffffffffff/revoke")
     assert unknown.status_code == 404 and "no such key on your account" in text(unknown)
     assert "Plan Partner" in text(unknown)  # the page, with the refusal on it
+
+
+@pytest.fixture
+def degraded_gateway(service_addresses: dict[str, str]) -> Iterator[Callable[[str], str]]:
+    """Start a gateway like the session's (same cookie secret) with one service unreachable."""
+    started: list[UvicornThread] = []
+
+    def start(down: str) -> str:
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            dead = f"127.0.0.1:{probe.getsockname()[1]}"
+        addresses = {**service_addresses, f"{down}_addr": dead}
+        settings = GatewaySettings.model_validate(
+            {
+                **addresses,
+                "events": False,
+                "cookie_secret": SecretStr("test-cookie-secret"),
+                "trusted_proxies": "127.0.0.1/32",
+                "rpc_timeout_seconds": 2,
+            }
+        )
+        server = UvicornThread(create_app(settings))
+        server.start()
+        started.append(server)
+        return server.url
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_pages_say_plainly_when_a_service_is_down_and_keep_the_rest(
+    browser: Browser, accounts_mail_sink: Mailbox, degraded_gateway: Callable[[str], str]
+) -> None:
+    address = email()
+    web_sign_up(browser, accounts_mail_sink, address)
+    cookies = {"Cookie": "; ".join(f"{k}={v}" for k, v in browser.jar.items())}
+    no_metering = degraded_gateway("metering")
+    page = httpx.get(f"{no_metering}/account", headers={**HTML, **cookies}, timeout=30)
+    assert page.status_code == 200, page.text
+    assert address in text(page) and "Plan Free" in text(page)
+    assert "cannot show how many views you have left right now" in text(page)
+    no_accounts = degraded_gateway("accounts")
+    login = httpx.post(
+        f"{no_accounts}/login",
+        data={"csrf_token": browser.jar["medcode_csrf"], "email": address, "password": PASSWORD},
+        headers={**HTML, **cookies},
+        timeout=30,
+    )
+    assert login.status_code == 503 and login.headers["retry-after"]
+    assert "not answering right now" in text(login) and f'value="{address}"' in login.text

@@ -8,6 +8,7 @@ only /account receives and that the page deletes as it shows the secret.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,7 @@ from medcode_gateway.web.forms import FormErrors, posted_form, refusal
 from medcode_gateway.web.templating import render
 from medcode_gateway.web.visitor import SiteUser, signed_in_user
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 ACCOUNT_PATH = "/account"
 #: Renews a page session from the refresh cookie, which browsers send only under /v1/auth.
@@ -51,6 +53,7 @@ class Views:
     left: str = ""
     renews: str = ""
     rule: str = ""
+    unavailable: bool = False
 
 
 def long_date(value: datetime) -> str:
@@ -62,12 +65,16 @@ async def views_for(clients: ServiceClients, user_id: str, plan: Plan) -> Views:
     """Views left this month and when they renew, from metering (unlimited plans: none)."""
     if not plan.view_metered:
         return Views(unlimited=True)
-    reply = await clients.metering.GetViewAllowance(
-        mpb.GetViewAllowanceRequest(
-            subject_type=mpb.SUBJECT_TYPE_USER, subject_id=user_id, plan=plan.proto
-        ),
-        timeout=clients.timeout,
-    )
+    try:
+        reply = await clients.metering.GetViewAllowance(
+            mpb.GetViewAllowanceRequest(
+                subject_type=mpb.SUBJECT_TYPE_USER, subject_id=user_id, plan=plan.proto
+            ),
+            timeout=clients.timeout,
+        )
+    except grpc.aio.AioRpcError as error:  # the page still shows the rest of the account
+        log.warning("account page without views left: GetViewAllowance failed: %s", error.code())
+        return Views(unlimited=False, unavailable=True)
     if reply.unlimited:
         return Views(unlimited=True)
     return Views(
