@@ -346,3 +346,19 @@ def test_pages_say_plainly_when_a_service_is_down_and_keep_the_rest(
     )
     assert login.status_code == 503 and login.headers["retry-after"]
     assert "not answering right now" in text(login) and f'value="{address}"' in login.text
+
+
+def test_damaged_links_get_pages_that_say_so(browser: Browser) -> None:
+    for damaged in (
+        "/confirm",
+        "/confirm?token=",
+        "/confirm?token=" + "x" * 300,
+        "/confirm?token=a%22b",
+    ):
+        page = browser.get(damaged, headers=HTML)
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+        assert "incomplete or damaged" in text(page) and 'action="/confirm"' not in page.text
+    inbox = browser.get("/register/sent?within=soon", headers=HTML)
+    assert inbox.status_code == 200 and "24 hours" in text(inbox)
+    login = browser.get("/login?next=/" + "a" * 3000 + "&notice=" + "n" * 100, headers=HTML)
+    assert login.status_code == 200 and 'name="next" value="/account"' in login.text

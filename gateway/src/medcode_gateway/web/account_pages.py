@@ -8,6 +8,7 @@ form again with what was typed (never the password), and a success by redirectin
 from __future__ import annotations
 
 import logging
+import re
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
@@ -57,9 +58,14 @@ NOTICES = {
 }
 #: Pages a successful sign-in should not go back to.
 NOT_BACK_TO = ("/login", "/register", "/confirm", "/v1/")
-NextParam = Annotated[str | None, Query(max_length=2048)]
-NoticeParam = Annotated[str | None, Query(max_length=32)]
-TokenParam = Annotated[str, Query(max_length=200)]
+# Query values people's browsers send are checked here, not by FastAPI, so a damaged link gets
+# a page that says so rather than a validation problem document.
+NextParam = Annotated[str | None, Query()]
+NoticeParam = Annotated[str | None, Query()]
+TokenParam = Annotated[str, Query()]
+LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,200}")
+#: How long a mailed link works, when a check-inbox address does not say (the service's default).
+DEFAULT_CONFIRM_SECONDS = 86400
 
 
 def clients_of(request: Request) -> ServiceClients:
@@ -142,11 +148,11 @@ async def register(request: Request) -> Response:
 
 
 @router.get("/register/sent", response_class=HTMLResponse)
-async def check_inbox(
-    request: Request, within: Annotated[int, Query(ge=3600, le=30 * 86400)] = 86400
-) -> HTMLResponse:
+async def check_inbox(request: Request, within: Annotated[str, Query()] = "") -> HTMLResponse:
     """Check your inbox: the one answer to every sign-up."""
-    message = str(convert.sign_up(within)["message"]).removeprefix("Check your inbox: ")
+    seconds = int(within) if within.isdigit() and len(within) <= 8 else DEFAULT_CONFIRM_SECONDS
+    seconds = min(max(seconds, 3600), 30 * 86400)
+    message = str(convert.sign_up(seconds)["message"]).removeprefix("Check your inbox: ")
     message = message[:1].upper() + message[1:]  # the heading already says "Check your inbox"
     return await render(request, "account/check_inbox.html", {"message": message})
 
@@ -155,10 +161,11 @@ async def check_inbox(
 async def confirm_page(request: Request, token: TokenParam = "") -> HTMLResponse:
     """The confirmation button: a GET never creates the account, the POST does."""
     errors = FormErrors()
-    if not token:
+    if not LINK_TOKEN.fullmatch(token):
+        token = ""
         errors = FormErrors(
-            summary="This address has no confirmation token. Open the link from your email "
-            "exactly as it was sent, or register again.",
+            summary="This link is incomplete or damaged. Open the link from your email exactly "
+            "as it was sent (copy all of it), or register again for a new one.",
             status=400,
         )
     return await form_page(request, "account/confirm.html", errors, token=token)
