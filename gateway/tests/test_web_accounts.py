@@ -156,6 +156,24 @@ def test_confirm_is_a_button_the_mailed_link_leads_to_and_then_offers_sign_in(
     assert sign_in(browser, address).status_code == 303
 
 
+def test_the_mailed_link_opened_in_a_browser_confirms_and_lands_on_sign_in(
+    browser: Browser, accounts_mail_sink: Mailbox
+) -> None:
+    address = email()
+    register(browser, address)
+    token = accounts_mail_sink.confirmation_token(address)
+    opened = browser.get(f"/v1/auth/confirm?token={token}", headers=HTML)
+    assert opened.status_code == 303  # the GET confirms, as the API promises
+    assert opened.headers["location"] == "/login?notice=confirmed"
+    assert sign_in(browser, address).status_code == 303
+    used = browser.get(f"/v1/auth/confirm?token={token}", headers=HTML)
+    assert used.status_code == 404 and "already used or expired" in text(used)
+    assert used.headers["content-type"].startswith("text/html")
+    machine = browser.get(f"/v1/auth/confirm?token={token}", headers={"Accept": "application/json"})
+    assert machine.status_code == 404
+    assert machine.headers["content-type"].startswith("application/problem+json")
+
+
 def test_sign_in_goes_back_to_next_on_this_site_only(
     browser: Browser, accounts_mail_sink: Mailbox, gateway_url: str
 ) -> None:

@@ -71,9 +71,15 @@ def test_a_guest_registers_confirms_signs_in_and_manages_api_keys(page: Page, si
     page.goto(f"/confirm?token={token}")  # the site's own confirmation page: a GET changes nothing
     assert page.get_by_role("button", name="Confirm my email address").is_visible()
     assert_accessible(page)
-    opened = page.goto(link)  # the mailed link, exactly as sent
+    opened = page.goto(link)  # the mailed link, exactly as sent: it confirms, then a page
     assert opened is not None and opened.status == 200
-    assert urlsplit(page.url).path == "/v1/auth/confirm" and '"confirmed"' in page.content()
+    assert urlsplit(page.url).path == "/login"
+    assert "Your email is confirmed" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
+    again = page.goto(link)  # a used link is explained on a page, not in JSON
+    assert again is not None and again.status == 404
+    assert "already used or expired" in page.get_by_role("main").inner_text()
+    assert_accessible(page)
 
     # A wrong password first: the error is next to the form, the email stays typed.
     page.goto("/login?next=/account")
