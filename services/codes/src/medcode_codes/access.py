@@ -26,5 +26,8 @@ POLICY = service_policy(
         "ListReleases": {GATEWAY, SEARCH},
         "ListDatasets": {GATEWAY, SEARCH},
         "ExportCodes": {SEARCH},
+        # code page (web)
+        "GetNeighbours": {GATEWAY},
+        "GetCodeHistory": {GATEWAY},
     },
 )
