@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from medcode_gateway.web import assets, routes
+from medcode_gateway.web import assets, code_page, routes
 
 ROUTERS: tuple[APIRouter, ...] = (
     assets.router,
     routes.router,
+    code_page.router,  # the code page: /codes/{system}/{code}
 )

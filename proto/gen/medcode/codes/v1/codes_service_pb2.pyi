@@ -340,18 +340,20 @@ class DatasetStatus(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., loaded: _Optional[bool] = ..., release: _Optional[str] = ..., message: _Optional[str] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class AddOnStatus(_message.Message):
-    __slots__ = ("is_add_on", "basis", "primary_codes", "edit_type", "edit_type_meaning")
+    __slots__ = ("is_add_on", "basis", "primary_codes", "edit_type", "edit_type_meaning", "add_on_codes")
     IS_ADD_ON_FIELD_NUMBER: _ClassVar[int]
     BASIS_FIELD_NUMBER: _ClassVar[int]
     PRIMARY_CODES_FIELD_NUMBER: _ClassVar[int]
     EDIT_TYPE_FIELD_NUMBER: _ClassVar[int]
     EDIT_TYPE_MEANING_FIELD_NUMBER: _ClassVar[int]
+    ADD_ON_CODES_FIELD_NUMBER: _ClassVar[int]
     is_add_on: bool
     basis: str
     primary_codes: _containers.RepeatedScalarFieldContainer[str]
     edit_type: str
     edit_type_meaning: str
-    def __init__(self, is_add_on: _Optional[bool] = ..., basis: _Optional[str] = ..., primary_codes: _Optional[_Iterable[str]] = ..., edit_type: _Optional[str] = ..., edit_type_meaning: _Optional[str] = ...) -> None: ...
+    add_on_codes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, is_add_on: _Optional[bool] = ..., basis: _Optional[str] = ..., primary_codes: _Optional[_Iterable[str]] = ..., edit_type: _Optional[str] = ..., edit_type_meaning: _Optional[str] = ..., add_on_codes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetCodeRequest(_message.Message):
     __slots__ = ("system", "code", "release")
