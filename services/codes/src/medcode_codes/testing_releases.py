@@ -61,3 +61,20 @@ def write_earlier_icd10cm_release(data_dir: Path, real: Snapshot) -> Path:
     return write_snapshot(
         data_dir=data_dir, info=info, nodes=list(nodes.values()), source_digest="earlier"
     )
+
+
+#: A HCPCS code whose title tries to inject markup into any page that shows it.
+HOSTILE_CODE = "A9999"
+HOSTILE_TITLE = 'Supply <script>alert("x")</script> & </script><b>bold</b> "quoted"'
+
+
+def write_hostile_hcpcs_release(data_dir: Path) -> Path:
+    """A one-code HCPCS release whose title is markup, for escaping tests."""
+    info = ReleaseInfo(
+        system="hcpcs",
+        release="2026-01-01",
+        effective_date=dt.date(2026, 1, 1),
+        source="medcode_codes.testing_releases (a test release)",
+    )
+    node = NodeRecord(HOSTILE_CODE, HOSTILE_TITLE, "code", True, None)
+    return write_snapshot(data_dir=data_dir, info=info, nodes=[node], source_digest="hostile")
