@@ -80,26 +80,26 @@ def render_record(view: dict[str, Any]) -> RenderedCode:
 
 
 async def fetch_record(clients: ServiceClients, system: System, code: str) -> RenderedCode:
-    """Ask the codes service for the code, its neighbours and its history, and render them."""
-    reply = await clients.codes.GetCode(
-        pb.GetCodeRequest(system=system.proto, code=code), timeout=clients.timeout
-    )
-    record = reply.code
-    selector = pb.ReleaseSelector(release=record.release)
-    neighbours, history = await asyncio.gather(
+    """Ask the codes service for the code, its neighbours and its history at once (one round
+    trip of latency), and render them; only the code itself is required."""
+    record_reply, neighbours, history = await asyncio.gather(
+        clients.codes.GetCode(
+            pb.GetCodeRequest(system=system.proto, code=code), timeout=clients.timeout
+        ),
         _optional(
             clients.codes.GetNeighbours(
-                pb.GetNeighboursRequest(system=system.proto, code=record.code, release=selector),
-                timeout=clients.timeout,
+                pb.GetNeighboursRequest(system=system.proto, code=code), timeout=clients.timeout
             )
         ),
         _optional(
             clients.codes.GetCodeHistory(
-                pb.GetCodeHistoryRequest(system=system.proto, code=record.code),
-                timeout=clients.timeout,
+                pb.GetCodeHistoryRequest(system=system.proto, code=code), timeout=clients.timeout
             )
         ),
     )
+    record = record_reply.code
+    if neighbours is not None and neighbours.release != record.release:
+        neighbours = None  # a release was published between the calls; the next fetch has it
     view = code_view(record, neighbours=neighbours, history=history)
     return render_record(view)
 

@@ -20,7 +20,7 @@ NOTE_HEADINGS = {
     pb.NOTE_TYPE_CODE_FIRST: "Code first",
     pb.NOTE_TYPE_USE_ADDITIONAL_CODE: "Use additional code",
     pb.NOTE_TYPE_CODE_ALSO: "Code also",
-    pb.NOTE_TYPE_NOTE: "Notes",
+    pb.NOTE_TYPE_NOTE: "General notes",
     pb.NOTE_TYPE_SEVENTH_CHARACTER_NOTE: "7th character notes",
 }
 CHANGE_WORDS = {
@@ -38,6 +38,20 @@ PLACEHOLDER_X = (
     "six characters, fill each empty position with the placeholder X first "
     "(e.g. T36.0X1A: T36.0 + X + 1 + A)."
 )
+#: Data sets as a reader knows them (the service's sentences also tell operators what to run).
+DATASET_NAMES = {
+    "pfs-rvu": "the Medicare Physician Fee Schedule (PFS RVU file)",
+    "ncci-aoc": "the NCCI add-on code edits",
+    "msdrg-cc": "the MS-DRG CC/MCC tables",
+    "gems": "the GEMs crosswalk",
+    "mue-practitioner": "the MUE table for practitioners",
+    "mue-outpatient-hospital": "the MUE table for outpatient hospitals",
+    "mue-dme": "the MUE table for DME suppliers",
+    "icd10cm-index": "the Index to Diseases and Injuries",
+    "icd10cm-eindex": "the External Cause of Injuries Index",
+    "icd10cm-neoplasm": "the Table of Neoplasms",
+    "icd10cm-drug": "the Table of Drugs and Chemicals",
+}
 MODIFIER_NAMES = {"": "Global", "26": "Professional component (26)", "TC": "Technical (TC)"}
 
 
@@ -47,9 +61,11 @@ def summary(node: pb.CodeSummary) -> dict[str, Any]:
 
 
 def _unloaded(datasets: Iterable[pb.DatasetStatus], kinds: Iterable[str]) -> list[str]:
-    """The people-sentences of the data sets among `kinds` that are not loaded."""
+    """The names of the data sets among `kinds` that this installation has not loaded."""
     wanted = set(kinds)
-    return [d.message for d in datasets if d.kind in wanted and not d.loaded]
+    return [
+        DATASET_NAMES.get(d.kind, d.kind) for d in datasets if d.kind in wanted and not d.loaded
+    ]
 
 
 def _loaded(datasets: Iterable[pb.DatasetStatus], kinds: Iterable[str]) -> list[str]:
@@ -71,7 +87,7 @@ def note_groups(code: pb.Code) -> list[dict[str, Any]]:
             }
         )
     return [
-        {"heading": NOTE_HEADINGS.get(kind, "Notes"), "notes": groups[kind]}
+        {"heading": NOTE_HEADINGS.get(kind, "General notes"), "notes": groups[kind]}
         for kind in NOTE_HEADINGS
         if kind in groups
     ]
