@@ -7,9 +7,11 @@ words come from `metering.messages`, built from the numbers metering enforces.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Literal
 
+import grpc
 from starlette.requests import Request
 
 from medcode_common.plans import Plan
@@ -20,6 +22,14 @@ from medcode_gateway.metering import messages
 from medcode_gateway.metering.views import charge_view
 from medcode_gateway.web.visitor import SiteUser
 
+log = logging.getLogger(__name__)
+#: What a metered visitor reads while views cannot be counted (metering unreachable).
+METER_DOWN = (
+    "Page views cannot be counted right now, so only the descriptions are shown. "
+    "Please try again in a moment."
+)
+#: Metering failures that degrade the page instead of failing it.
+_DEGRADED = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
 #: full: every section; descriptions: guests (the rest locked); paywall: no views left.
 Access = Literal["full", "descriptions", "paywall"]
 
@@ -60,10 +70,17 @@ def site_user(caller: Caller) -> SiteUser | None:
 
 async def charge_page_view(request: Request, caller: Caller, system: str, code: str) -> PageMeter:
     """Charge one view of `system`/`code` and say what the visitor may see."""
-    outcome = await charge_view(
-        caller=caller, system=system, code=code, clients=request.app.state.clients
-    )
     guest = caller.kind == "guest"
+    try:
+        outcome = await charge_view(
+            caller=caller, system=system, code=code, clients=request.app.state.clients
+        )
+    except grpc.aio.AioRpcError as error:
+        if error.code() not in _DEGRADED:
+            raise
+        # A metering outage degrades the page (descriptions only), never the whole site.
+        log.warning("code page shown without metering: ConsumeView failed: %s", error.code())
+        return PageMeter("descriptions", guest, None, "", METER_DOWN, "")
     if outcome.remaining is None:  # not view-metered: Pro, internal, partner keys
         return PageMeter("full", guest, None, "", "", "")
     policy = outcome.policy
