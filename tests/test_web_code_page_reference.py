@@ -129,3 +129,13 @@ def test_a_title_with_markup_cannot_inject_it(releases_site: httpx.Client) -> No
     assert json.loads(scripts[0])["name"] == releases.HOSTILE_TITLE
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title and "<" not in title.group(1)
+
+
+def test_a_deleted_code_says_when_it_went(releases_site: httpx.Client) -> None:
+    response = releases_site.get(f"/codes/icd10cm/{releases.DELETED_CODE}", headers=HTML)
+    assert response.status_code == 410 and "was deleted" in response.text
+    text = squash(response.text)
+    assert releases.DELETED_TITLE in text and releases.EARLIER_RELEASE in text
+    assert "deleted in release 2026-04-01" in text
+    never = releases_site.get("/codes/icd10cm/Q99.99", headers=HTML)
+    assert never.status_code == 404 and "Code not found" in never.text

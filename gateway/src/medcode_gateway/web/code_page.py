@@ -19,7 +19,7 @@ from markupsafe import Markup
 from medcode_common.codesystems import MalformedCode, System, normalize_code
 from medcode_gateway.auth.caller import remember_guest
 from medcode_gateway.web.code_meter import charge_page_view, page_caller, site_user
-from medcode_gateway.web.code_record import RenderedCode, load_record
+from medcode_gateway.web.code_record import RenderedCode, deleted_code, load_record
 from medcode_gateway.web.templating import canonical_url_for, render
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,24 @@ async def problem_page(
     return await render(request, "code_page_error.html", context, status=status)
 
 
+async def missing_code_page(request: Request, system: System, code: str, detail: str) -> Response:
+    """410 for a code an older loaded release had (what it was, and when it went), else 404."""
+    deleted = await deleted_code(request.app.state.clients, system, code)
+    if deleted is None:
+        message = f"{code} is not {system.a_label} code in the loaded releases. {detail}"
+        return await problem_page(
+            request, 404, "Code not found", message, query=code, system=system.value
+        )
+    last_seen, gone_in = deleted
+    message = (
+        f"{code} \u201c{last_seen.title}\u201d was {system.a_label} code in release "
+        f"{last_seen.release} and was deleted in release {gone_in}. Search for the code that "
+        "replaces it."
+    )
+    heading = f"{code} was deleted"
+    return await problem_page(request, 410, heading, message, query=code, system=system.value)
+
+
 @router.get("/codes/{system_name}/{code}", response_class=Response)
 async def code_page(request: Request, system_name: str, code: str) -> Response:
     """One code's page (canonical URL: lower-case system, canonical code)."""
@@ -89,12 +107,7 @@ async def code_page(request: Request, system_name: str, code: str) -> Response:
     except grpc.aio.AioRpcError as error:
         if error.code() != grpc.StatusCode.NOT_FOUND:
             raise
-        message = (
-            f"{canonical} is not {system.a_label} code in the loaded releases. {error.details()}"
-        )
-        return await problem_page(
-            request, 404, "Code not found", message, query=canonical, system=system.value
-        )
+        return await missing_code_page(request, system, canonical, error.details() or "")
     caller = await page_caller(request)
     meter = await charge_page_view(request, caller, system.value, canonical)
     url = canonical_url_for(request, f"/codes/{system.value}/{canonical}")

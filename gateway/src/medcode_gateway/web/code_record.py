@@ -116,3 +116,21 @@ async def load_record(request: Request, system: System, code: str) -> tuple[Rend
     record = await fetch_record(request.app.state.clients, system, code)
     cache.put(key, record.to_bytes(), generation=generation)
     return record, "miss"
+
+
+async def deleted_code(
+    clients: ServiceClients, system: System, code: str
+) -> tuple[pb.CodeInRelease, str] | None:
+    """For a code the newest release lacks: its last loaded release that had it and the first
+    that did not, or None when no loaded release ever had it."""
+    try:
+        history = await clients.codes.GetCodeHistory(
+            pb.GetCodeHistoryRequest(system=system.proto, code=code), timeout=clients.timeout
+        )
+    except grpc.aio.AioRpcError:
+        return None
+    found: tuple[pb.CodeInRelease, str] | None = None
+    for older, newer in zip(history.releases, history.releases[1:], strict=False):
+        if older.present and not newer.present:
+            found = (older, newer.release)  # the latest deletion wins
+    return found
