@@ -13,10 +13,11 @@ import httpx
 import pytest
 
 from medcode_codes import testing_releases as releases
+from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.snapshot.reader import Snapshot
 from medcode_codes.testing import ServerThread
-from medcode_codes.testing_live import link_data_dir
+from medcode_codes.testing_live import NEW_CODE, NEW_TITLE, link_data_dir, write_licensed_file
 from medcode_gateway.app import create_app
 from medcode_gateway.settings import GatewaySettings
 from medcode_gateway.testing import UvicornThread
@@ -79,13 +80,15 @@ def releases_site(
     search_address: str,
     internal_key: str,
 ) -> Iterator[httpx.Client]:
-    """A gateway over the default data plus an earlier ICD-10-CM release and a HCPCS release
-    with a hostile title."""
+    """A gateway over the default data plus an earlier ICD-10-CM release, a HCPCS release
+    with a hostile title and a (test) CPT licence file."""
     data_dir = link_data_dir(codes_data_dir, tmp_path_factory.mktemp("page-releases") / "codes")
     real = Snapshot(codes_data_dir / "snapshots/icd10cm/2026-04-01.sqlite")
     releases.write_earlier_icd10cm_release(data_dir, real)
     real.close()
     releases.write_hostile_hcpcs_release(data_dir)
+    licensed = write_licensed_file(tmp_path_factory.mktemp("cpt-licence") / "LONGULT.txt")
+    operator.import_cpt(data_dir, [licensed], release="2026")
     codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=data_dir))
     codes.start()
     settings = GatewaySettings(
@@ -139,3 +142,14 @@ def test_a_deleted_code_says_when_it_went(releases_site: httpx.Client) -> None:
     assert "deleted in release 2026-04-01" in text
     never = releases_site.get("/codes/icd10cm/Q99.99", headers=HTML)
     assert never.status_code == 404 and "Code not found" in never.text
+
+
+def test_cpt_official_descriptors_only_from_the_licence_file(releases_site: httpx.Client) -> None:
+    licensed = page(releases_site, "/codes/cpt/99213")
+    assert "Established patient visit, test wording" in section(licensed, "Official Description")
+    plain = section(licensed, "Common Language Description")
+    assert plain.strip() and "test wording" not in plain and "not written" not in plain
+    new = page(releases_site, f"/codes/cpt/{NEW_CODE}")
+    assert NEW_TITLE in section(new, "Official Description")
+    outside = section(page(releases_site, "/codes/cpt/64490"), "Official Description")
+    assert "not in the imported CPT licence file" in outside
