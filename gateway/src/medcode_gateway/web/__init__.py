@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from medcode_gateway.web import account_pages, assets, routes
+from medcode_gateway.web import account_pages, assets, code_page, routes
 
 ROUTERS: tuple[APIRouter, ...] = (
     assets.router,
     routes.router,
     account_pages.router,
+    code_page.router,  # the code page: /codes/{system}/{code}
 )

@@ -28,5 +28,8 @@ POLICY = service_policy(
         "ExportCodes": {SEARCH},
         # The site's sitemap names every code page.
         "ListCodes": {GATEWAY},
+        # code page (web)
+        "GetNeighbours": {GATEWAY},
+        "GetCodeHistory": {GATEWAY},
     },
 )

@@ -10,7 +10,7 @@ import grpc
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
-from medcode_codes import edits
+from medcode_codes import code_history, edits
 from medcode_codes.convert import STATUS_TO_PB, export_code, full_code, summary
 from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.enrich import add_reference_data
@@ -212,6 +212,20 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 content_digest=meta.source_digest,
             )
         return response
+
+    @unary
+    async def GetNeighbours(
+        self, request: pb.GetNeighboursRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetNeighboursResponse:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        return code_history.neighbours(snapshot, system, request.code)
+
+    @unary
+    async def GetCodeHistory(
+        self, request: pb.GetCodeHistoryRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetCodeHistoryResponse:
+        return code_history.history(self._catalog, _system(request.system), request.code)
 
     @streaming
     async def ExportCodes(

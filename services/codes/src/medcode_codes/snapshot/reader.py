@@ -27,6 +27,9 @@ INHERITED_NOTE_TYPES = frozenset(NOTE_TYPES) - {"inclusionTerm"}
 BLOCK_KINDS = frozenset({"chapter", "section"})
 
 _NODE_COLUMNS = "code, title, kind, billable, parent, extra"
+#: Headings that group codes (ICD-10 chapters and sections, PCS body systems, CPT sections):
+#: previous/next links pass over them.
+NEIGHBOUR_SKIPPED_KINDS = frozenset({"chapter", "section", "body_system"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +241,21 @@ class Snapshot:
             SELECT {_NODE_COLUMNS} FROM node WHERE billable = 1
               AND code IN (SELECT code FROM below) ORDER BY seq LIMIT :limit"""
         return [_row(r) for r in self._db.execute(query, {"code": code, "limit": limit})]
+
+    def neighbours(self, code: str) -> tuple[NodeRow | None, NodeRow | None]:
+        """The nodes just before and after `code` in tabular order, block headings skipped
+        (a previous/next link leads to a code, not to a chapter)."""
+        skipped = ", ".join(f"'{kind}'" for kind in sorted(NEIGHBOUR_SKIPPED_KINDS))
+        found = []
+        for compare, order in (("<", "DESC"), (">", "ASC")):
+            query = f"""
+                SELECT {_NODE_COLUMNS} FROM node
+                WHERE seq {compare} (SELECT seq FROM node WHERE code = :code)
+                  AND kind NOT IN ({skipped})
+                ORDER BY seq {order} LIMIT 1"""
+            row = self._db.execute(query, {"code": code}).fetchone()
+            found.append(_row(row) if row else None)
+        return found[0], found[1]
 
     def iter_nodes(self) -> Iterator[NodeRow]:
         """Every node in tabular order (parents before children)."""
