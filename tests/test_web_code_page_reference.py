@@ -144,6 +144,31 @@ def test_a_deleted_code_says_when_it_went(releases_site: httpx.Client) -> None:
     assert never.status_code == 404 and "Code not found" in never.text
 
 
+def test_an_older_release_is_shown_as_it_was_at_its_own_address(
+    releases_site: httpx.Client,
+) -> None:
+    path = f"/codes/icd10cm/{releases.REVISED_CODE}?release={releases.EARLIER_RELEASE}"
+    html = page(releases_site, path)
+    assert releases.EARLIER_TITLE in html.split("</h1>", 1)[0]  # the title as it was then
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    assert canonical and canonical.group(1).replace("&amp;", "&").endswith(path)
+    deleted = page(
+        releases_site, f"/codes/icd10cm/{releases.DELETED_CODE}?release={releases.EARLIER_RELEASE}"
+    )
+    assert releases.DELETED_TITLE in deleted  # a code the newest release deleted, in its day
+    moved = releases_site.get(
+        f"/codes/ICD10CM/e119?release={releases.EARLIER_RELEASE}", headers=HTML
+    )
+    assert moved.status_code == 301 and moved.headers["location"] == path
+    missing = releases_site.get(
+        f"/codes/icd10cm/{releases.ADDED_CODE}?release={releases.EARLIER_RELEASE}", headers=HTML
+    )
+    assert missing.status_code == 404 and "Not in that release" in missing.text
+    for bad in ("../x", "<b>", "x" * 60):
+        refused = releases_site.get("/codes/icd10cm/E11.9", params={"release": bad}, headers=HTML)
+        assert refused.status_code == 400 and "<b>" not in refused.text
+
+
 def test_cpt_official_descriptors_only_from_the_licence_file(releases_site: httpx.Client) -> None:
     licensed = page(releases_site, "/codes/cpt/99213")
     assert "Established patient visit, test wording" in section(licensed, "Official Description")

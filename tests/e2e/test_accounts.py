@@ -102,6 +102,17 @@ def test_a_guest_registers_confirms_signs_in_and_manages_api_keys(page: Page, si
     assert_accessible(page)
     screenshot(page, "account-free")
 
+    # With the account, a code page shows every section and spends one of the 5 views.
+    page.goto("/codes/icd10cm/E11.9")
+    assert page.get_by_role("link", name="Register to view content").count() == 0
+    assert page.get_by_role(
+        "heading", name="Hierarchy and codes below", exact=True, level=2
+    ).is_visible()
+    banner = " ".join(page.get_by_role("region", name="Your page views").inner_text().split())
+    assert "4 views left this month" in banner, banner
+    assert_accessible(page)
+    page.goto("/account")
+
     # An operator moves the user to the partner plan; the account page offers keys at once.
     subprocess.run([MEDCODE, "accounts", "set-plan", address, "partner"], env=site.env, check=True)
     page.reload()

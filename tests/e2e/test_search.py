@@ -39,6 +39,8 @@ def test_keyboard_only_sunbu_arrow_down_enter_opens_an_l55_code(page: Page) -> N
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert L55_PAGE.match(page.url), page.url
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("L55"), heading  # the code's own page, not an error page
 
 
 def test_escape_closes_and_arrows_wrap_back_to_the_box(page: Page) -> None:

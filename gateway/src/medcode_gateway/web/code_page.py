@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import grpc
 from fastapi import APIRouter, Request
@@ -23,6 +24,8 @@ from medcode_gateway.web.code_record import RenderedCode, deleted_code, load_rec
 from medcode_gateway.web.templating import canonical_url_for, render
 
 log = logging.getLogger(__name__)
+#: A release name as the codes service writes them (dates, "starter-2025", "2026q2").
+RELEASE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 router = APIRouter(include_in_schema=False)
 SYSTEMS = {system.value: system for system in System}
 #: Search engines show about this many characters of a title and a description.
@@ -100,17 +103,29 @@ async def code_page(request: Request, system_name: str, code: str) -> Response:
         return await problem_page(
             request, 400, "Not a valid code", str(error), query=code, system=system.value
         )
+    release = request.query_params.get("release", "")
+    if release and not RELEASE_NAME.fullmatch(release):
+        message = f"\u201c{release[:40]}\u201d is not a release name (for example 2026-04-01)."
+        return await problem_page(
+            request, 400, "Not a release", message, query=canonical, system=system.value
+        )
+    path = f"/codes/{system.value}/{canonical}" + (f"?release={release}" if release else "")
     if (system_name, code) != (system.value, canonical):
-        return RedirectResponse(f"/codes/{system.value}/{canonical}", status_code=301)
+        return RedirectResponse(path, status_code=301)
     try:
-        record, cache_state = await load_record(request, system, canonical)
+        record, cache_state = await load_record(request, system, canonical, release)
     except grpc.aio.AioRpcError as error:
         if error.code() != grpc.StatusCode.NOT_FOUND:
             raise
+        if release:
+            message = f"{error.details() or 'Not found.'} Try the code in the newest release."
+            return await problem_page(
+                request, 404, "Not in that release", message, query=canonical, system=system.value
+            )
         return await missing_code_page(request, system, canonical, error.details() or "")
     caller = await page_caller(request)
     meter = await charge_page_view(request, caller, system.value, canonical)
-    url = canonical_url_for(request, f"/codes/{system.value}/{canonical}")
+    url = canonical_url_for(request, path)
     context = {
         "user": site_user(caller),
         "meter": meter,

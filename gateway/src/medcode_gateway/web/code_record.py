@@ -79,16 +79,22 @@ def render_record(view: dict[str, Any]) -> RenderedCode:
     )
 
 
-async def fetch_record(clients: ServiceClients, system: System, code: str) -> RenderedCode:
+async def fetch_record(
+    clients: ServiceClients, system: System, code: str, release: str = ""
+) -> RenderedCode:
     """Ask the codes service for the code, its neighbours and its history at once (one round
-    trip of latency), and render them; only the code itself is required."""
+    trip of latency), and render them; only the code itself is required. `release` names an
+    older release to show the code as it was then (empty: the newest)."""
+    selector = pb.ReleaseSelector(release=release)
     record_reply, neighbours, history = await asyncio.gather(
         clients.codes.GetCode(
-            pb.GetCodeRequest(system=system.proto, code=code), timeout=clients.timeout
+            pb.GetCodeRequest(system=system.proto, code=code, release=selector),
+            timeout=clients.timeout,
         ),
         _optional(
             clients.codes.GetNeighbours(
-                pb.GetNeighboursRequest(system=system.proto, code=code), timeout=clients.timeout
+                pb.GetNeighboursRequest(system=system.proto, code=code, release=selector),
+                timeout=clients.timeout,
             )
         ),
         _optional(
@@ -104,16 +110,18 @@ async def fetch_record(clients: ServiceClients, system: System, code: str) -> Re
     return render_record(view)
 
 
-async def load_record(request: Request, system: System, code: str) -> tuple[RenderedCode, str]:
-    """The rendered record of a canonical code, from the cache or the codes service, and
-    whether the cache had it ("hit" or "miss")."""
+async def load_record(
+    request: Request, system: System, code: str, release: str = ""
+) -> tuple[RenderedCode, str]:
+    """The rendered record of a canonical code (in `release`, or the newest), from the cache
+    or the codes service, and whether the cache had it ("hit" or "miss")."""
     cache: ResponseCache = request.app.state.page_cache
-    key = (CACHE_TAG, system.value, code)
+    key = (CACHE_TAG, system.value, code, release)
     entry = cache.get(key)
     if entry is not None:
         return RenderedCode.from_bytes(entry), "hit"
     generation = cache.generation
-    record = await fetch_record(request.app.state.clients, system, code)
+    record = await fetch_record(request.app.state.clients, system, code, release)
     cache.put(key, record.to_bytes(), generation=generation)
     return record, "miss"
 
