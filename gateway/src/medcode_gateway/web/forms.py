@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import grpc
 from starlette.requests import Request
 
-from medcode_gateway.core.problems import _retry_after
+from medcode_gateway.core.problems import retry_after_of
 from medcode_gateway.web.visitor import CSRF_FIELD, csrf_form_ok
 
 #: A form posts a handful of fields; more is not a person filling in a form.
@@ -136,7 +136,7 @@ def refusal(
             return FormErrors(fields={name: message})
         return FormErrors(summary=message)
     if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
-        retry_after = _retry_after(error) or "60"
+        retry_after = retry_after_of(error) or "60"
         return FormErrors(
             summary=(
                 "Too many attempts from here, so we paused them to protect accounts. "
