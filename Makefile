@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUF    := .tools/node_modules/.bin/buf
 BUF_VERSION := 1.75.0
+AXE    := .tools/node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
 PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e services/accounts -e gateway
 export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
@@ -28,11 +30,15 @@ run: install
 test: install tools
 	$(BIN)/python -m pytest
 
-## tools: the buf CLI (from npm) for `buf lint`; skipped with a note when npm is missing
+## tools: the buf CLI (from npm) for `buf lint` and axe-core for the browser tests' accessibility
+## checks; skipped with a note when npm is missing
 tools:
 	@if [ -x $(BUF) ]; then :; \
 	elif command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@$(BUF_VERSION); \
 	else echo "npm not found: the buf lint test will be skipped"; fi
+	@if [ -f $(AXE) ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools axe-core@$(AXE_VERSION); \
+	else echo "npm not found: the browser tests' accessibility checks will be skipped"; fi
 
 lint: install
 	$(BIN)/ruff check .

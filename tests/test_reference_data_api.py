@@ -100,7 +100,8 @@ def test_add_on_code_lists_its_primary_codes(api: httpx.Client) -> None:
     assert add_on["edit_type"] == "1" and "only the listed" in add_on["edit_type_meaning"]
     fees = {row["modifier"]: row for row in body["fee_schedule"]}
     assert fees[""]["global_days"] == "ZZZ"
-    assert api.get("/v1/codes/cpt/64490").json()["add_on"]["is_add_on"] is False
+    primary = api.get("/v1/codes/cpt/64490").json()["add_on"]
+    assert primary["is_add_on"] is False and primary["add_on_codes"] == ["64491", "64492"]
 
 
 def test_a_not_applicable_setting_has_no_amounts(api: httpx.Client) -> None:

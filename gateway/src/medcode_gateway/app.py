@@ -36,6 +36,8 @@ from medcode_gateway.observability.middleware import RequestObserver
 from medcode_gateway.search import routes as search_routes
 from medcode_gateway.search.fast_path import SearchFastPath
 from medcode_gateway.settings import GatewaySettings
+from medcode_gateway.web import ROUTERS as WEB_ROUTERS
+from medcode_gateway.web.errors import install_html_errors
 
 DESCRIPTION = """MedCode: ICD-10-CM, ICD-10-PCS, HCPCS Level II and CPT code lookup.
 
@@ -117,12 +119,16 @@ def create_app(
     app.state.metrics_registry = registry
     add_metrics_route(app, registry)
     install_problem_handlers(app)
+    install_html_errors(app)  # browsers on site paths get pages; the API keeps problems
+    app.state.settings = chosen
     app.state.page_cache = page_cache
     app.state.search_cache = search_cache
     app.state.auth = AuthState.from_settings(chosen)
     app.include_router(health.router)
     for area in AREAS:
         app.include_router(area.router, responses=COMMON_PROBLEMS)
+    for web_router in WEB_ROUTERS:
+        app.include_router(web_router, include_in_schema=False)
     return app
 
 

@@ -33,6 +33,11 @@ class GatewaySettings(BaseSettings):
     metering_addr: str = Field(
         default="127.0.0.1:50053", description="host:port of the metering service."
     )
+    public_url: str = Field(
+        default="",
+        description="The site's public base URL (e.g. https://medcode.example.org): canonical "
+        "links and sitemap URLs are built from it. Empty: the address each request came to.",
+    )
     cookie_secret: SecretStr | None = Field(
         default=None,
         description="Key that signs guest cookies; every replica needs the same one. "

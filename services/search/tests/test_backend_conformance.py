@@ -93,6 +93,17 @@ def test_paging_is_a_window_of_one_ranking(stub: pb_grpc.SearchServiceStub) -> N
     assert second.total == whole.total >= 10
 
 
+def test_pages_of_twenty_never_repeat_or_skip_a_code(stub: pb_grpc.SearchServiceStub) -> None:
+    whole = search(stub, "fracture", systems=["icd10cm"], limit=100).hits
+    paged = [
+        hit.code
+        for offset in range(0, 100, 20)
+        for hit in search(stub, "fracture", systems=["icd10cm"], limit=20, offset=offset).hits
+    ]
+    assert paged == [hit.code for hit in whole]
+    assert len(set(paged)) == 100
+
+
 @pytest.mark.parametrize("query", ["qzxqvkj", "E11.9", "diabetes"])
 def test_empty_result_is_not_an_error(stub: pb_grpc.SearchServiceStub, query: str) -> None:
     within = "XXX" if query != "qzxqvkj" else ""

@@ -36,6 +36,7 @@ from medcode_gateway.auth.guards import require_csrf, same_origin
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.core.schemas import problems
+from medcode_gateway.web.account_pages import confirm_and_offer_sign_in
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"], dependencies=[Depends(same_origin)])
 
@@ -124,8 +125,14 @@ async def register(body: CredentialsIn, request: Request, clients: Clients) -> J
     responses=_CONFIRM_ERRORS,
     summary="Confirm an email from its link; creates the account",
 )
-async def confirm(token: TokenParam, clients: Clients) -> JSONResponse:
-    """Open the mailed link: creates the account (once; the link expires), then sign in."""
+async def confirm(token: TokenParam, request: Request, clients: Clients) -> Response:
+    """Open the mailed link: creates the account (once; the link expires), then sign in.
+
+    A browser (Accept: text/html) gets the site's pages instead of JSON: the sign-in page on
+    success, a page that explains a used or expired link otherwise.
+    """
+    if "text/html" in request.headers.get("accept", ""):
+        return await confirm_and_offer_sign_in(request, token)
     reply = await clients.accounts.ConfirmEmail(
         pb.ConfirmEmailRequest(token=token), timeout=clients.timeout
     )

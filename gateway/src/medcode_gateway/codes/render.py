@@ -175,6 +175,7 @@ def reference_data(message: pb.Code) -> dict[str, Any]:
             "is_add_on": add_on.is_add_on,
             "basis": add_on.basis,
             "primary_codes": list(add_on.primary_codes),
+            "add_on_codes": list(add_on.add_on_codes),
             "edit_type": add_on.edit_type or None,
             "edit_type_meaning": add_on.edit_type_meaning or None,
         }

@@ -104,6 +104,9 @@ class AddOnOut(Out):
     is_add_on: bool
     basis: str = Field(description="Where the add-on status comes from.")
     primary_codes: list[str]
+    add_on_codes: list[str] = Field(
+        description="Add-on codes reported with this code as their primary (64490: 64491, 64492)."
+    )
     edit_type: str | None = Field(description="NCCI add-on edit type (1, 2 or 3).")
     edit_type_meaning: str | None
 

@@ -83,7 +83,7 @@ def http_status_for(code: grpc.StatusCode) -> int:
     return GRPC_TO_HTTP.get(code, 500)
 
 
-def _retry_after(error: grpc.aio.AioRpcError) -> str | None:
+def retry_after_of(error: grpc.aio.AioRpcError) -> str | None:
     """Whole seconds from a service's `retry-after` trailing metadata, if it sent one."""
     for name, value in error.trailing_metadata() or ():
         if name == "retry-after":
@@ -118,7 +118,7 @@ def rpc_error_response(error: grpc.aio.AioRpcError, *, instance: str) -> JSONRes
     if status >= 500:
         detail = f"upstream service error: {error.code().name}: {detail}"
     response = problem_response(status, detail, instance=instance)
-    retry_after = _retry_after(error)
+    retry_after = retry_after_of(error)
     if status == 429 and retry_after:
         response.headers["Retry-After"] = retry_after
     return response

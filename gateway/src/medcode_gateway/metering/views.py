@@ -59,7 +59,7 @@ def view_limit_problem(*, caller: Caller, outcome: ViewOutcome, instance: str) -
     detail = messages.limit_reached(
         guest=caller.kind == "guest", reason=outcome.reason, policy=policy
     )
-    hint = {"register": "/v1/auth/register"} if caller.kind == "guest" else {"upgrade": "/pricing"}
+    hint = {"register": "/v1/auth/register"} if caller.kind == "guest" else {"upgrade": "/plans"}
     response = problem_response(
         403,
         detail,

@@ -26,5 +26,10 @@ POLICY = service_policy(
         "ListReleases": {GATEWAY, SEARCH},
         "ListDatasets": {GATEWAY, SEARCH},
         "ExportCodes": {SEARCH},
+        # The site's sitemap names every code page.
+        "ListCodes": {GATEWAY},
+        # code page (web)
+        "GetNeighbours": {GATEWAY},
+        "GetCodeHistory": {GATEWAY},
     },
 )

@@ -109,6 +109,12 @@ def _add_on_edits(message: pb.Code, datasets: DatasetCatalog) -> None:
         for r in aoc.rows(message.code)
         if not r.get("deletion_date") or r["deletion_date"] > today
     ]
+    add_on_codes = dict.fromkeys(
+        add_on
+        for add_on, r in aoc.rows_by_key2(message.code)
+        if not r.get("deletion_date") or r["deletion_date"] > today
+    )
+    message.add_on.add_on_codes.extend(add_on_codes)
     if not active:
         return
     edit_type = str(active[0]["edit_type"])
@@ -119,6 +125,7 @@ def _add_on_edits(message: pb.Code, datasets: DatasetCatalog) -> None:
             primary_codes=[str(r["primary"]) for r in active if r["primary"]],
             edit_type=edit_type,
             edit_type_meaning=EDIT_TYPES.get(edit_type, ""),
+            add_on_codes=list(add_on_codes),
         )
     )
 

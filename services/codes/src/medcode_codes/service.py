@@ -10,12 +10,13 @@ import grpc
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as pb_grpc
-from medcode_codes import edits
+from medcode_codes import code_history, edits
 from medcode_codes.convert import STATUS_TO_PB, export_code, full_code, summary
 from medcode_codes.datasets.store import DatasetCatalog
 from medcode_codes.enrich import add_reference_data
 from medcode_codes.errors import CodeNotFound, streaming, unary
 from medcode_codes.index_entries import IndexLookup, unique
+from medcode_codes.listing import list_codes
 from medcode_codes.snapshot.reader import Snapshot
 from medcode_codes.snapshot.releases import ReleaseCatalog
 from medcode_codes.validation import validate_one
@@ -212,6 +213,20 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
             )
         return response
 
+    @unary
+    async def GetNeighbours(
+        self, request: pb.GetNeighboursRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetNeighboursResponse:
+        system = _system(request.system)
+        snapshot = self._snapshot(system, request.release)
+        return code_history.neighbours(snapshot, system, request.code)
+
+    @unary
+    async def GetCodeHistory(
+        self, request: pb.GetCodeHistoryRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetCodeHistoryResponse:
+        return code_history.history(self._catalog, _system(request.system), request.code)
+
     @streaming
     async def ExportCodes(
         self, request: pb.ExportCodesRequest, context: grpc.aio.ServicerContext
@@ -241,3 +256,10 @@ class CodesServicer(pb_grpc.CodesServiceServicer):
                 await asyncio.sleep(0)  # let other RPCs run during a long export
         if batch.codes:
             yield batch
+
+    @unary
+    async def ListCodes(
+        self, request: pb.ListCodesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListCodesResponse:
+        system = _system(request.system)
+        return list_codes(self._snapshot(system, request.release), request)

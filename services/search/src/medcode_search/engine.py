@@ -12,6 +12,7 @@ between backends.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from medcode_search import weights
 from medcode_search.candidate_plan import Planner
@@ -26,6 +27,7 @@ from medcode_search.fields import edition
 from medcode_search.guesses import Guesser
 from medcode_search.hits import CODE, PREFIX, Ranked
 from medcode_search.matching import PrefixMatcher
+from medcode_search.paging import stitch_tiers
 from medcode_search.query import ParsedQuery, parse
 from medcode_search.ranking import Profile, Rescorer
 from medcode_search.readings import Reader, Reading
@@ -227,24 +229,40 @@ class SearchEngine:
         chosen = self.chosen_systems(systems, releases)
         if not chosen:
             return [], 0
-        ranked = [
+        code_hits = [
             hit
             for hit in search_code_hits(self.corpus, text, chosen, releases)
             if (not billable_only or hit.document.billable)
             and (not within or within in hit.document.ancestors)
         ]
-        seen = {(h.document.system, h.document.code) for h in ranked}
-        depth = max(weights.CANDIDATES, offset + limit + 20)
         scope = self.scope(chosen, billable_only, within, releases)
+        ranked = stitch_tiers(
+            offset + limit,
+            lambda depth: self._ranked_at(text, code_hits, scope, depth, popularity),
+        )
+        page = ranked[offset : offset + limit]
+        for hit in page:
+            self.explain(hit, text)
+        return page, len(ranked)
+
+    def _ranked_at(
+        self,
+        text: str,
+        code_hits: list[Ranked],
+        scope: Scope,
+        depth: int,
+        popularity: Popularity | None,
+    ) -> list[Ranked]:
+        """Every hit found with `depth` candidates per reading, best first (fresh copies of
+        the code hits, so ranking at another depth starts from the same scores)."""
+        ranked = [replace(hit, reasons=list(hit.reasons)) for hit in code_hits]
+        seen = {(h.document.system, h.document.code) for h in ranked}
         for hit in self._text_hits(text, scope=scope, depth=depth):
             if (hit.document.system, hit.document.code) not in seen:
                 ranked.append(hit)
         self._boost_popular(ranked, popularity)
         ranked.sort(key=lambda hit: -hit.score)
-        page = ranked[offset : offset + limit]
-        for hit in page:
-            self.explain(hit, text)
-        return page, len(ranked)
+        return ranked
 
     def chosen_systems(
         self, systems: Sequence[str], releases: Mapping[str, str] | None

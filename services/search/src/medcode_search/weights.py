@@ -23,6 +23,10 @@ TYPO_WEIGHT = 80.0
 #: Candidates taken from the index per reading, then re-scored: more finds codes BM25 ranks
 #: low but the re-scoring likes, at the cost of profiling more codes per query.
 CANDIDATES = 50
+#: Deeper pages rank with more candidates (each tier this many times the last); a tier's
+#: ranking is trusted to all but its last PAGING_MARGIN places (paging.py).
+PAGING_GROWTH = 5
+PAGING_MARGIN = 20
 #: Popular codes may gain at most this factor: enough to order near-ties, never to lift a
 #: weak match over a clearly better one (popularity.py scales views into [1, this]).
 POPULARITY_CAP = 1.1

@@ -41,6 +41,15 @@ class ValidationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     VALIDATION_STATUS_NOT_BILLABLE: _ClassVar[ValidationStatus]
     VALIDATION_STATUS_NOT_FOUND: _ClassVar[ValidationStatus]
     VALIDATION_STATUS_MALFORMED: _ClassVar[ValidationStatus]
+
+class CodeChange(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CODE_CHANGE_UNSPECIFIED: _ClassVar[CodeChange]
+    CODE_CHANGE_ADDED: _ClassVar[CodeChange]
+    CODE_CHANGE_TITLE_REVISED: _ClassVar[CodeChange]
+    CODE_CHANGE_NOTES_CHANGED: _ClassVar[CodeChange]
+    CODE_CHANGE_DELETED: _ClassVar[CodeChange]
+    CODE_CHANGE_BILLABLE_CHANGED: _ClassVar[CodeChange]
 PTP_SETTING_UNSPECIFIED: PtpSetting
 PTP_SETTING_PRACTITIONER: PtpSetting
 PTP_SETTING_HOSPITAL: PtpSetting
@@ -64,6 +73,12 @@ VALIDATION_STATUS_BILLABLE: ValidationStatus
 VALIDATION_STATUS_NOT_BILLABLE: ValidationStatus
 VALIDATION_STATUS_NOT_FOUND: ValidationStatus
 VALIDATION_STATUS_MALFORMED: ValidationStatus
+CODE_CHANGE_UNSPECIFIED: CodeChange
+CODE_CHANGE_ADDED: CodeChange
+CODE_CHANGE_TITLE_REVISED: CodeChange
+CODE_CHANGE_NOTES_CHANGED: CodeChange
+CODE_CHANGE_DELETED: CodeChange
+CODE_CHANGE_BILLABLE_CHANGED: CodeChange
 
 class ReleaseSelector(_message.Message):
     __slots__ = ("release", "as_of")
@@ -325,18 +340,20 @@ class DatasetStatus(_message.Message):
     def __init__(self, kind: _Optional[str] = ..., loaded: _Optional[bool] = ..., release: _Optional[str] = ..., message: _Optional[str] = ..., content_digest: _Optional[str] = ...) -> None: ...
 
 class AddOnStatus(_message.Message):
-    __slots__ = ("is_add_on", "basis", "primary_codes", "edit_type", "edit_type_meaning")
+    __slots__ = ("is_add_on", "basis", "primary_codes", "edit_type", "edit_type_meaning", "add_on_codes")
     IS_ADD_ON_FIELD_NUMBER: _ClassVar[int]
     BASIS_FIELD_NUMBER: _ClassVar[int]
     PRIMARY_CODES_FIELD_NUMBER: _ClassVar[int]
     EDIT_TYPE_FIELD_NUMBER: _ClassVar[int]
     EDIT_TYPE_MEANING_FIELD_NUMBER: _ClassVar[int]
+    ADD_ON_CODES_FIELD_NUMBER: _ClassVar[int]
     is_add_on: bool
     basis: str
     primary_codes: _containers.RepeatedScalarFieldContainer[str]
     edit_type: str
     edit_type_meaning: str
-    def __init__(self, is_add_on: _Optional[bool] = ..., basis: _Optional[str] = ..., primary_codes: _Optional[_Iterable[str]] = ..., edit_type: _Optional[str] = ..., edit_type_meaning: _Optional[str] = ...) -> None: ...
+    add_on_codes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, is_add_on: _Optional[bool] = ..., basis: _Optional[str] = ..., primary_codes: _Optional[_Iterable[str]] = ..., edit_type: _Optional[str] = ..., edit_type_meaning: _Optional[str] = ..., add_on_codes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GetCodeRequest(_message.Message):
     __slots__ = ("system", "code", "release")
@@ -621,3 +638,83 @@ class ExportCodesResponse(_message.Message):
     CODES_FIELD_NUMBER: _ClassVar[int]
     codes: _containers.RepeatedCompositeFieldContainer[Code]
     def __init__(self, codes: _Optional[_Iterable[_Union[Code, _Mapping]]] = ...) -> None: ...
+
+class ListCodesRequest(_message.Message):
+    __slots__ = ("system", "release", "offset", "page_size")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    release: ReleaseSelector
+    offset: int
+    page_size: int
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ..., offset: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+
+class ListCodesResponse(_message.Message):
+    __slots__ = ("codes", "release", "total_count", "next_offset")
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    NEXT_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    codes: _containers.RepeatedCompositeFieldContainer[CodeSummary]
+    release: str
+    total_count: int
+    next_offset: int
+    def __init__(self, codes: _Optional[_Iterable[_Union[CodeSummary, _Mapping]]] = ..., release: _Optional[str] = ..., total_count: _Optional[int] = ..., next_offset: _Optional[int] = ...) -> None: ...
+
+class GetNeighboursRequest(_message.Message):
+    __slots__ = ("system", "code", "release")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    release: ReleaseSelector
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ...) -> None: ...
+
+class GetNeighboursResponse(_message.Message):
+    __slots__ = ("previous", "next", "release", "code")
+    PREVIOUS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    previous: CodeSummary
+    next: CodeSummary
+    release: str
+    code: str
+    def __init__(self, previous: _Optional[_Union[CodeSummary, _Mapping]] = ..., next: _Optional[_Union[CodeSummary, _Mapping]] = ..., release: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
+
+class GetCodeHistoryRequest(_message.Message):
+    __slots__ = ("system", "code")
+    SYSTEM_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    system: CodeSystem
+    code: str
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., code: _Optional[str] = ...) -> None: ...
+
+class CodeInRelease(_message.Message):
+    __slots__ = ("release", "effective_date", "present", "title", "billable", "changes", "previous_title")
+    RELEASE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_DATE_FIELD_NUMBER: _ClassVar[int]
+    PRESENT_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_TITLE_FIELD_NUMBER: _ClassVar[int]
+    release: str
+    effective_date: str
+    present: bool
+    title: str
+    billable: bool
+    changes: _containers.RepeatedScalarFieldContainer[CodeChange]
+    previous_title: str
+    def __init__(self, release: _Optional[str] = ..., effective_date: _Optional[str] = ..., present: _Optional[bool] = ..., title: _Optional[str] = ..., billable: _Optional[bool] = ..., changes: _Optional[_Iterable[_Union[CodeChange, str]]] = ..., previous_title: _Optional[str] = ...) -> None: ...
+
+class GetCodeHistoryResponse(_message.Message):
+    __slots__ = ("code", "releases")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    RELEASES_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    releases: _containers.RepeatedCompositeFieldContainer[CodeInRelease]
+    def __init__(self, code: _Optional[str] = ..., releases: _Optional[_Iterable[_Union[CodeInRelease, _Mapping]]] = ...) -> None: ...

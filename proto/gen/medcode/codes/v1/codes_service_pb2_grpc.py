@@ -97,6 +97,21 @@ class CodesServiceStub:
                 request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
                 response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
                 _registered_method=True)
+        self.ListCodes = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/ListCodes',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.FromString,
+                _registered_method=True)
+        self.GetNeighbours = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/GetNeighbours',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursResponse.FromString,
+                _registered_method=True)
+        self.GetCodeHistory = channel.unary_unary(
+                '/medcode.codes.v1.CodesService/GetCodeHistory',
+                request_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryRequest.SerializeToString,
+                response_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class CodesServiceServicer:
@@ -189,6 +204,31 @@ class CodesServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCodes(self, request, context):
+        """ListCodes pages through every node of one release in tabular order (code, title and
+        kind only): the site's sitemap lists every code page from it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNeighbours(self, request, context):
+        """--- code page (web) RPCs ---
+        GetNeighbours returns the codes just before and after one code in its release's
+        tabular order (chapter and section headings skipped), for previous/next links.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCodeHistory(self, request, context):
+        """GetCodeHistory compares one code across every loaded release of its system: in which
+        releases it is, and what changed from one loaded release to the next.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CodesServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -251,6 +291,21 @@ def add_CodesServiceServicer_to_server(servicer, server):
                     servicer.ListDatasets,
                     request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.FromString,
                     response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.SerializeToString,
+            ),
+            'ListCodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCodes,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.SerializeToString,
+            ),
+            'GetNeighbours': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNeighbours,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursResponse.SerializeToString,
+            ),
+            'GetCodeHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCodeHistory,
+                    request_deserializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryRequest.FromString,
+                    response_serializer=medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -580,6 +635,87 @@ class CodesService:
             '/medcode.codes.v1.CodesService/ListDatasets',
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsRequest.SerializeToString,
             medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListDatasetsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/ListCodes',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.ListCodesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNeighbours(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/GetNeighbours',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetNeighboursResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCodeHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.codes.v1.CodesService/GetCodeHistory',
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryRequest.SerializeToString,
+            medcode_dot_codes_dot_v1_dot_codes__service__pb2.GetCodeHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

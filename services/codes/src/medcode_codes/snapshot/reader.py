@@ -27,6 +27,9 @@ INHERITED_NOTE_TYPES = frozenset(NOTE_TYPES) - {"inclusionTerm"}
 BLOCK_KINDS = frozenset({"chapter", "section"})
 
 _NODE_COLUMNS = "code, title, kind, billable, parent, extra"
+#: Headings that group codes (ICD-10 chapters and sections, PCS body systems, CPT sections):
+#: previous/next links pass over them.
+NEIGHBOUR_SKIPPED_KINDS = frozenset({"chapter", "section", "body_system"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +242,33 @@ class Snapshot:
               AND code IN (SELECT code FROM below) ORDER BY seq LIMIT :limit"""
         return [_row(r) for r in self._db.execute(query, {"code": code, "limit": limit})]
 
+    def neighbours(self, code: str) -> tuple[NodeRow | None, NodeRow | None]:
+        """The nodes just before and after `code` in tabular order, block headings skipped
+        (a previous/next link leads to a code, not to a chapter)."""
+        skipped = ", ".join(f"'{kind}'" for kind in sorted(NEIGHBOUR_SKIPPED_KINDS))
+        found = []
+        for compare, order in (("<", "DESC"), (">", "ASC")):
+            query = f"""
+                SELECT {_NODE_COLUMNS} FROM node
+                WHERE seq {compare} (SELECT seq FROM node WHERE code = :code)
+                  AND kind NOT IN ({skipped})
+                ORDER BY seq {order} LIMIT 1"""
+            row = self._db.execute(query, {"code": code}).fetchone()
+            found.append(_row(row) if row else None)
+        return found[0], found[1]
+
     def iter_nodes(self) -> Iterator[NodeRow]:
         """Every node in tabular order (parents before children)."""
         yield from (
             _row(r) for r in self._db.execute(f"SELECT {_NODE_COLUMNS} FROM node ORDER BY seq")
         )
+
+    def summaries_from(self, offset: int, *, limit: int) -> list[tuple[str, str, str, bool]]:
+        """(code, title, kind, billable) of up to `limit` nodes from position `offset` in
+        tabular order: the writer numbers nodes 0..count-1, so a page is one range read on
+        the primary key however deep it starts, and no node's extra JSON is parsed."""
+        query = "SELECT code, title, kind, billable FROM node WHERE seq >= ? ORDER BY seq LIMIT ?"
+        return [
+            (code, title, kind, bool(billable))
+            for code, title, kind, billable in self._db.execute(query, (offset, limit))
+        ]
