@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medcode_assistant.knowledge import KINDS, Entry, KnowledgeBase
-from medcode_assistant.knowledge.matching import explicit_modifiers, stem
+from medcode_assistant.knowledge.matching import explicit_modifiers, root_characters, stem
 
 KB = KnowledgeBase.load()
 
@@ -50,6 +50,9 @@ def keys(question: str, **options: object) -> list[str]:
         ("present on admission indicator", "present on admission"),
         ("what does the PCS approach character mean", "approach"),
         ("biopsy root operation", "excision"),
+        ("What is root operation T?", "resection"),
+        ('root operation value "B"', "excision"),
+        ("what is the modifier indicator in NCCI", "modifier indicator"),
         ("what is an LCD", "lcd"),
         ("what is an NCD?", "ncd"),
         ("what is an ABN", "abn"),
@@ -103,6 +106,12 @@ def test_explicit_modifier_mentions() -> None:
     assert explicit_modifiers("modifiers 25, 59 and XU") == {"25", "59", "XU"}
     assert explicit_modifiers("a -59 or the GA modifier") == {"59", "GA"}
     assert explicit_modifiers("COVID-19 and ICD-10") == set()
+
+
+def test_root_characters_are_read_after_root_operation() -> None:
+    assert root_characters("what is root operation T?") == {"T"}
+    assert root_characters("root operation value 'b'") == {"B"}
+    assert root_characters("root operation for a biopsy") == set()
 
 
 def test_stems_fold_plurals_and_endings() -> None:

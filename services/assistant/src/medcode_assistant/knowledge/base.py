@@ -161,6 +161,11 @@ class KnowledgeBase:
                 for code in item.modifier_codes
             ):
                 score += _BARE_CODE
+        if item.entry.kind == "pcs_root_operation" and any(
+            self._root_characters.get(character) is item.entry
+            for character in question.root_characters
+        ):
+            score += _EXPLICIT_CODE
         if question.quoted and question.quoted.intersection(item.names):
             score += _QUOTED_NAME
         score += max(
@@ -184,4 +189,5 @@ class _Question:
         self.quoted = matching.quoted_terms(text)
         self.explicit = matching.explicit_modifiers(text)
         self.bare = matching.bare_tokens(text)
+        self.root_characters = matching.root_characters(text)
         self.about_modifiers = bool(self.explicit) or "modifier" in text.lower()

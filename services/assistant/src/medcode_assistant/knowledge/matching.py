@@ -37,6 +37,10 @@ _AFTER_WORD = re.compile(
 _BEFORE_WORD = re.compile(r"\b([a-z0-9]{2})\s*-?\s*modifiers?\b")
 _DASHED = re.compile(r"(?<![a-z0-9])-([a-z0-9]{2})(?![a-z0-9])")
 _PAIR = re.compile(r"\b[a-z0-9]{2}\b")
+#: "root operation T", "root operation value B": a PCS 3rd character named plainly.
+_ROOT_CHARACTER = re.compile(
+    r"\broot\s+operations?\s+(?:value\s+|character\s+)?[\"'`]?([0-9a-z])[\"'`]?(?![a-z0-9])"
+)
 
 
 def stem(word: str) -> str:
@@ -97,6 +101,11 @@ def explicit_modifiers(text: str) -> set[str]:
     found.update(match.group(1) for match in _BEFORE_WORD.finditer(lowered))
     found.update(match.group(1) for match in _DASHED.finditer(lowered))
     return {code.upper() for code in found}
+
+
+def root_characters(text: str) -> set[str]:
+    """PCS 3rd characters the question names after "root operation" ("root operation T")."""
+    return {match.upper() for match in _ROOT_CHARACTER.findall(text.lower())}
 
 
 def bare_tokens(text: str) -> set[str]:
