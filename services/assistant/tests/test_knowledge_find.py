@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medcode_assistant.knowledge import KINDS, Entry, KnowledgeBase
+from medcode_assistant.knowledge import KINDS, Entry, KnowledgeBase, matching
 from medcode_assistant.knowledge.matching import explicit_modifiers, root_characters, stem
 
 KB = KnowledgeBase.load()
@@ -177,3 +177,15 @@ def test_find_never_raises_and_respects_the_limit(
 )
 def test_find_on_domain_word_salad_stays_bounded(words: list[str]) -> None:
     assert len(KB.find(" ".join(words))) <= 5
+
+
+@given(st.text(max_size=200))
+def test_folding_properties(text: str) -> None:
+    assert matching.content_words(text) <= set(matching.words(text))
+    for code in matching.explicit_modifiers(text) | matching.bare_tokens(text):
+        assert len(code) == 2 and code == code.upper()
+    assert matching.root_characters(text) <= set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def test_load_reads_the_package_once() -> None:
+    assert KnowledgeBase.load() is KnowledgeBase.load()

@@ -3,6 +3,7 @@ deterministic ranking of entries by the words of a coder's question."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -95,8 +96,9 @@ class KnowledgeBase:
 
     @classmethod
     def load(cls) -> KnowledgeBase:
-        """The knowledge base shipped in the package (every `knowledge/*.yaml`)."""
-        return cls.from_files(packaged_files())
+        """The knowledge base shipped in the package (every `knowledge/*.yaml`), read once per
+        process: it never changes while the service runs."""
+        return _packaged()
 
     @classmethod
     def from_files(cls, paths: Iterable[Path]) -> KnowledgeBase:
@@ -191,3 +193,9 @@ class _Question:
         self.bare = matching.bare_tokens(text)
         self.root_characters = matching.root_characters(text)
         self.about_modifiers = bool(self.explicit) or "modifier" in text.lower()
+
+
+@functools.cache
+def _packaged() -> KnowledgeBase:
+    """The packaged knowledge base, shared: it has no mutating methods."""
+    return KnowledgeBase.from_files(packaged_files())
