@@ -174,7 +174,8 @@ class KnowledgeBase:
             (
                 _PHRASE_WORD * len(stems) + sum(self._idf.get(term, 0.0) for term in content)
                 for stems, content in item.phrases
-                if matching.contains_phrase(question.words, list(stems))
+                if question.word_set.issuperset(stems)
+                and matching.contains_phrase(question.words, list(stems))
             ),
             default=0.0,
         )
@@ -187,6 +188,7 @@ class _Question:
 
     def __init__(self, text: str) -> None:
         self.words = matching.words(text)
+        self.word_set = frozenset(self.words)
         self.content = matching.content_words(text)
         self.quoted = matching.quoted_terms(text)
         self.explicit = matching.explicit_modifiers(text)
