@@ -42,6 +42,8 @@ GENERIC = frozenset(
     }
 )
 _CLAUSE_END = re.compile(r"[,;:.()]")
+# "gout of the right great toe": the site after "of"/"in" narrows any condition.
+_SITE_FOLLOWS = re.compile(r"\s+(?:of|in)\s", re.IGNORECASE)
 _PROTO_SYSTEM = {
     "icd10cm": codes_pb.CODE_SYSTEM_ICD10CM,
     "icd10pcs": codes_pb.CODE_SYSTEM_ICD10PCS,
@@ -74,7 +76,7 @@ def _query(text: str, mention: Mention, spec: Specificity) -> str:
     """The mention's clinical words (with the site words after a generic one) plus the
     details its sentence states."""
     words = [mention.query]
-    if mention.query in GENERIC:
+    if mention.query in GENERIC or _SITE_FOLLOWS.match(text, mention.end):
         tail = _CLAUSE_END.split(text[mention.end : mention.sentence_end], maxsplit=1)[0]
         words.extend(tail.split()[:5])
     extra = [spec.laterality.value] if spec.laterality else []

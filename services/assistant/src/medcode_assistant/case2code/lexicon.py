@@ -49,9 +49,31 @@ def _pattern(phrase: str) -> list[dict[str, object]]:
     return [{"LOWER": word.lower()} for word in words]
 
 
+#: Joints written "pain in (the) left knee": one rule each, the side read from the sentence.
+_JOINTS = ("knee", "hip", "shoulder", "ankle", "wrist", "elbow", "foot", "hand")
+_BETWEEN = ["the", "left", "right", "both", "his", "her", "l", "r"]
+
+
+def _joint_pain_rules() -> list[TargetRule]:
+    return [
+        TargetRule(
+            f"pain in {joint}",
+            "PROBLEM",
+            pattern=[
+                {"LOWER": "pain"},
+                {"LOWER": "in"},
+                {"LOWER": {"IN": _BETWEEN}, "OP": "*"},
+                {"LOWER": {"IN": [joint, joint + "s"]}},
+            ],
+            metadata={"query": f"pain in {joint}"},
+        )
+        for joint in _JOINTS
+    ]
+
+
 def target_rules(terms: tuple[Term, ...]) -> list[TargetRule]:
     """One TargetRule per term; the label is its category, the query rides in metadata."""
-    return [
+    return _joint_pain_rules() + [
         TargetRule(
             term.phrase,
             term.category.upper(),

@@ -29,6 +29,10 @@ _EXTRA_CONTEXT = (
     ConTextRule("denies", "NEGATED_EXISTENCE", direction="FORWARD"),
     ConTextRule("denied", "NEGATED_EXISTENCE", direction="FORWARD"),
     ConTextRule("negative", "NEGATED_EXISTENCE", direction="BACKWARD"),
+    ConTextRule("former", "HISTORICAL", direction="FORWARD"),
+    # Today's reason for the visit ends the scope of an earlier "status post"/"history of".
+    ConTextRule("here for", "TERMINATE", direction="TERMINATE"),
+    ConTextRule("presents with", "TERMINATE", direction="TERMINATE"),
 )
 # ConText's default "comes in with"/"presentation" mark today's complaint as past.
 _DROPPED_DEFAULTS = {"comes in with", "presentation"}
