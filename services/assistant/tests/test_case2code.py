@@ -173,3 +173,32 @@ def test_any_text_gives_spans_that_slice_it_exactly(words: list[str]) -> None:
         for evidence in item.evidence:
             assert text[evidence.start : evidence.end] == evidence.text
     assert not {s.code for s in reply.suggestions if s.negated or s.historical}
+
+
+def test_family_hypothetical_and_ruled_out_mentions_are_not_suggested() -> None:
+    reply = suggest("Mother has diabetes. Return if fever develops. Possible pneumonia. Knee pain.")
+    assert not {"E11.9", "R50.9", "J18.9"} & set(codes(reply))
+    assert {"E11.9", "R50.9", "J18.9"} <= {item.code for item in reply.excluded}
+
+
+def test_ckd_without_stage_lists_the_stage_missing() -> None:
+    reply = suggest("Chronic kidney disease on follow-up.")
+    assert "stage for 'Chronic kidney disease'" in reply.missing
+
+
+def test_zero_limit_means_the_default() -> None:
+    text = "Knee pain. Pneumonia. Hypertension. Fever. Chest pain. Diabetes. CKD."
+    assert 1 < len(suggest(text, 0).suggestions) <= 10
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=300))
+def test_any_unicode_text_never_raises(text: str) -> None:
+    if not text.strip():
+        with pytest.raises(ValueError):
+            suggest(text)
+        return
+    reply = suggest(text)
+    for item in [*reply.suggestions, *reply.excluded]:
+        for evidence in item.evidence:
+            assert text[evidence.start : evidence.end] == evidence.text
