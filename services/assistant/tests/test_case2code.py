@@ -202,3 +202,10 @@ def test_any_unicode_text_never_raises(text: str) -> None:
     for item in [*reply.suggestions, *reply.excluded]:
         for evidence in item.evidence:
             assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_a_combination_code_not_loaded_falls_back_to_searching_each_mention() -> None:
+    reply = suggest("Type 2 diabetes with peripheral neuropathy.")  # E11.42 is not in CODES
+    assert "E11.42" not in codes(reply)
+    assert codes(reply)[0].startswith("E11")
+    assert any(e.text == "Type 2 diabetes" for s in reply.suggestions for e in s.evidence)
