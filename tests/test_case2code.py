@@ -4,8 +4,11 @@ combination codes on vignettes, every suggestion a code the search service retur
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
@@ -84,3 +87,40 @@ def test_unstated_encounter_is_missing(search_address: str) -> None:
     reply = suggest(search_address, "Fracture of right radius after a fall.")
     assert any(item.startswith("encounter (7th character)") for item in reply.missing)
     assert all("right" in s.title.lower() for s in reply.suggestions[:3])
+
+
+VIGNETTE_FILE = Path(__file__).resolve().parents[1] / (
+    "services/assistant/eval/case2code_vignettes.yaml"
+)
+
+
+def vignettes() -> list[dict[str, Any]]:
+    return list(yaml.safe_load(VIGNETTE_FILE.read_text(encoding="utf-8"))["vignettes"])
+
+
+def test_vignette_set_is_large_enough_and_names_only_valid_codes(search_address: str) -> None:
+    items = vignettes()
+    assert len(items) >= 60 and len({v["id"] for v in items}) == len(items)
+    assert sum(1 for v in items if v["not_current"]) >= 20
+    named = sorted({c for v in items for group in v["problems"] for c in group})
+
+    async def unknown() -> list[str]:
+        channel = aio_channel(search_address, signer=load_signer(GATEWAY), audience=SEARCH)
+        async with channel:
+            search = GrpcCodeSearch(search_grpc.SearchServiceStub(channel))
+            found = await asyncio.gather(
+                *(search.search(code, systems=("icd10cm",), limit=3) for code in named)
+            )
+        return [c for c, hits in zip(named, found, strict=True) if c not in {h.code for h in hits}]
+
+    assert asyncio.run(unknown()) == []
+
+
+def test_vignettes_never_get_a_negated_or_historical_condition(search_address: str) -> None:
+    suggested_wrongly = []
+    for vignette in vignettes():
+        reply = suggest(search_address, vignette["text"])
+        wrong = set(codes(reply)) & set(vignette["not_current"])
+        if wrong:
+            suggested_wrongly.append((vignette["id"], sorted(wrong)))
+    assert suggested_wrongly == []
