@@ -209,3 +209,12 @@ def test_a_combination_code_not_loaded_falls_back_to_searching_each_mention() ->
     assert "E11.42" not in codes(reply)
     assert codes(reply)[0].startswith("E11")
     assert any(e.text == "Type 2 diabetes" for s in reply.suggestions for e in s.evidence)
+
+
+def test_uncontrolled_diabetes_asks_which_control_status() -> None:
+    reply = suggest("Type 2 diabetes, poorly controlled.")
+    assert codes(reply)[0] == "E11.65"
+    assert "control status for 'Type 2 diabetes'" in reply.missing
+    assert not any(
+        m.startswith("control") for m in suggest("Type 2 diabetes with hyperglycemia.").missing
+    )

@@ -133,7 +133,7 @@ class Case2Coder:
             missing.extend(missing_details(current[i].text, hits, specs[i]))
             for rank, item in enumerate(ranked[: 1 + PER_MENTION]):
                 _add(choices, item.hit, item.score, rank, _spans(current[i], specs[i]))
-        missing.extend(_diabetes_missing(current, coded))
+        missing.extend(_diabetes_missing(text, current, coded))
         excluded = _excluded(text, excluded_mentions, excluded_hits)
         excluded_codes = {e.code for e in excluded}
         ordered = sorted(choices.values(), key=lambda c: (c.rank, -c.score))
@@ -187,7 +187,11 @@ def _add(
     known.spans = list(dict.fromkeys([*known.spans, *spans]))
 
 
-def _diabetes_missing(current: Sequence[Mention], coded: Sequence[CodedMention]) -> list[str]:
+def _diabetes_missing(
+    text: str, current: Sequence[Mention], coded: Sequence[CodedMention]
+) -> list[str]:
+    """Diabetes type unstated (E11 by default), or "uncontrolled" without saying hyper- or
+    hypoglycemia (coded as hyperglycemia until the coder confirms)."""
     missing = []
     for mention, item in zip(current, coded, strict=True):
         if item.kind != "diabetes":
@@ -195,11 +199,8 @@ def _diabetes_missing(current: Sequence[Mention], coded: Sequence[CodedMention])
         if item.spec.diabetes_type is None and "type" not in mention.query:
             missing.append(f"type for '{mention.text}'")
         control = item.spec.control
-        if (
-            control is not None
-            and control.value == "hyperglycemia"
-            and "uncontrolled" in (mention.text.lower())
-        ):
+        stated = text[control.start : control.end].lower() if control else ""
+        if "control" in stated:
             missing.append(f"control status for '{mention.text}'")
     return missing
 
