@@ -206,3 +206,20 @@ def test_case2code_is_not_wired_yet(ask: agrpc.AssistantServiceStub) -> None:
 def test_the_system_of_each_listed_code_is_known(ask: agrpc.AssistantServiceStub) -> None:
     reply = question(ask, "Can 29880 and 29881 be billed together?")
     assert {PROTO_TO_SYSTEM[c.system].value for c in reply.codes} == {"cpt"}
+
+
+def test_ptp_without_the_edits_loaded_says_so(codes_address: str, search_address: str) -> None:
+    """The default data has no NCCI PTP file: the answer says it is not loaded (ListDatasets)
+    rather than "no edit applies"."""
+    from medcode_assistant.testing import serve_assistant
+
+    server = serve_assistant(codes_address, search_address, knowledge=None)
+    try:
+        with service_auth.channel(server.address, identity=GATEWAY, audience=ASSISTANT) as ch:
+            reply = question(
+                agrpc.AssistantServiceStub(ch), "Can 29880 and 29881 be billed together?"
+            )
+    finally:
+        server.stop()
+    assert reply.not_loaded == ["ncci-ptp-practitioner"]
+    assert "No NCCI PTP edit" not in reply.answer and "Not loaded" in reply.answer

@@ -6,6 +6,7 @@ from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode
 from medcode_common.codesystems import System
 
+PTP_PRACTITIONER = "ncci-ptp-practitioner"
 _MODIFIER_INDICATOR = {
     "0": "0: never allowed together; no modifier bypasses the edit",
     "1": "1: allowed with an NCCI-associated modifier (e.g. 59, XE, XS, XP, XU) when the "
@@ -25,6 +26,14 @@ async def ncci_ptp(ctx: Grounding) -> None:
         return
     for known in procedures:
         await ctx.record(known)
+    loaded = await ctx.lookup.datasets()
+    if PTP_PRACTITIONER not in loaded:
+        ctx.answer.missing_dataset(PTP_PRACTITIONER)
+        ctx.answer.say(
+            "_Not loaded in this installation:_ no NCCI PTP edits (practitioner) are loaded, "
+            "so I cannot say whether these codes are bundled."
+        )
+        return
     reply = await ctx.lookup.ptp([k.code for k in procedures])
     ctx.answer.cite("ncci_ptp", release=reply.release)
     codes = ", ".join(f"**{k.code}**" for k in procedures)
@@ -33,8 +42,6 @@ async def ncci_ptp(ctx: Grounding) -> None:
             f"No NCCI PTP edit ({reply.setting or 'practitioner'}, release "
             f"{reply.release or 'none loaded'}) applies between {codes}."
         )
-        if not reply.release:
-            ctx.answer.missing_dataset("ncci-ptp-practitioner")
         return
     for pair in reply.pairs:
         meaning = _MODIFIER_INDICATOR.get(pair.modifier_indicator, pair.modifier_meaning)
