@@ -106,8 +106,8 @@ def test_codes_a_knowledge_entry_names_are_validated(ask: agrpc.AssistantService
 
 
 def test_an_unknown_modifier_is_said_unknown(ask: agrpc.AssistantServiceStub) -> None:
-    reply = ask.Ask(apb.AskRequest(question="What does modifier Q9 mean?"), timeout=30)
-    assert "Modifier Q9 is not in MedCode's modifier list" in reply.answer
+    reply = ask.Ask(apb.AskRequest(question="What does modifier 9Z mean?"), timeout=30)
+    assert "Modifier 9Z is not in MedCode's modifier list" in reply.answer
 
 
 def test_pcs_axes_come_from_the_code_record(ask: agrpc.AssistantServiceStub) -> None:

@@ -29,6 +29,8 @@ async def knowledge(ctx: Grounding) -> None:
     """Entries of the knowledge base that fit the question, each citing its official source;
     for a PCS code, its axes and root operation from the code's own record first."""
     from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
+    if ctx.answer.intent == pb.INTENT_MODIFIER:
+        from_record = await _hcpcs_modifiers(ctx)
     if ctx.knowledge is None:
         ctx.answer.missing_dataset("knowledge")
         ctx.answer.say(
@@ -59,7 +61,7 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
             entry = ctx.knowledge.modifier(modifier)
             if entry is not None:
                 found.append(entry)
-            else:
+            elif (System.HCPCS, modifier) not in ctx.answer.codes:
                 ctx.answer.say(f"Modifier {modifier} is not in MedCode's modifier list.")
         if ctx.reading.modifiers:
             return found
@@ -69,6 +71,26 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
             if entry is not None and len(word) > 2:
                 return [entry]
     return found or ctx.knowledge.find(ctx.question, kinds)
+
+
+async def _hcpcs_modifiers(ctx: Grounding) -> bool:
+    """Each named modifier's descriptor in the loaded HCPCS Level II release, when it is one."""
+    said = False
+    for modifier in ctx.reading.modifiers:
+        record = await ctx.lookup.get_code(System.HCPCS, modifier)
+        if record is None:
+            continue
+        ctx.answer.mention(
+            System.HCPCS, record.code, title=record.title, billable=record.billable,
+            release=record.release,
+        )  # fmt: skip
+        ctx.answer.cite("title", system=System.HCPCS, code=record.code, release=record.release)
+        ctx.answer.say(
+            f"Modifier **{record.code}** in HCPCS Level II release {record.release}: "
+            f"{record.title}."
+        )
+        said = True
+    return said
 
 
 async def _pcs_axes(ctx: Grounding) -> bool:
