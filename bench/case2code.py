@@ -32,7 +32,7 @@ from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode.assistant.v1 import assistant_service_pb2_grpc as assistant_grpc
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
 from medcode_assistant.case2code import Case2Coder, GrpcCodeSearch
-from medcode_common.service_auth import GATEWAY, SEARCH
+from medcode_common.service_auth import ASSISTANT, SEARCH
 from medcode_common.service_auth.channels import aio_channel, load_signer
 
 HERE = Path(__file__).resolve().parent
@@ -150,7 +150,7 @@ async def latency(coder: Case2Coder, repeat: int) -> dict[str, Any]:
 
 
 async def run(search_address: str, repeat: int) -> dict[str, Any]:
-    channel = aio_channel(search_address, signer=load_signer(GATEWAY), audience=SEARCH)
+    channel = aio_channel(search_address, signer=load_signer(ASSISTANT), audience=SEARCH)
     search = GrpcCodeSearch(search_grpc.SearchServiceStub(channel))
     coder = Case2Coder(search)
     vignettes = load_vignettes()

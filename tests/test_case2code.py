@@ -13,15 +13,14 @@ import yaml
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
 from medcode_assistant.case2code import Case2Coder, GrpcCodeSearch
-from medcode_common.service_auth import GATEWAY, SEARCH
+from medcode_common.service_auth import ASSISTANT, SEARCH
 from medcode_common.service_auth.channels import aio_channel, load_signer
 
 
 def suggest(search_address: str, text: str) -> pb.Case2CodeResponse:
     async def run() -> pb.Case2CodeResponse:
-        # The search service admits the gateway's identity today; the assistant's own
-        # identity is added to its access policy when the assistant service is wired.
-        channel = aio_channel(search_address, signer=load_signer(GATEWAY), audience=SEARCH)
+        # As the assistant service calls search: signed with its own identity.
+        channel = aio_channel(search_address, signer=load_signer(ASSISTANT), audience=SEARCH)
         async with channel:
             coder = Case2Coder(GrpcCodeSearch(search_grpc.SearchServiceStub(channel)))
             return await coder.suggest(text, 10)
@@ -105,7 +104,7 @@ def test_vignette_set_is_large_enough_and_names_only_valid_codes(search_address:
     named = sorted({c for v in items for group in v["problems"] for c in group})
 
     async def unknown() -> list[str]:
-        channel = aio_channel(search_address, signer=load_signer(GATEWAY), audience=SEARCH)
+        channel = aio_channel(search_address, signer=load_signer(ASSISTANT), audience=SEARCH)
         async with channel:
             search = GrpcCodeSearch(search_grpc.SearchServiceStub(channel))
             found = await asyncio.gather(

@@ -12,15 +12,15 @@ from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode_assistant.knowledge import KnowledgeBase, code_system
 from medcode_common import service_auth
-from medcode_common.service_auth import CODES, GATEWAY
+from medcode_common.service_auth import ASSISTANT, CODES
 
 SYSTEMS = {"icd10cm": pb.CODE_SYSTEM_ICD10CM, "icd10pcs": pb.CODE_SYSTEM_ICD10PCS}
 
 
 @pytest.fixture(scope="module")
 def codes_stub(codes_address: str) -> Iterator[codes_grpc.CodesServiceStub]:
-    # The gateway's identity: the assistant's own access entry is added with its service.
-    with service_auth.channel(codes_address, identity=GATEWAY, audience=CODES) as channel:
+    # Checked as the assistant service checks every code it names: its own identity.
+    with service_auth.channel(codes_address, identity=ASSISTANT, audience=CODES) as channel:
         yield codes_grpc.CodesServiceStub(channel)
 
 

@@ -70,7 +70,7 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
             entry = ctx.knowledge.root_operation(word.strip("\"'.,"))
             if entry is not None and len(word) > 2:
                 return [entry]
-    return found or ctx.knowledge.find(ctx.question, kinds)
+    return found or list(ctx.knowledge.find(ctx.question, kinds))
 
 
 async def _hcpcs_modifiers(ctx: Grounding) -> bool:

@@ -1,14 +1,12 @@
-"""The knowledge base as CasePilot uses it (the `medcode_assistant.knowledge` package provides
-it); loaded by name so the service also runs, saying so, where that package is absent."""
+"""The knowledge base as CasePilot uses it: the lookups answers make, so tests may hand the
+composer a small knowledge base of their own (`medcode_assistant.knowledge` is the real one)."""
 
 from __future__ import annotations
 
-import importlib
-import logging
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
-log = logging.getLogger(__name__)
+from medcode_assistant.knowledge import KnowledgeBase
 
 
 class KnowledgeEntry(Protocol):
@@ -33,15 +31,10 @@ class Knowledge(Protocol):
 
     def modifier(self, code: str) -> KnowledgeEntry | None: ...
     def root_operation(self, name_or_character: str) -> KnowledgeEntry | None: ...
-    def find(self, question: str, kinds: Collection[str] = ()) -> list[KnowledgeEntry]: ...
+    def find(self, question: str, kinds: Collection[str] = ()) -> Sequence[KnowledgeEntry]: ...
 
 
-def load_knowledge() -> Knowledge | None:
-    """The packaged knowledge base, or None (logged) when this build has none."""
-    try:
-        module = importlib.import_module("medcode_assistant.knowledge")
-    except ImportError:
-        log.warning("no knowledge base in this build: modifier and guideline answers say so")
-        return None
-    knowledge: Knowledge = module.KnowledgeBase.load()
+def load_knowledge() -> Knowledge:
+    """The packaged knowledge base (read once per process)."""
+    knowledge: Knowledge = KnowledgeBase.load()
     return knowledge

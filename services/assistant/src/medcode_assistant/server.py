@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from medcode.assistant.v1 import assistant_service_pb2_grpc as pb_grpc
 from medcode_assistant.access import POLICY
+from medcode_assistant.case2code import Case2Coder, GrpcCodeSearch
 from medcode_assistant.clients import DataClients
 from medcode_assistant.conversations import ConversationStore
 from medcode_assistant.knowledge_port import Knowledge, load_knowledge
@@ -44,6 +45,9 @@ class AssistantRuntime:
             conversations=ConversationStore(
                 ttl_seconds=settings.conversation_ttl_seconds,
                 max_entries=settings.conversation_max,
+            ),
+            case2code=Case2Coder(
+                GrpcCodeSearch(self.clients.search, timeout=settings.rpc_timeout_seconds)
             ),
             rephraser=Rephraser(settings) if settings.llm_url else None,
         )

@@ -11,6 +11,7 @@ import grpc
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode.assistant.v1 import assistant_service_pb2_grpc as pb_grpc
 from medcode_assistant.answer import Answer
+from medcode_assistant.case2code import Case2Coder
 from medcode_assistant.compose import compose
 from medcode_assistant.conversations import ConversationStore, Turn, valid_conversation_id
 from medcode_assistant.grounding import Grounding
@@ -35,8 +36,10 @@ class AssistantServicer(pb_grpc.AssistantServiceServicer):
         lookup: Lookup,
         knowledge: Knowledge | None,
         conversations: ConversationStore,
+        case2code: Case2Coder,
         rephraser: Rephraser | None = None,
     ) -> None:
+        self._case2code = case2code
         self._lookup = lookup
         self._knowledge = knowledge
         self._conversations = conversations
@@ -89,8 +92,15 @@ class AssistantServicer(pb_grpc.AssistantServiceServicer):
     async def Case2Code(
         self, request: pb.Case2CodeRequest, context: grpc.aio.ServicerContext
     ) -> pb.Case2CodeResponse:
-        """Not wired yet: the case2code package answers it once merged."""
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Case2Code is not available yet")
+        """Codes for clinical text, each with its evidence; negated and historical mentions
+        are listed apart, never suggested."""
+        try:
+            return await self._case2code.suggest(request.text, request.limit)
+        except ValueError as error:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
+        except grpc.aio.AioRpcError as error:
+            log.warning("case2code: search did not answer: %s %s", error.code(), error.details())
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "the search service did not answer")
         raise AssertionError("abort raises")
 
     async def _answer_or_abort(
