@@ -130,6 +130,14 @@ def test_a_follow_up_resolves_it_and_the_initial_encounter(ask: agrpc.AssistantS
     assert built.conversation_id == first.conversation_id
 
 
+def test_a_follow_up_continues_from_the_code_found(ask: agrpc.AssistantServiceStub) -> None:
+    found = question(ask, "Which code for type 1 diabetes with ketoacidosis without coma?")
+    best = found.codes[0].code
+    follow = question(ask, "Is it billable?", found.conversation_id)
+    assert follow.intent == apb.INTENT_BILLABLE
+    assert follow.answer.startswith(f"Yes: **{best}**")
+
+
 def test_a_missing_data_set_is_said_not_loaded(codes_address: str, search_address: str) -> None:
     """Over the default data (no fee schedule imported) the answer says so, names the data
     set in not_loaded, and invents no number."""
