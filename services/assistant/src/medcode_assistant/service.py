@@ -66,7 +66,7 @@ class AssistantServicer(pb_grpc.AssistantServiceServicer):
         if self._rephraser is not None:
             text = await self._rephraser.rephrase(question, answer, self._lookup)
         conversation_id = conversation_id or self._conversations.new_id()
-        subjects = tuple(understood.known) or _best_named(answer)
+        subjects = tuple(understood.known) or (() if understood.unknown else _best_named(answer))
         if subjects:
             self._conversations.put(conversation_id, Turn(codes=subjects, intent=answer.intent))
         return answer.to_proto(conversation_id, text)
