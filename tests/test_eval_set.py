@@ -141,7 +141,7 @@ def test_a_smoke_run_against_a_real_assistant(request: pytest.FixtureRequest) ->
         assistant_address = request.getfixturevalue("assistant_address")
     except pytest.FixtureLookupError:
         pytest.skip("no assistant_address fixture yet: the assistant service (core) is not merged")
-    codes_address = request.getfixturevalue("codes_address")
+    codes_address = request.getfixturevalue("assistant_codes_address")  # what it reads
     questions = _smoke_questions()
     loaded = frozenset({"icd10cm", "icd10pcs", "cpt", "gems", "cc_mcc"})
     result = run(

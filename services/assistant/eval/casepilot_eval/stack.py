@@ -137,6 +137,10 @@ def running_stack(data_dir: Path, logs: Path) -> Iterator[Addresses]:
             "MEDCODE_ASSISTANT_CODES_ADDR": codes,
             "MEDCODE_ASSISTANT_SEARCH_ADDR": search,
             "MEDCODE_LOG_LEVEL": "WARNING",
+            # no Prometheus listeners: fixed default ports would clash with other stacks
+            "MEDCODE_CODES_METRICS_PORT": "0",
+            "MEDCODE_SEARCH_METRICS_PORT": "0",
+            "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         }
         processes = [_start("codes", "medcode_codes serve", env, logs)]
         try:
