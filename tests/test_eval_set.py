@@ -33,8 +33,8 @@ from casepilot_eval.stack import import_shared  # noqa: E402
 
 QUESTIONS = load_questions()
 #: Intents the issue asks to cover more deeply than the minimum.
-DEEP = ("CODE_MEANING", "BILLABLE", "FIND_CODE", "NOTES", "SEVENTH_CHARACTER", "CROSSWALK")
-DEEP += ("CC_MCC", "NCCI_PTP", "MODIFIER", "GUIDELINE")
+DEEP: tuple[str, ...] = ("CODE_MEANING", "BILLABLE", "FIND_CODE", "NOTES", "SEVENTH_CHARACTER")
+DEEP += ("CROSSWALK", "CC_MCC", "NCCI_PTP", "MODIFIER", "GUIDELINE")
 
 
 def test_the_set_has_enough_questions_for_every_intent() -> None:
