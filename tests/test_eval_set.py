@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from medcode.assistant.v1 import assistant_service_pb2 as apb
 from medcode.codes.v1 import codes_service_pb2 as cpb
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode_codes.settings import CodesSettings
@@ -20,7 +21,7 @@ from medcode_common.service_auth import CODES, GATEWAY
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services/assistant/eval"))
 
 from casepilot_eval import report  # noqa: E402
-from casepilot_eval.code_tokens import code_tokens  # noqa: E402
+from casepilot_eval.code_tokens import CodeToken, code_tokens  # noqa: E402
 from casepilot_eval.questions import (  # noqa: E402
     INTENTS,
     MIN_PER_INTENT,
@@ -28,7 +29,7 @@ from casepilot_eval.questions import (  # noqa: E402
     intent_counts,
     load_questions,
 )
-from casepilot_eval.runner import SYSTEMS, run  # noqa: E402
+from casepilot_eval.runner import SYSTEMS, CodeValidator, answer_tokens, run  # noqa: E402
 from casepilot_eval.stack import import_shared  # noqa: E402
 
 QUESTIONS = load_questions()
@@ -108,6 +109,25 @@ def test_every_unknown_code_is_unknown_in_the_loaded_release(
     for system, codes in expected.items():
         if codes:
             assert not any(_verdicts(reference_codes, system, codes).values()), system
+
+
+def test_invalid_codes_in_an_answer_are_found_and_unknown_ones_exempt(
+    reference_codes: codes_grpc.CodesServiceStub,
+) -> None:
+    reply = apb.AskResponse(
+        answer="I10.9 is not valid; use I10. Bill 99213, not 97602; PCS 0DTJ4ZZ, 0DTJ4ZQ; E0114.",
+        unknown_codes=["I10.9"],
+    )
+    reply.codes.add(system=cpb.CODE_SYSTEM_ICD10CM, code="E11.99")
+    tokens = answer_tokens(reply)
+    assert CodeToken("ICD10CM", "I10.9") not in tokens
+    validator = CodeValidator(reference_codes)
+    assert validator.invalid(tokens) == [
+        CodeToken("CPT", "97602"),
+        CodeToken("ICD10CM", "E11.99"),
+        CodeToken("ICD10PCS", "0DTJ4ZQ"),
+    ]
+    assert validator.invalid(tokens) == validator.invalid(tokens)  # remembered verdicts
 
 
 def test_questions_about_an_absent_data_set_are_skipped_with_its_reason(tmp_path: Path) -> None:
