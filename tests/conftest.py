@@ -83,3 +83,18 @@ def api(
         yield client
     gateway.stop()
     codes.stop()
+
+
+@pytest.fixture(scope="session")
+def reference_codes_address(reference_dir: Path) -> Iterator[str]:
+    """host:port of a real codes service over the reference data (every CMS data set)."""
+    codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
+    codes.start()
+    yield f"127.0.0.1:{codes.port}"
+    codes.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant_codes_address(reference_codes_address: str) -> str:
+    """The cross-service tests' assistant reads the reference data (fees, edits, MUEs)."""
+    return reference_codes_address

@@ -111,7 +111,8 @@ def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
         assert visitor.get("/v1/search", params={"q": "heart attack"}).json()["hits"]
     assert_services_only_answer_each_other(platform.env)
     services = children_of(platform.process.pid)
-    assert len(services) == 7  # valkey, mail sink, codes, search, metering, accounts, gateway
+    assert len(services) == 8  # valkey, mail sink, codes, search, metering, accounts, assistant,
+    # gateway
     platform.process.send_signal(signal.SIGTERM)
     assert platform.process.wait(timeout=30) == 0
     time.sleep(0.2)

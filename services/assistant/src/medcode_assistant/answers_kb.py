@@ -1,0 +1,146 @@
+"""Answers from the knowledge base (modifiers, PCS, conventions, guidelines, coverage), from
+the search service (which code fits a description), and the out-of-scope answer."""
+
+from __future__ import annotations
+
+from medcode.assistant.v1 import assistant_service_pb2 as pb
+from medcode_assistant.grounding import Grounding, show
+from medcode_assistant.knowledge_port import KnowledgeEntry
+from medcode_common.codesystems import System, parse_system
+
+_KINDS = {
+    pb.INTENT_MODIFIER: ("modifier",),
+    pb.INTENT_PCS_STRUCTURE: ("pcs_root_operation", "pcs_axis"),
+    pb.INTENT_CONVENTION: ("convention",),
+    pb.INTENT_GUIDELINE: ("guideline",),
+    pb.INTENT_COVERAGE: ("coverage",),
+}
+CAPABILITIES = (
+    "what a code means; whether it is billable and why not; which code fits a description; "
+    "a code's notes (Excludes1/Excludes2, code first, use additional code, code also); "
+    "7th characters and the placeholder X; a code's hierarchy; ICD-9 <-> ICD-10 through the "
+    "GEMs; CC/MCC status; add-on codes; NCCI PTP edits; MUE units; fee schedule RVUs, global "
+    "days and national payment; modifiers; ICD-10-PCS root operations and axes; ICD-10-CM "
+    "conventions and guideline topics; Medicare coverage"
+)
+
+
+async def knowledge(ctx: Grounding) -> None:
+    """Entries of the knowledge base that fit the question, each citing its official source."""
+    if ctx.knowledge is None:
+        ctx.answer.missing_dataset("knowledge")
+        ctx.answer.say(
+            "The knowledge base (modifiers, conventions, guideline topics) is not "
+            "loaded in this installation."
+        )
+        return
+    entries = _entries(ctx)
+    if not entries:
+        ctx.answer.say("I have no entry on that topic in MedCode's knowledge base.")
+        return
+    for entry in entries[:2]:
+        ctx.answer.say(f"**{entry.title}**")
+        ctx.answer.say(entry.text.strip())
+        ctx.answer.cite(f"knowledge:{entry.kind}", reference=entry.source)
+        ctx.answer.say(f"_Source: {entry.source}_")
+        for code in entry.codes:
+            for system in (System.ICD10CM, System.ICD10PCS, System.CPT, System.HCPCS):
+                if await ctx.valid_only(system, [code]):
+                    break
+    if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE:
+        await _pcs_axes(ctx)
+
+
+def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
+    assert ctx.knowledge is not None
+    kinds = _KINDS.get(ctx.answer.intent, ())
+    found: list[KnowledgeEntry] = []
+    if ctx.answer.intent == pb.INTENT_MODIFIER:
+        for modifier in ctx.reading.modifiers:
+            entry = ctx.knowledge.modifier(modifier)
+            if entry is not None:
+                found.append(entry)
+            else:
+                ctx.answer.say(f"Modifier {modifier} is not in MedCode's modifier list.")
+        if ctx.reading.modifiers:
+            return found
+    if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE:
+        for word in ctx.question.replace("?", " ").split():
+            entry = ctx.knowledge.root_operation(word.strip("\"'.,"))
+            if entry is not None and len(word) > 2:
+                return [entry]
+    return found or ctx.knowledge.find(ctx.question, kinds)
+
+
+async def _pcs_axes(ctx: Grounding) -> None:
+    known = ctx.first(System.ICD10PCS)
+    if known is None:
+        return
+    record = await ctx.record(known)
+    if record is None or not record.pcs_axes:
+        return
+    ctx.answer.say(f"The 7 characters of {show(record.code, record.title)}:")
+    for axis in record.pcs_axes:
+        ctx.answer.say(f"- {axis.position}. {axis.name}: {axis.value} = {axis.label}")
+    ctx.answer.cite("pcs_axes", system=known.system, code=record.code, release=record.release)
+    if record.root_operation.name:
+        ctx.answer.say(
+            f"Root operation **{record.root_operation.name}**: {record.root_operation.definition}"
+        )
+        ctx.answer.cite(
+            "root_operation", system=known.system, code=record.code, release=record.release
+        )
+
+
+async def find_code(ctx: Grounding) -> None:
+    """The search service's best codes for the description, each confirmed valid."""
+    phrase = ctx.reading.phrase or ctx.question
+    hits = await ctx.lookup.search(phrase, systems=_systems_asked(ctx.question), limit=5)
+    by_system: dict[System, list[str]] = {}
+    for hit in hits:
+        by_system.setdefault(parse_system(hit.system), []).append(hit.code)
+    valid = {
+        (known.system, known.code): known
+        for system, codes in by_system.items()
+        for known in await ctx.valid_only(system, codes)
+    }
+    ranked = [valid[key] for hit in hits if (key := (parse_system(hit.system), hit.code)) in valid]
+    if not ranked:
+        ctx.answer.say(f'I found no code for "{phrase}" in the loaded releases.')
+        return
+    best = ranked[0]
+    ctx.answer.say(
+        f'For "{phrase}" the best match is {show(best.code, best.title)} '
+        f"({best.system.label}, {'billable' if best.billable else 'not billable'})."
+    )
+    if len(ranked) > 1:
+        ctx.answer.say("Other candidates:")
+        for known in ranked[1:]:
+            ctx.answer.say(f"- {show(known.code, known.title)} ({known.system.label})")
+    for known in ranked:
+        ctx.answer.cite("search", system=known.system, code=known.code, release=known.release)
+    ctx.answer.say("Confirm the choice against the record and the tabular notes.")
+    ctx.answer.suggest(f"What are the notes for {best.code}?")
+
+
+def _systems_asked(question: str) -> tuple[System, ...]:
+    lowered = question.lower()
+    if "pcs" in lowered or "procedure code" in lowered and "icd" in lowered:
+        return (System.ICD10PCS,)
+    if "cpt" in lowered:
+        return (System.CPT,)
+    if "hcpcs" in lowered:
+        return (System.HCPCS,)
+    if "icd" in lowered or "diagnosis" in lowered:
+        return (System.ICD10CM,)
+    return ()
+
+
+def out_of_scope(ctx: Grounding) -> None:
+    """Say plainly what CasePilot answers instead of guessing."""
+    ctx.answer.say(
+        "That is outside what CasePilot answers. I answer from MedCode's loaded "
+        f"data only: {CAPABILITIES}."
+    )
+    ctx.answer.suggest("What does modifier 25 mean?")
+    ctx.answer.suggest("Which code for type 2 diabetes without complications?")
