@@ -52,7 +52,10 @@ def summarise(questions: list[Question], result: RunResult) -> dict[str, Any]:
         "questions": len(questions),
         "overall": _row(result.verdicts),
         "intents": intents,
-        "invalid_codes": [asdict(code) for code in result.invalid_codes],
+        "invalid_codes": [
+            {**asdict(code), "answer": result.answers.get(code.question_id, "")}
+            for code in result.invalid_codes
+        ],
         "invalid_code_count": len(result.invalid_codes),
         "skipped": result.skipped,
         "errors": result.errors,

@@ -20,10 +20,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
+
+from medcode.search.v1 import search_service_pb2 as spb
+from medcode.search.v1 import search_service_pb2_grpc as search_grpc
 from medcode_codes.importers import operator
 from medcode_codes.importers.defaults import import_defaults
+from medcode_common import service_auth
 from medcode_common.health_probe import grpc_serving
 from medcode_common.parent_death import spawn_dying_with_parent
+from medcode_common.service_auth import GATEWAY, SEARCH
 from medcode_common.service_auth.testing import temporary_keyring
 
 log = logging.getLogger(__name__)
@@ -106,6 +112,26 @@ def _wait(address: str, process: subprocess.Popen[bytes], timeout: float, name: 
         time.sleep(0.2)
 
 
+def _wait_index(address: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Search serves health before its first index is built; questions must wait for it."""
+    deadline = time.monotonic() + timeout
+    with service_auth.channel(address, identity=GATEWAY, audience=SEARCH) as channel:
+        stub = search_grpc.SearchServiceStub(channel)
+        while True:
+            try:
+                stub.Search(spb.SearchRequest(query="diabetes", limit=1), timeout=10)
+                return
+            except grpc.RpcError as error:
+                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                    reason = f"{error.code().name}: {error.details()}"
+                    raise RuntimeError(f"search answered {reason}") from error
+            if process.poll() is not None:
+                raise RuntimeError(f"the search service exited with code {process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the search index at {address} was not built in time")
+            time.sleep(0.5)
+
+
 def _start(name: str, module: str, env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
     # each service's output goes to its own log file, so a failed start can be read afterwards
     out = (logs / f"{name}.log").open("wb")
@@ -147,6 +173,7 @@ def running_stack(data_dir: Path, logs: Path) -> Iterator[Addresses]:
             _wait(codes, processes[0], READY_TIMEOUT_S, "codes")
             processes.append(_start("search", "medcode_search", env, logs))
             _wait(search, processes[1], READY_TIMEOUT_S, "search")
+            _wait_index(search, processes[1], READY_TIMEOUT_S)
             processes.append(_start("assistant", "medcode_assistant", env, logs))
             _wait(assistant, processes[2], READY_TIMEOUT_S, "assistant")
             yield Addresses(codes, search, assistant)
