@@ -164,6 +164,7 @@ def test_the_ptp_indicator_pattern(answer: str, passes: bool) -> None:
         ("The practitioner MUE for 20610 is **2** units per day.", True),
         ("MUE value: 2 (date of service edit: policy)", True),
         ("Up to 2 units a day.", True),
+        ("- practitioner: at most **2** unit(s) per day (MAI 2)", True),
         ("The MUE is 12 units.", False),
         ("Work RVU 2.25; MUE 1.", False),
     ],

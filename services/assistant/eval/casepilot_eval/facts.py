@@ -2,8 +2,9 @@
 
 Text is compared without case, markdown emphasis or repeated spaces; a text value that begins
 or ends with a letter or digit must stand as a whole word there ("MCC" is not found in
-"MCCs", "1" is not found in "1.30"). A code counts as named when the answer's text names it or
-the response lists it among its validated codes.
+"MCCs", "1" is not found in "1.30"); a pattern is searched in the text without `*` and
+backticks. A code counts as named when the answer's text names it or the response lists it
+among its validated codes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from casepilot_eval.code_tokens import codes_in
 from casepilot_eval.questions import Fact, Question
 
 _MARKDOWN = re.compile(r"[*_`#>|]")
+_EMPHASIS = re.compile(r"[*`]")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ def check_fact(fact: Fact, answer: Answer) -> bool:
     if fact.kind == "absent_text":
         return not any(contains_text(answer.text, value) for value in fact.values)
     if fact.kind == "pattern":
-        return any(re.search(value, answer.text) for value in fact.values)
+        plain = _EMPHASIS.sub("", answer.text)  # "**2** units" reads as "2 units"
+        return any(re.search(value, plain) for value in fact.values)
     raise ValueError(f"unknown fact kind {fact.kind!r}")
 
 
