@@ -26,7 +26,9 @@ CAPABILITIES = (
 
 
 async def knowledge(ctx: Grounding) -> None:
-    """Entries of the knowledge base that fit the question, each citing its official source."""
+    """Entries of the knowledge base that fit the question, each citing its official source;
+    for a PCS code, its axes and root operation from the code's own record first."""
+    from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
     if ctx.knowledge is None:
         ctx.answer.missing_dataset("knowledge")
         ctx.answer.say(
@@ -35,9 +37,8 @@ async def knowledge(ctx: Grounding) -> None:
         )
         return
     entries = _entries(ctx)
-    if not entries:
+    if not entries and not from_record:
         ctx.answer.say("I have no entry on that topic in MedCode's knowledge base.")
-        return
     for entry in entries[:2]:
         ctx.answer.say(f"**{entry.title}**")
         ctx.answer.say(entry.text.strip())
@@ -47,8 +48,6 @@ async def knowledge(ctx: Grounding) -> None:
             for system in (System.ICD10CM, System.ICD10PCS, System.CPT, System.HCPCS):
                 if await ctx.valid_only(system, [code]):
                     break
-    if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE:
-        await _pcs_axes(ctx)
 
 
 def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
@@ -72,13 +71,14 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
     return found or ctx.knowledge.find(ctx.question, kinds)
 
 
-async def _pcs_axes(ctx: Grounding) -> None:
+async def _pcs_axes(ctx: Grounding) -> bool:
+    """The 7 axes of the question's PCS code, from its record; False when there is none."""
     known = ctx.first(System.ICD10PCS)
     if known is None:
-        return
+        return False
     record = await ctx.record(known)
     if record is None or not record.pcs_axes:
-        return
+        return False
     ctx.answer.say(f"The 7 characters of {show(record.code, record.title)}:")
     for axis in record.pcs_axes:
         ctx.answer.say(f"- {axis.position}. {axis.name}: {axis.value} = {axis.label}")
@@ -90,6 +90,7 @@ async def _pcs_axes(ctx: Grounding) -> None:
         ctx.answer.cite(
             "root_operation", system=known.system, code=record.code, release=record.release
         )
+    return True
 
 
 async def find_code(ctx: Grounding) -> None:

@@ -16,6 +16,7 @@ from medcode_common.codesystems import MalformedCode, System, normalize_code
 _ICD10CM_DOTTED = r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}"
 _ICD10CM_PLAIN = r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?"
 _PCS = r"[0-9A-HJ-NP-Z]{7}"
+_PCS_SECTIONS = frozenset("0123456789BCDFGHX")
 _CPT = r"[0-9]{4}[0-9FTU]"
 _HCPCS = r"[A-V][0-9]{4}"
 _WORD = re.compile(
@@ -38,18 +39,19 @@ class CodeMention:
 
 def _fits(word: str) -> tuple[tuple[System, str], ...]:
     upper = word.upper()
-    has_digit = any(ch.isdigit() for ch in upper)
-    if not has_digit or not any(ch.isdigit() for ch in upper[1:3]):
+    if not any(ch.isdigit() for ch in upper):
         return ()
     found: list[tuple[System, str]] = []
+    if re.fullmatch(_PCS, upper) and upper[0] in _PCS_SECTIONS:
+        found.append((System.ICD10PCS, upper))
+    if not any(ch.isdigit() for ch in upper[1:3]):
+        return tuple(found)
     if re.fullmatch(_ICD10CM_DOTTED, upper) or re.fullmatch(_ICD10CM_PLAIN, upper):
         found.append((System.ICD10CM, _canonical(System.ICD10CM, upper)))
     if re.fullmatch(_HCPCS, upper):
         found.insert(0, (System.HCPCS, upper))
     if re.fullmatch(_CPT, upper):
         found.append((System.CPT, upper))
-    if re.fullmatch(_PCS, upper):
-        found.append((System.ICD10PCS, upper))
     return tuple(found)
 
 

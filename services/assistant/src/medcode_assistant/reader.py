@@ -65,12 +65,11 @@ _FIND = re.compile(
     ),
     re.IGNORECASE,
 )
-_MODIFIER = re.compile(
-    r"\bmod(?:ifier)?s? ?-?([0-9A-Z]{2})\b"
-    r"|(?<![0-9A-Za-z])-([0-9A-Z]{2})\b"
-    r"|\b([0-9A-Z]{2}) modifier\b",
-    re.IGNORECASE,
+_MODIFIER_AFTER = re.compile(
+    r"\bmod(?:ifier)?s? ?-?([0-9A-Z]{2})\b|(?<![0-9A-Za-z])-([0-9A-Z]{2})\b", re.IGNORECASE
 )
+# "the XU modifier": capitals or digits only, so "is modifier" names nothing.
+_MODIFIER_BEFORE = re.compile(r"\b([0-9A-Z]{2}) (?i:modifier)\b")
 _QUOTED = re.compile(r"[\"“]([^\"”]{3,120})[\"”]")
 
 
@@ -87,8 +86,9 @@ class Reading:
 
 def find_modifiers(question: str) -> tuple[str, ...]:
     """Two-character modifiers named as such ("modifier 25", "-59", "the XU modifier")."""
+    matches = [*_MODIFIER_AFTER.finditer(question), *_MODIFIER_BEFORE.finditer(question)]
     found: list[str] = []
-    for match in _MODIFIER.finditer(question):
+    for match in sorted(matches, key=lambda m: m.start()):
         value = next(group for group in match.groups() if group).upper()
         if value not in found and value not in {"IS", "IN", "OF", "TO", "ON", "AN", "OR"}:
             found.append(value)
