@@ -106,7 +106,9 @@ def test_placeholder_codes_ranges_and_index_dashes() -> None:
 
 def test_text_matches_whole_words_without_markdown_or_case() -> None:
     assert contains_text("**N18.6** is an *MCC*.", "mcc")
-    assert not contains_text("Several MCCs apply", "MCC")
+    assert contains_text("Several MCCs apply", "MCC")
+    assert contains_text("brackets enclose synonyms", "synonym")
+    assert not contains_text("NMCC and MCCX", "MCC")
     assert not contains_text("work RVU 1.30", "1.3")
     assert contains_text("a `090`-day global period", "090")
     assert contains_text("E11 is **not** billable", "not billable")

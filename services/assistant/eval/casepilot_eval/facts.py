@@ -1,10 +1,10 @@
 """Check one answer against the facts of its question.
 
 Text is compared without case, markdown emphasis or repeated spaces; a text value that begins
-or ends with a letter or digit must stand as a whole word there ("MCC" is not found in
-"MCCs", "1" is not found in "1.30"); a pattern is searched in the text without `*` and
-backticks. A code counts as named when the answer's text names it or the response lists it
-among its validated codes.
+or ends with a letter or digit must stand as a whole word there, its plural included ("MCC" is
+found in "MCCs" but not in "NMCC", "1" is not found in "1.30"); a pattern is searched in the
+text without `*` and backticks. A code counts as named when the answer's text names it or the
+response lists it among its validated codes.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ def contains_text(answer: str, value: str) -> bool:
     if not needle:
         return False
     before = r"(?<![a-z0-9])" if needle[0].isalnum() else ""
-    after = r"(?![a-z0-9]|\.[0-9])" if needle[-1].isalnum() else ""
+    # a plural says the same ("synonyms", "National Coverage Determinations")
+    plural = "(?:s|es)?" if needle[-1].isalpha() else ""
+    after = plural + r"(?![a-z0-9]|\.[0-9])" if needle[-1].isalnum() else ""
     return re.search(before + re.escape(needle) + after, normalise(answer)) is not None
 
 
