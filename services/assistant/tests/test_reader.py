@@ -22,6 +22,7 @@ QUESTIONS = [
     ("Does K21.9 have a code first note?", pb.INTENT_NOTES),
     ("What 7th character does T81.4 need?", pb.INTENT_SEVENTH_CHARACTER),
     ("What is the parent of E11.65?", pb.INTENT_HIERARCHY),
+    ("What codes are under E10.1?", pb.INTENT_HIERARCHY),
     ("ICD-10 for ICD-9 428.0?", pb.INTENT_CROSSWALK),
     ("What does I50.9 map to in the GEMs?", pb.INTENT_CROSSWALK),
     ("Is N18.6 an MCC?", pb.INTENT_CC_MCC),

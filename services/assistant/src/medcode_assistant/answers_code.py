@@ -91,8 +91,7 @@ async def seventh_character_options(
     ctx.answer.cite(
         "seventh_characters", system=known.system, code=record.code, release=record.release
     )
-    placeholder = len(record.code.replace(".", "")) < 6
-    if placeholder:
+    if confirmed and len(record.code.replace(".", "")) < 6:
         ctx.answer.say(
             "The code has fewer than 6 characters, so the placeholder **X** fills "
             "the empty positions before the 7th character."
@@ -102,7 +101,13 @@ async def seventh_character_options(
         ctx.answer.say(
             f"- {seventh.character}: {seventh.description} -> {show(full.code, full.title)}"
         )
-    if not confirmed:
+    if not confirmed and record.children:
+        ctx.answer.say(
+            "It has more specific codes below it: choose one of them first, then add the "
+            "7th character."
+        )
+        await _list_children(ctx, known, record, limit=12)
+    elif not confirmed:
         ctx.answer.say("None of these combinations is a valid code in the loaded release.")
     return confirmed
 

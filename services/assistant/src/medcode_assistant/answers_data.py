@@ -1,10 +1,10 @@
-"""Answers from CMS data sets: GEMs, CC/MCC, add-on codes, NCCI PTP, MUE, fee schedule."""
+"""Answers from CMS data sets about one code: GEMs both ways, CC/MCC, add-on codes."""
 
 from __future__ import annotations
 
 import grpc
 
-from medcode_assistant.grounding import Grounding, show, system_of
+from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode
 from medcode_common.codesystems import System
 
@@ -157,125 +157,3 @@ async def add_on(ctx: Grounding, known: KnownCode) -> None:
         ctx.answer.say(
             "Add-on codes reported with it: " + ", ".join(f"**{a.code}**" for a in add_ons)
         )
-
-
-_MODIFIER_INDICATOR = {
-    "0": "0: never allowed together; no modifier bypasses the edit",
-    "1": "1: allowed with an NCCI-associated modifier (e.g. 59, XE, XS, XP, XU) when the "
-    "services are truly distinct",
-    "9": "9: the edit does not apply (deleted back to its start)",
-}
-
-
-async def ncci_ptp(ctx: Grounding) -> None:
-    """NCCI procedure-to-procedure edits among the question's procedure codes."""
-    procedures = [k for k in ctx.known if k.system in (System.CPT, System.HCPCS)]
-    if len(procedures) < 2:
-        ctx.answer.say(
-            "Name two procedure codes (CPT or HCPCS) to check an NCCI PTP edit, "
-            'e.g. "Can 29881 and 29880 be billed together?"'
-        )
-        return
-    for known in procedures:
-        await ctx.record(known)
-    reply = await ctx.lookup.ptp([k.code for k in procedures])
-    ctx.answer.cite("ncci_ptp", release=reply.release)
-    codes = ", ".join(f"**{k.code}**" for k in procedures)
-    if not reply.pairs:
-        ctx.answer.say(
-            f"No NCCI PTP edit ({reply.setting or 'practitioner'}, release "
-            f"{reply.release or 'none loaded'}) applies between {codes}."
-        )
-        if not reply.release:
-            ctx.answer.missing_dataset("ncci-ptp-practitioner")
-        return
-    for pair in reply.pairs:
-        meaning = _MODIFIER_INDICATOR.get(pair.modifier_indicator, pair.modifier_meaning)
-        ctx.answer.say(
-            f"- Column 1 **{pair.column1}**, column 2 **{pair.column2}**: the "
-            f"column 2 code is bundled into the column 1 code. Modifier indicator "
-            f"{meaning}."
-        )
-        if pair.rationale:
-            ctx.answer.say(f"  Rationale: {pair.rationale}")
-        if pair.deletion_date:
-            ctx.answer.say(f"  Deleted {pair.deletion_date}.")
-
-
-async def mue(ctx: Grounding, known: KnownCode) -> None:
-    """MUE units per setting, with the adjudication indicator explained."""
-    record = await ctx.record(known)
-    if record is None:
-        return
-    if not record.mues:
-        if not ctx.not_loaded(record, ["mue"]):
-            ctx.answer.say(f"No MUE is published for {show(record.code, record.title)}.")
-        return
-    for value in record.mues:
-        ctx.answer.say(
-            f"- {value.setting}: at most **{value.value}** unit(s) per "
-            f"{'day' if value.adjudication_indicator != '1' else 'claim line'} "
-            f"(MAI {value.adjudication_indicator}: {value.adjudication_description})"
-            f"{'; ' + value.rationale if value.rationale else ''}"
-        )
-        ctx.answer.cite("mue", system=known.system, code=record.code, release=value.release)
-
-
-_GLOBAL = {
-    "000": "000: minor procedure, no follow-up days; same-day E/M included",
-    "010": "010: minor procedure, 10 follow-up days included",
-    "090": "090: major surgery, 1 day before and 90 days after included",
-    "XXX": "XXX: the global concept does not apply",
-    "YYY": "YYY: the contractor sets the global period",
-    "ZZZ": "ZZZ: part of another service's global period (add-on)",
-    "MMM": "MMM: maternity care global rules apply",
-}
-
-
-async def fee_schedule(ctx: Grounding, known: KnownCode) -> None:
-    """PFS RVUs, global days and the national payment of each fee schedule row."""
-    record = await ctx.record(known)
-    if record is None:
-        return
-    if not record.fee_schedule:
-        if not ctx.not_loaded(record, ["pfs-rvu"]):
-            ctx.answer.say(f"The fee schedule has no row for {show(record.code, record.title)}.")
-        return
-    for row in record.fee_schedule:
-        ctx.answer.cite("pfs_rvu", system=known.system, code=record.code, release=row.release)
-        label = f" with modifier {row.modifier}" if row.modifier else ""
-        ctx.answer.say(f"**{record.code}**{label} (PFS {row.release}, status {row.status_code}):")
-        nonfacility = "NA" if row.nonfacility_not_applicable else row.nonfacility_pe_rvu
-        facility = "NA" if row.facility_not_applicable else row.facility_pe_rvu
-        ctx.answer.say(
-            f"- RVUs: work {row.work_rvu}, practice expense {nonfacility} "
-            f"(non-facility) / {facility} (facility), malpractice {row.mp_rvu}"
-        )
-        ctx.answer.say(f"- Global days {_GLOBAL.get(row.global_days, row.global_days)}")
-        payments = [
-            f"{where} ${amount}"
-            for where, amount, na in (
-                ("non-facility", row.nonfacility_payment, row.nonfacility_not_applicable),
-                ("facility", row.facility_payment, row.facility_not_applicable),
-            )
-            if amount and not na
-        ]
-        if payments:
-            ctx.answer.say(
-                f"- National payment (conversion factor {row.conversion_factor}): "
-                f"{', '.join(payments)}"
-            )
-        if row.nonfacility_not_applicable or row.facility_not_applicable:
-            ctx.answer.say("- NA: the fee schedule pays no practice expense in that setting.")
-
-
-__all__ = [
-    "add_on",
-    "cc_mcc",
-    "crosswalk_from_icd10",
-    "crosswalk_from_icd9",
-    "fee_schedule",
-    "mue",
-    "ncci_ptp",
-    "system_of",
-]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
-from medcode_assistant import answers_code, answers_data, answers_kb
+from medcode_assistant import answers_code, answers_data, answers_edits, answers_kb
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode, UnknownCode
 from medcode_common.codesystems import System
@@ -23,8 +23,8 @@ _ONE_CODE = {
     pb.INTENT_HIERARCHY: answers_code.hierarchy,
     pb.INTENT_CC_MCC: answers_data.cc_mcc,
     pb.INTENT_ADD_ON: answers_data.add_on,
-    pb.INTENT_MUE: answers_data.mue,
-    pb.INTENT_FEE_SCHEDULE: answers_data.fee_schedule,
+    pb.INTENT_MUE: answers_edits.mue,
+    pb.INTENT_FEE_SCHEDULE: answers_edits.fee_schedule,
 }
 _WANTS_SYSTEMS = {
     pb.INTENT_CC_MCC: (System.ICD10CM,),
@@ -63,7 +63,7 @@ async def compose(ctx: Grounding, unknown: list[UnknownCode]) -> None:
     elif intent in _KNOWLEDGE_INTENTS:
         await answers_kb.knowledge(ctx)
     elif intent == pb.INTENT_NCCI_PTP:
-        await answers_data.ncci_ptp(ctx)
+        await answers_edits.ncci_ptp(ctx)
     elif intent == pb.INTENT_CROSSWALK and ctx.reading.icd9:
         for icd9 in ctx.reading.icd9[:3]:
             await answers_data.crosswalk_from_icd9(ctx, icd9)
