@@ -12,7 +12,7 @@ export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
 export MEDCODE_ACCOUNTS_DATA_DIR ?= $(CURDIR)/var/accounts
 
-.PHONY: install run test lint proto bench tools docs clean
+.PHONY: install run test lint proto bench eval tools docs clean
 
 $(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml services/accounts/pyproject.toml services/assistant/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ proto: install
 ## docs: regenerate README.md's configuration tables from the settings classes
 docs: install
 	$(BIN)/python scripts/settings_table.py --write
+
+## eval: CasePilot's accuracy per intent on its evaluation set and the invalid codes in its
+## answers (starts codes, search and assistant on loopback; reports in bench/results/)
+eval: install
+	$(BIN)/python services/assistant/eval/run_eval.py
 
 bench: install
 	$(BIN)/python bench/gateway_lookup.py
