@@ -211,12 +211,6 @@ def test_only_the_gateway_may_ask(assistant_address: str, caller: str) -> None:
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
 
 
-def test_case2code_is_not_wired_yet(ask: agrpc.AssistantServiceStub) -> None:
-    with pytest.raises(grpc.RpcError) as refused:
-        ask.Case2Code(apb.Case2CodeRequest(text="chest pain"), timeout=10)
-    assert refused.value.code() == grpc.StatusCode.UNIMPLEMENTED
-
-
 def test_the_system_of_each_listed_code_is_known(ask: agrpc.AssistantServiceStub) -> None:
     reply = question(ask, "Can 29880 and 29881 be billed together?")
     assert {PROTO_TO_SYSTEM[c.system].value for c in reply.codes} == {"cpt"}
