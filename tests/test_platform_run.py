@@ -74,6 +74,8 @@ def platform(codes_data_dir: Path, tmp_path: Path) -> Iterator[Platform]:
         "MEDCODE_VALKEY_DIR": str(tmp_path / "valkey"),
         "MEDCODE_METERING_PORT": str(free_port()),
         "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         "MEDCODE_ACCOUNTS_DATA_DIR": str(tmp_path / "accounts"),
         # Not there yet: `medcode run` makes a key pair for every identity on its first run.
         "MEDCODE_SERVICE_KEYS_DIR": str(tmp_path / "pki"),
