@@ -90,6 +90,8 @@ CASES = [
     ("What are the RVUs and global days for 29881?", apb.INTENT_FEE_SCHEDULE,
      ["work 7.03", "Global days 090", "National payment", "facility $538.25"]),
     ("What is the weather in Paris?", apb.INTENT_OUT_OF_SCOPE, ["outside what CasePilot"]),
+    # a fee-schedule word without any code is not a question about a code
+    ("What is the stock price of Apple?", apb.INTENT_OUT_OF_SCOPE, ["outside what CasePilot"]),
     # HCPCS modifiers are read from the loaded HCPCS release even without a knowledge entry.
     ("What does modifier RT mean?", apb.INTENT_MODIFIER, ["Modifier **RT**", "Right side"]),
 ]  # fmt: skip

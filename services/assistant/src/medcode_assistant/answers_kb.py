@@ -25,9 +25,10 @@ CAPABILITIES = (
 )
 
 
-async def knowledge(ctx: Grounding) -> None:
+async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
     """Entries of the knowledge base that fit the question, each citing its official source;
-    for a PCS code, its axes and root operation from the code's own record first."""
+    for a PCS code, its axes and root operation from the code's own record first. `any_kind`
+    searches every kind (a code question that named no code)."""
     from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
     if ctx.answer.intent == pb.INTENT_MODIFIER:
         from_record = await _hcpcs_modifiers(ctx)
@@ -40,7 +41,7 @@ async def knowledge(ctx: Grounding) -> None:
             "loaded in this installation."
         )
         return
-    entries = _entries(ctx)
+    entries = list(ctx.knowledge.find(ctx.question)) if any_kind else _entries(ctx)
     if not entries and not from_record:
         ctx.answer.say("I have no entry on that topic in MedCode's knowledge base.")
     for entry in entries[:2]:

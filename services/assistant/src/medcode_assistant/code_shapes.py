@@ -19,8 +19,11 @@ _PCS = r"[0-9A-HJ-NP-Z]{7}"
 _PCS_SECTIONS = frozenset("0123456789BCDFGHX")
 _CPT = r"[0-9]{4}[0-9FTU]"
 _HCPCS = r"[A-V][0-9]{4}"
+# After a hyphen only when a digit precedes it: the end of a range ("A00-Y89") is a code too,
+# "ICD-10" or "X-ray" are not.
 _WORD = re.compile(
-    r"(?<![0-9A-Za-z.\-])([0-9A-Za-z]{3,7}(?:\.[0-9A-Za-z]{1,4})?)(?![0-9A-Za-z]|\.[0-9A-Za-z])"
+    r"(?<![0-9A-Za-z.])(?<![A-Za-z.]-)(?<!^-)"
+    r"([0-9A-Za-z]{3,7}(?:\.[0-9A-Za-z]{1,4})?)(?![0-9A-Za-z]|\.[0-9A-Za-z])"
 )
 _AFTER_ICD9 = re.compile(r"icd-?9(?:-?cm|-?pcs)?(?: code)?\s*$", re.IGNORECASE)
 _ICD9 = re.compile(
