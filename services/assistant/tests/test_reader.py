@@ -62,6 +62,12 @@ QUESTIONS = [
     ("Can the hospital bill 71046 and 71045 together?", pb.INTENT_NCCI_PTP),
     ("Outpatient hospital: 96365 with 96360, is there an edit?", pb.INTENT_NCCI_PTP),
     ("Can 64494 be reported without a primary?", pb.INTENT_ADD_ON),
+    ("Type 2 diabetes with hypoglycemia without coma, which code?", pb.INTENT_FIND_CODE),
+    ("Is that code a CC or MCC?", pb.INTENT_CC_MCC),
+    ("Can you look up the NCD for PET scans?", pb.INTENT_COVERAGE),
+    ("What do parentheses mean in ICD-10-CM?", pb.INTENT_CONVENTION),
+    ("Why does W19.XXXA have three X's?", pb.INTENT_SEVENTH_CHARACTER),
+    ("ICD-10 equivalent of ICD-9 496", pb.INTENT_CROSSWALK),
 ]
 
 
@@ -96,6 +102,17 @@ def test_a_dotted_lowercase_code_is_found_and_canonical() -> None:
 def test_a_range_end_is_a_code_but_not_a_word_after_a_lettered_hyphen() -> None:
     found = [m.text for m in find_code_mentions("categories A00-Y89; ICD-10CM X-ray")]
     assert found == ["A00", "Y89"]
+
+
+def test_a_description_before_which_code_is_the_phrase_searched() -> None:
+    reading = read("Type 2 diabetes with hypoglycemia without coma, which code?")
+    assert reading.phrase == "Type 2 diabetes with hypoglycemia without coma"
+
+
+def test_an_icd9_category_without_a_dot_counts_only_after_icd9() -> None:
+    assert find_icd9("ICD-9 486 maps to which ICD-10 code?") == ["486"]
+    assert find_icd9("ICD-9-CM V27 and then 99213") == ["V27"]
+    assert find_icd9("Is 486 units allowed for 20610?") == []
 
 
 def test_an_icd9_code_is_not_read_as_a_loaded_code() -> None:

@@ -129,6 +129,11 @@ async def seventh_characters(ctx: Grounding, known: KnownCode) -> None:
                 f"{show(record.code, record.title)}: its 7th character "
                 f"**{seventh.character}** means {seventh.description}."
             )
+            if "X" in record.code.replace(".", "")[3:6]:
+                ctx.answer.say(
+                    "The **X** before it is a placeholder: it fills an empty position so the "
+                    "7th character stays in the 7th place."
+                )
             ctx.answer.cite(
                 "seventh_characters", system=known.system, code=record.code, release=record.release
             )

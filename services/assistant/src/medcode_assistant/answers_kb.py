@@ -31,7 +31,7 @@ async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
     searches every kind (a code question that named no code)."""
     from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
     if ctx.answer.intent == pb.INTENT_MODIFIER:
-        from_record = await _hcpcs_modifiers(ctx)
+        from_record = await _hcpcs_modifiers(ctx, ctx.reading.modifiers)
     if ctx.answer.intent == pb.INTENT_COVERAGE:
         await _loaded_here(ctx)
     if ctx.knowledge is None:
@@ -42,6 +42,9 @@ async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
         )
         return
     entries = list(ctx.knowledge.find(ctx.question)) if any_kind else _entries(ctx)
+    if ctx.answer.intent == pb.INTENT_MODIFIER and not ctx.reading.modifiers:
+        named = tuple(e.key.upper() for e in entries[:2] if e.kind == "modifier")
+        from_record = await _hcpcs_modifiers(ctx, named) or from_record
     if not entries and not from_record:
         ctx.answer.say("I have no entry on that topic in MedCode's knowledge base.")
     for entry in entries[:2]:
@@ -96,10 +99,12 @@ async def _loaded_here(ctx: Grounding) -> None:
         )
 
 
-async def _hcpcs_modifiers(ctx: Grounding) -> bool:
-    """Each named modifier's descriptor in the loaded HCPCS Level II release, when it is one."""
+async def _hcpcs_modifiers(ctx: Grounding, modifiers: tuple[str, ...]) -> bool:
+    """Each modifier's descriptor in the loaded HCPCS Level II release, when it is one."""
     said = False
-    for modifier in ctx.reading.modifiers:
+    for modifier in modifiers:
+        if len(modifier) != 2:
+            continue
         record = await ctx.lookup.get_code(System.HCPCS, modifier)
         if record is None:
             continue

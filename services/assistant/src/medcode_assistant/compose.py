@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode_assistant import answers_code, answers_data, answers_edits, answers_kb
+from medcode_assistant.answers_seventh import seventh_from_description
 from medcode_assistant.fallback import guideline_asked, knowledge_intent, means_a_code
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode, UnknownCode
@@ -68,7 +69,7 @@ async def compose(ctx: Grounding, unknown: list[UnknownCode]) -> None:
         answers_kb.out_of_scope(ctx)
     elif intent == pb.INTENT_FIND_CODE and guideline_asked(ctx):
         ctx.answer.intent = pb.INTENT_GUIDELINE
-        await answers_kb.knowledge(ctx)
+        await answers_kb.knowledge(ctx, any_kind=True)
     elif intent == pb.INTENT_FIND_CODE:
         await answers_kb.find_code(ctx)
     elif intent in _KNOWLEDGE_INTENTS:
@@ -88,7 +89,11 @@ async def _about_one_code(ctx: Grounding, unknown: list[UnknownCode]) -> None:
     if known is None:
         if unknown:
             return
-        if knowledge_intent(ctx) is not None:
+        if intent == pb.INTENT_SEVENTH_CHARACTER and await seventh_from_description(ctx):
+            return
+        kb_intent = knowledge_intent(ctx, strict=False)
+        if kb_intent is not None:
+            ctx.answer.intent = kb_intent
             await answers_kb.knowledge(ctx, any_kind=True)
         elif means_a_code(ctx.question):
             ctx.answer.say("Which code do you mean? Name the code in the question.")

@@ -8,6 +8,8 @@ import re
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode_assistant.grounding import Grounding
+from medcode_assistant.knowledge.matching import contains_phrase, content_words, words
+from medcode_assistant.knowledge_port import KnowledgeEntry
 
 #: The intent each knowledge kind answers.
 KIND_INTENTS: dict[str, int] = {
@@ -18,6 +20,8 @@ KIND_INTENTS: dict[str, int] = {
     "pcs_axis": pb.INTENT_PCS_STRUCTURE,
     "coverage": pb.INTENT_COVERAGE,
 }
+#: Intents whose general questions (no code named) the conventions answer.
+_CONVENTION_TOPICS = frozenset({pb.INTENT_NOTES, pb.INTENT_SEVENTH_CHARACTER})
 #: "How do I code X?", "How is X coded?": a guideline topic when the knowledge base has one.
 _HOW_TO_CODE = re.compile(
     r"\bhow (?:do|should|to|would) (?:i |we |you )?code\b|\bhow is .+ coded\b", re.IGNORECASE
@@ -26,12 +30,27 @@ _HOW_TO_CODE = re.compile(
 _MEANS_A_CODE = re.compile(r"\b(?:codes?|it|this|that)\b", re.IGNORECASE)
 
 
-def knowledge_intent(ctx: Grounding) -> int | None:
-    """The intent of the best knowledge entry for the question, or None when none fits."""
+def clearly_about(question: str, entry: KnowledgeEntry) -> bool:
+    """True when the question names the entry (its key or title as a phrase) or shares two of its
+    title's words: one shared word ("list", "patient") is chance in an unrelated question."""
+    asked = words(question)
+    if contains_phrase(asked, words(entry.key)) or contains_phrase(asked, words(entry.title)):
+        return True
+    return len(content_words(question) & content_words(f"{entry.key} {entry.title}")) >= 2
+
+
+def knowledge_intent(ctx: Grounding, *, strict: bool = True) -> int | None:
+    """The intent of the best knowledge entry for the question, or None; `strict` wants the
+    question clearly about it (a question no phrasing read as a coding question)."""
     if ctx.knowledge is None:
         return None
     entries = ctx.knowledge.find(ctx.question, (), limit=1)
-    return KIND_INTENTS.get(entries[0].kind) if entries else None
+    if not entries or (strict and not clearly_about(ctx.question, entries[0])):
+        return None
+    kind_intent = KIND_INTENTS.get(entries[0].kind)
+    if entries[0].kind == "convention" and ctx.answer.intent in _CONVENTION_TOPICS:
+        return ctx.answer.intent  # notes and 7th characters are conventions of the tabular
+    return kind_intent
 
 
 def means_a_code(question: str) -> bool:
@@ -40,7 +59,8 @@ def means_a_code(question: str) -> bool:
 
 
 def guideline_asked(ctx: Grounding) -> bool:
-    """True when a "how do I code ..." question is a guideline topic of the knowledge base."""
+    """True when a "how do I code ..." question is a guideline (or convention) topic of the
+    knowledge base."""
     if ctx.knowledge is None or not _HOW_TO_CODE.search(ctx.question):
         return False
-    return bool(ctx.knowledge.find(ctx.question, ("guideline",), limit=1))
+    return bool(ctx.knowledge.find(ctx.question, ("guideline", "convention"), limit=1))

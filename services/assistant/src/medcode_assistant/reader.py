@@ -33,13 +33,13 @@ _PHRASINGS: tuple[tuple[int, tuple[str, ...]], ...] = (
                               r"\bpc ?/ ?tc\b", r"(?:professional|technical) component")),
     (pb.INTENT_CC_MCC, (r"\bm?cc\b", "complication or comorbidity", "cc exclusion",
                         r"\bmajor complication", r"\bcomplication or comorbidit")),
-    (pb.INTENT_SEVENTH_CHARACTER, ("7th", "seventh", "placeholder", "initial encounter",
+    (pb.INTENT_SEVENTH_CHARACTER, ("7th", "seventh", "placeholder", r"\bx's\b", "initial encounter",
                                    "subsequent encounter", "sequela", "episode of care",
                                    r"\bencounter\b")),
     (pb.INTENT_NOTES, (r"exclud", "code first", "coded first", "use additional", "code also",
                        r"additional codes?\b", r"\bincludes\b", r"inclusion terms?",
                        r"\bnotes?\b")),
-    (pb.INTENT_HIERARCHY, (r"\bparent", r"\bchild(?:ren)?\b", r"sub-?codes", r"\bchapter\b",
+    (pb.INTENT_HIERARCHY, (r"\bparents?\b", r"\bchild(?:ren)?\b", r"sub-?codes", r"\bchapter\b",
                            "hierarch", r"codes? (?:are |is )?(?:under|below|beneath|within)\b",
                            r"ancestors?", r"\bsub-?categor", r"\bbelong", r"\b(?:sit|fall)s? "
                            r"(?:above|under|in)\b", r"\bwhat (?:category|section|block)\b",
@@ -72,12 +72,16 @@ _FIND = re.compile(
             r"\bcodes? for\b",
             r"\bhow (?:do|should|to) (?:i |we |you )?code\b",
             r"\bicd-?10(?:-?cm)? for\b",
-            r"\bcode (?:a|an|the)\b",
+            r"(?<!that )(?<!this )(?<!the )\bcode (?:a|an|the)\b",
+            r",\s*(?:which|what) (?:icd-?10(?:-?cm)? )?code\??\s*$",
             r"\blook(?:ing)? (?:up|for)\b",
         )
     ),
     re.IGNORECASE,
 )
+# "Type 2 diabetes with hypoglycemia, which code?": the description comes first.
+_ASKED_AFTER = re.compile(r"[,:]\s*(?:which|what)\b[^,:]*\??\s*$", re.IGNORECASE)
+_COVERAGE_DOCUMENT = re.compile(r"\b(?:n|l)cds?\b|coverage determination", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(
     r"\bmod(?:ifier)?s? ?-?([0-9A-Z]{2})\b|(?<![0-9A-Za-z])-([0-9A-Z]{2})\b", re.IGNORECASE
 )
@@ -113,6 +117,9 @@ def description_phrase(question: str) -> str:
     quoted = _QUOTED.search(question)
     if quoted:
         return quoted.group(1).strip()
+    asked_after = _ASKED_AFTER.search(question)
+    if asked_after:
+        return question[: asked_after.start()].strip(" ?.!\t\n\"'")
     match = _FIND.search(question)
     rest = question[match.end() :] if match else question
     rest = re.sub(r"^\s*(?:for|is|a|an|the|of|with)\s+", "", rest, flags=re.IGNORECASE)
@@ -131,7 +138,7 @@ def read(question: str) -> Reading:
 
 
 def _intent(question: str, *, has_code: bool, has_modifier: bool) -> int:
-    if not has_code and _FIND.search(question):
+    if not has_code and _FIND.search(question) and not _COVERAGE_DOCUMENT.search(question):
         return pb.INTENT_FIND_CODE
     for intent, pattern in _PATTERNS:
         if pattern.search(question):
