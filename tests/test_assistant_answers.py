@@ -104,6 +104,10 @@ CASES = [
     ("What are the total RVUs and PC/TC indicator of 29881?", apb.INTENT_FEE_SCHEDULE,
      ["Total RVUs", "PC/TC indicator 0"]),
     ("Break down PCS code 0DTJ4ZZ", apb.INTENT_PCS_STRUCTURE, ["Resection", "Appendix"]),
+    ("Is J45.9 billable?", apb.INTENT_BILLABLE, ["Billable codes below it", "J45.909"]),
+    ("What is the difference between excision and resection?", apb.INTENT_PCS_STRUCTURE,
+     ["Excision", "Resection", "Official definition", "a portion of a body part",
+      "all of a body part"]),
     # a modifier named without the word "modifier": the knowledge entry and the HCPCS descriptor
     ("When do I use XS?", apb.INTENT_MODIFIER, ["Modifier **XS**", "separate organ/structure"]),
     # a fee-schedule word without any code is not a question about a code

@@ -4,6 +4,7 @@ the search service (which code fits a description), and the out-of-scope answer.
 from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
+from medcode_assistant.answers_pcs import official_definition
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.knowledge_port import KnowledgeEntry
 from medcode_common.codesystems import System, parse_system
@@ -50,6 +51,8 @@ async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
     for entry in entries[:2]:
         ctx.answer.say(f"**{entry.title}**")
         ctx.answer.say(entry.text.strip())
+        if entry.kind == "pcs_root_operation" and not from_record:
+            await official_definition(ctx, entry)
         ctx.answer.cite(f"knowledge:{entry.kind}", reference=entry.source)
         ctx.answer.say(f"_Source: {entry.source}_")
         for code in entry.codes:
@@ -74,8 +77,10 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
     if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE:
         for word in ctx.question.replace("?", " ").split():
             entry = ctx.knowledge.root_operation(word.strip("\"'.,"))
-            if entry is not None and len(word) > 2:
-                return [entry]
+            if entry is not None and len(word) > 2 and entry not in found:
+                found.append(entry)  # "excision and resection": both, in question order
+        if found:
+            return found
     return found or list(ctx.knowledge.find(ctx.question, kinds))
 
 

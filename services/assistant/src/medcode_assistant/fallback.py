@@ -31,12 +31,13 @@ _MEANS_A_CODE = re.compile(r"\b(?:codes?|it|this|that)\b", re.IGNORECASE)
 
 
 def clearly_about(question: str, entry: KnowledgeEntry) -> bool:
-    """True when the question names the entry (its key or title as a phrase) or shares two of its
-    title's words: one shared word ("list", "patient") is chance in an unrelated question."""
+    """True when the question names the entry (its key or title as a phrase) or shares two
+    words with its title and aliases: one shared word ("list") is chance in any question."""
     asked = words(question)
     if contains_phrase(asked, words(entry.key)) or contains_phrase(asked, words(entry.title)):
         return True
-    return len(content_words(question) & content_words(f"{entry.key} {entry.title}")) >= 2
+    named = content_words(" ".join((entry.key, entry.title, *entry.aliases)))
+    return len(content_words(question) & named) >= 2
 
 
 def knowledge_intent(ctx: Grounding, *, strict: bool = True) -> int | None:
