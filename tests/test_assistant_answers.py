@@ -108,6 +108,11 @@ CASES = [
     ("What is the difference between excision and resection?", apb.INTENT_PCS_STRUCTURE,
      ["Excision", "Resection", "Official definition", "a portion of a body part",
       "all of a body part"]),
+    # the coverage code of a HCPCS record (HCPCS 2020: A4252 S, A0425 C)
+    ("Does Medicare cover A4252?", apb.INTENT_COVERAGE,
+     ["coverage code **S**", "Non-covered by Medicare statute"]),
+    ("What is the coverage status of A0425?", apb.INTENT_COVERAGE,
+     ["coverage code **C**", "Carrier judgment"]),
     # a modifier named without the word "modifier": the knowledge entry and the HCPCS descriptor
     ("When do I use XS?", apb.INTENT_MODIFIER, ["Modifier **XS**", "separate organ/structure"]),
     # a fee-schedule word without any code is not a question about a code

@@ -68,6 +68,8 @@ QUESTIONS = [
     ("What do parentheses mean in ICD-10-CM?", pb.INTENT_CONVENTION),
     ("Why does W19.XXXA have three X's?", pb.INTENT_SEVENTH_CHARACTER),
     ("ICD-10 equivalent of ICD-9 496", pb.INTENT_CROSSWALK),
+    ("Does Medicare pay for A4252?", pb.INTENT_COVERAGE),
+    ("What does Medicare pay for 99213?", pb.INTENT_FEE_SCHEDULE),
 ]
 
 

@@ -4,6 +4,7 @@ the search service (which code fits a description), and the out-of-scope answer.
 from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
+from medcode_assistant.answers_coverage import hcpcs_coverage
 from medcode_assistant.answers_pcs import official_definition
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.knowledge_port import KnowledgeEntry
@@ -34,6 +35,7 @@ async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
     if ctx.answer.intent == pb.INTENT_MODIFIER:
         from_record = await _hcpcs_modifiers(ctx, ctx.reading.modifiers)
     if ctx.answer.intent == pb.INTENT_COVERAGE:
+        from_record = await hcpcs_coverage(ctx)
         await _loaded_here(ctx)
     if ctx.knowledge is None:
         ctx.answer.missing_dataset("knowledge")

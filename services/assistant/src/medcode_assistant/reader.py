@@ -15,6 +15,9 @@ from medcode_assistant.code_shapes import CodeMention, find_code_mentions, find_
 MAX_QUESTION_CHARS = 2000
 
 _PHRASINGS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    # "Does Medicare pay for A0021?" asks about coverage before any payment amount
+    (pb.INTENT_COVERAGE, (r"(?<!what )(?<!much )\b(?:does|will) medicare (?:pay|cover)\b",
+                         r"\bmedicare covers?\b")),
     (pb.INTENT_CROSSWALK, (r"\bicd[- ]?9", r"\bgems?\b", "crosswalk", "convert",
                            r"\bmaps? (?:to|from)\b")),
     (pb.INTENT_ADD_ON, (r"add[- ]?on", r"billed? (?:it )?alone", r"stand[- ]?alone",
