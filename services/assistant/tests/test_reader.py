@@ -70,6 +70,7 @@ QUESTIONS = [
     ("ICD-10 equivalent of ICD-9 496", pb.INTENT_CROSSWALK),
     ("Does Medicare pay for A4252?", pb.INTENT_COVERAGE),
     ("What does Medicare pay for 99213?", pb.INTENT_FEE_SCHEDULE),
+    ("How much does Medicare pay nationally for 99213?", pb.INTENT_FEE_SCHEDULE),
 ]
 
 
