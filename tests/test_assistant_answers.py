@@ -90,6 +90,33 @@ CASES = [
     ("What are the RVUs and global days for 29881?", apb.INTENT_FEE_SCHEDULE,
      ["work 7.03", "Global days 090", "National payment", "facility $538.25"]),
     ("What is the weather in Paris?", apb.INTENT_OUT_OF_SCOPE, ["outside what CasePilot"]),
+    # a description instead of a code: found, then built with the 7th character it names
+    ("Concussion without loss of consciousness, initial encounter: what is the full code?",
+     apb.INTENT_SEVENTH_CHARACTER, ["S06.0X0A", "placeholder"]),
+    ("Maternal care for breech presentation, fetus 1: which 7th character?",
+     apb.INTENT_SEVENTH_CHARACTER, ["O32.1XX1", "fetus 1"]),
+    ("Why does W19.XXXA have three X's?", apb.INTENT_SEVENTH_CHARACTER, ["placeholder"]),
+    ("ICD-10 equivalent of ICD-9 496", apb.INTENT_CROSSWALK, ["J44.9"]),
+    ("What should be coded first with N18?", apb.INTENT_NOTES, ["Code first", "I12"]),
+    ("What category does J45.909 belong to?", apb.INTENT_HIERARCHY, ["J45"]),
+    ("Is A41.9 a major complication?", apb.INTENT_CC_MCC, ["MCC"]),
+    ("Can I bill 29880 with 29881?", apb.INTENT_NCCI_PTP, ["Column 1 **29880**"]),
+    ("What are the total RVUs and PC/TC indicator of 29881?", apb.INTENT_FEE_SCHEDULE,
+     ["Total RVUs", "PC/TC indicator 0"]),
+    ("Break down PCS code 0DTJ4ZZ", apb.INTENT_PCS_STRUCTURE, ["Resection", "Appendix"]),
+    ("Is J45.9 billable?", apb.INTENT_BILLABLE, ["Billable codes below it", "J45.909"]),
+    ("What is the difference between excision and resection?", apb.INTENT_PCS_STRUCTURE,
+     ["Excision", "Resection", "Official definition", "a portion of a body part",
+      "all of a body part"]),
+    # the coverage code of a HCPCS record (HCPCS 2020: A4252 S, A0425 C)
+    ("Does Medicare cover A4252?", apb.INTENT_COVERAGE,
+     ["coverage code **S**", "Non-covered by Medicare statute"]),
+    ("What is the coverage status of A0425?", apb.INTENT_COVERAGE,
+     ["coverage code **C**", "Carrier judgment"]),
+    # a modifier named without the word "modifier": the knowledge entry and the HCPCS descriptor
+    ("When do I use XS?", apb.INTENT_MODIFIER, ["Modifier **XS**", "separate organ/structure"]),
+    # a fee-schedule word without any code is not a question about a code
+    ("What is the stock price of Apple?", apb.INTENT_OUT_OF_SCOPE, ["outside what CasePilot"]),
     # HCPCS modifiers are read from the loaded HCPCS release even without a knowledge entry.
     ("What does modifier RT mean?", apb.INTENT_MODIFIER, ["Modifier **RT**", "Right side"]),
 ]  # fmt: skip

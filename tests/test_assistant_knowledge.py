@@ -62,12 +62,12 @@ class TinyKnowledge:
             (e for e in ENTRIES if e.kind == "pcs_root_operation" and wanted in e.aliases), None
         )
 
-    def find(self, question: str, kinds: Collection[str] = ()) -> list[Entry]:
+    def find(self, question: str, kinds: Collection[str] = (), limit: int = 5) -> list[Entry]:
         words = question.lower()
         return [
             e for e in ENTRIES
             if (not kinds or e.kind in kinds) and any(alias in words for alias in e.aliases)
-        ]  # fmt: skip
+        ][:limit]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,10 @@ CASES = [
     ("What does NEC mean?", apb.INTENT_CONVENTION, "Other specified", "I.A.9.a"),
     ("What is the guideline for hypertension with CKD?", apb.INTENT_GUIDELINE, "I12", "I.C.9.a.2"),
     ("What is an LCD?", apb.INTENT_COVERAGE, "contractor", "Chapter 13"),
+    # no intent phrasing, no code: the knowledge base decides what the question is about
+    ("How does excision work?", apb.INTENT_PCS_STRUCTURE, "Cutting out", "B3.1"),
+    # "how do I code" a guideline topic is the guideline, not a search for one code
+    ("How do I code hypertension with CKD?", apb.INTENT_GUIDELINE, "I12", "I.C.9.a.2"),
 ]
 
 

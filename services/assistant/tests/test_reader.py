@@ -45,6 +45,32 @@ QUESTIONS = [
     ("What is an LCD?", pb.INTENT_COVERAGE),
     ("Is this covered by Medicare NCDs?", pb.INTENT_COVERAGE),
     ("What's the weather tomorrow?", pb.INTENT_OUT_OF_SCOPE),
+    # phrasings that used to read as "what does this code mean"
+    ("What should be coded first with N18?", pb.INTENT_NOTES),
+    ("What does I12 exclude?", pb.INTENT_NOTES),
+    ("Which additional code goes with O80?", pb.INTENT_NOTES),
+    ("What category does J45.909 belong to?", pb.INTENT_HIERARCHY),
+    ("What subcategories does E11 have?", pb.INTENT_HIERARCHY),
+    ("Which codes sit above S72.001?", pb.INTENT_HIERARCHY),
+    ("What section is C50.911 in?", pb.INTENT_HIERARCHY),
+    ("Can M54.5 be billed?", pb.INTENT_BILLABLE),
+    ("Is A41.9 a major complication?", pb.INTENT_CC_MCC),
+    ("Does 71046 have a professional and technical component?", pb.INTENT_FEE_SCHEDULE),
+    ("Break down PCS code 0SRC0JZ", pb.INTENT_PCS_STRUCTURE),
+    ("What does each character of 0FT44ZZ mean?", pb.INTENT_PCS_STRUCTURE),
+    ("Can I bill 20610 with 20611?", pb.INTENT_NCCI_PTP),
+    ("Can the hospital bill 71046 and 71045 together?", pb.INTENT_NCCI_PTP),
+    ("Outpatient hospital: 96365 with 96360, is there an edit?", pb.INTENT_NCCI_PTP),
+    ("Can 64494 be reported without a primary?", pb.INTENT_ADD_ON),
+    ("Type 2 diabetes with hypoglycemia without coma, which code?", pb.INTENT_FIND_CODE),
+    ("Is that code a CC or MCC?", pb.INTENT_CC_MCC),
+    ("Can you look up the NCD for PET scans?", pb.INTENT_COVERAGE),
+    ("What do parentheses mean in ICD-10-CM?", pb.INTENT_CONVENTION),
+    ("Why does W19.XXXA have three X's?", pb.INTENT_SEVENTH_CHARACTER),
+    ("ICD-10 equivalent of ICD-9 496", pb.INTENT_CROSSWALK),
+    ("Does Medicare pay for A4252?", pb.INTENT_COVERAGE),
+    ("What does Medicare pay for 99213?", pb.INTENT_FEE_SCHEDULE),
+    ("How much does Medicare pay nationally for 99213?", pb.INTENT_FEE_SCHEDULE),
 ]
 
 
@@ -74,6 +100,22 @@ def test_a_dotted_lowercase_code_is_found_and_canonical() -> None:
     assert [m.fits for m in find_code_mentions("is e11.9 billable")] == [
         ((System.ICD10CM, "E11.9"),)
     ]
+
+
+def test_a_range_end_is_a_code_but_not_a_word_after_a_lettered_hyphen() -> None:
+    found = [m.text for m in find_code_mentions("categories A00-Y89; ICD-10CM X-ray")]
+    assert found == ["A00", "Y89"]
+
+
+def test_a_description_before_which_code_is_the_phrase_searched() -> None:
+    reading = read("Type 2 diabetes with hypoglycemia without coma, which code?")
+    assert reading.phrase == "Type 2 diabetes with hypoglycemia without coma"
+
+
+def test_an_icd9_category_without_a_dot_counts_only_after_icd9() -> None:
+    assert find_icd9("ICD-9 486 maps to which ICD-10 code?") == ["486"]
+    assert find_icd9("ICD-9-CM V27 and then 99213") == ["V27"]
+    assert find_icd9("Is 486 units allowed for 20610?") == []
 
 
 def test_an_icd9_code_is_not_read_as_a_loaded_code() -> None:

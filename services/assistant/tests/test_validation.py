@@ -37,6 +37,12 @@ def test_valid_codes_are_listed_and_refused_ones_withheld(codes_address: str) ->
     assert list(answer.codes) == [(System.ICD10CM, "E11.9")]
 
 
+def test_the_end_of_a_range_is_checked_like_any_code(codes_address: str) -> None:
+    answer = sealed(codes_address, "categories A00-Z99.99X, and E10-E11.9 are meant")
+    assert answer.text == f"categories A00-{WITHHELD}, and E10-E11.9 are meant"
+    assert {(System.ICD10CM, "A00"), (System.ICD10CM, "E11.9")} <= set(answer.codes)
+
+
 def test_an_answer_without_codes_is_unchanged(codes_address: str) -> None:
     answer = sealed(codes_address, "Global days 090: major surgery; RVUs 7.03 in 2026-04-01.")
     assert answer.text == "Global days 090: major surgery; RVUs 7.03 in 2026-04-01."

@@ -63,6 +63,11 @@ async def billable(ctx: Grounding, known: KnownCode) -> None:
         "Report one of the more specific codes below it."
     )
     await _list_children(ctx, known, record, limit=12)
+    verdicts, _release = await ctx.lookup.validate(known.system, [known.code])
+    suggested = [s.code for s in verdicts[known.code].suggestions] if known.code in verdicts else []
+    deeper = [k for k in await ctx.valid_only(known.system, suggested) if k.billable]
+    if deeper and all(k.code not in {c.code for c in record.children} for k in deeper):
+        say("Billable codes below it: " + ", ".join(show(k.code, k.title) for k in deeper[:6]))
 
 
 def needs_seventh(record: cpb.Code) -> bool:
@@ -129,6 +134,11 @@ async def seventh_characters(ctx: Grounding, known: KnownCode) -> None:
                 f"{show(record.code, record.title)}: its 7th character "
                 f"**{seventh.character}** means {seventh.description}."
             )
+            if "X" in record.code.replace(".", "")[3:6]:
+                ctx.answer.say(
+                    "The **X** before it is a placeholder: it fills an empty position so the "
+                    "7th character stays in the 7th place."
+                )
             ctx.answer.cite(
                 "seventh_characters", system=known.system, code=record.code, release=record.release
             )

@@ -94,6 +94,20 @@ _PFS_STATUS = {
     "T": "paid only when no other service is billed that day",
     "X": "excluded from the fee schedule by statute",
 }
+# PFS relative value file, PC/TC indicator (field "PCTC IND"), in our words.
+_PCTC = {
+    "0": "physician service; the professional/technical split does not apply",
+    "1": "diagnostic test with a professional component (modifier 26) and a technical "
+    "component (modifier TC); either may be billed alone, or both as the global service",
+    "2": "professional component only code",
+    "3": "technical component only code",
+    "4": "global test only code (its parts have their own codes)",
+    "5": "incident-to code: services under a physician's direct supervision",
+    "6": "laboratory physician interpretation code",
+    "7": "physical therapy service; the professional/technical split does not apply",
+    "8": "physician interpretation code",
+    "9": "the professional/technical concept does not apply",
+}
 _GLOBAL = {
     "000": "000: minor procedure, no follow-up days; same-day E/M included",
     "010": "010: minor procedure, 10 follow-up days included",
@@ -127,7 +141,20 @@ async def fee_schedule(ctx: Grounding, known: KnownCode) -> None:
             f"- RVUs: work {row.work_rvu}, practice expense {nonfacility} "
             f"(non-facility) / {facility} (facility), malpractice {row.mp_rvu}"
         )
+        totals = [
+            f"{total} ({where})"
+            for where, total in (
+                ("non-facility", row.nonfacility_total),
+                ("facility", row.facility_total),
+            )
+            if total
+        ]
+        if totals:
+            ctx.answer.say(f"- Total RVUs: {' / '.join(totals)}")
         ctx.answer.say(f"- Global days {_GLOBAL.get(row.global_days, row.global_days)}")
+        if row.pctc_indicator:
+            meaning = _PCTC.get(row.pctc_indicator, "see the PFS PC/TC indicators")
+            ctx.answer.say(f"- PC/TC indicator {row.pctc_indicator}: {meaning}")
         payments = [
             f"{where} ${amount}"
             for where, amount, na in (

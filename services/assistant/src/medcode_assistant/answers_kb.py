@@ -4,6 +4,8 @@ the search service (which code fits a description), and the out-of-scope answer.
 from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
+from medcode_assistant.answers_coverage import hcpcs_coverage
+from medcode_assistant.answers_pcs import official_definition
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.knowledge_port import KnowledgeEntry
 from medcode_common.codesystems import System, parse_system
@@ -25,13 +27,15 @@ CAPABILITIES = (
 )
 
 
-async def knowledge(ctx: Grounding) -> None:
+async def knowledge(ctx: Grounding, *, any_kind: bool = False) -> None:
     """Entries of the knowledge base that fit the question, each citing its official source;
-    for a PCS code, its axes and root operation from the code's own record first."""
+    for a PCS code, its axes and root operation from the code's own record first. `any_kind`
+    searches every kind (a code question that named no code)."""
     from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
     if ctx.answer.intent == pb.INTENT_MODIFIER:
-        from_record = await _hcpcs_modifiers(ctx)
+        from_record = await _hcpcs_modifiers(ctx, ctx.reading.modifiers)
     if ctx.answer.intent == pb.INTENT_COVERAGE:
+        from_record = await hcpcs_coverage(ctx)
         await _loaded_here(ctx)
     if ctx.knowledge is None:
         ctx.answer.missing_dataset("knowledge")
@@ -40,12 +44,17 @@ async def knowledge(ctx: Grounding) -> None:
             "loaded in this installation."
         )
         return
-    entries = _entries(ctx)
+    entries = list(ctx.knowledge.find(ctx.question)) if any_kind else _entries(ctx)
+    if ctx.answer.intent == pb.INTENT_MODIFIER and not ctx.reading.modifiers:
+        named = tuple(e.key.upper() for e in entries[:2] if e.kind == "modifier")
+        from_record = await _hcpcs_modifiers(ctx, named) or from_record
     if not entries and not from_record:
         ctx.answer.say("I have no entry on that topic in MedCode's knowledge base.")
     for entry in entries[:2]:
         ctx.answer.say(f"**{entry.title}**")
         ctx.answer.say(entry.text.strip())
+        if entry.kind == "pcs_root_operation" and not from_record:
+            await official_definition(ctx, entry)
         ctx.answer.cite(f"knowledge:{entry.kind}", reference=entry.source)
         ctx.answer.say(f"_Source: {entry.source}_")
         for code in entry.codes:
@@ -70,8 +79,10 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
     if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE:
         for word in ctx.question.replace("?", " ").split():
             entry = ctx.knowledge.root_operation(word.strip("\"'.,"))
-            if entry is not None and len(word) > 2:
-                return [entry]
+            if entry is not None and len(word) > 2 and entry not in found:
+                found.append(entry)  # "excision and resection": both, in question order
+        if found:
+            return found
     return found or list(ctx.knowledge.find(ctx.question, kinds))
 
 
@@ -95,10 +106,12 @@ async def _loaded_here(ctx: Grounding) -> None:
         )
 
 
-async def _hcpcs_modifiers(ctx: Grounding) -> bool:
-    """Each named modifier's descriptor in the loaded HCPCS Level II release, when it is one."""
+async def _hcpcs_modifiers(ctx: Grounding, modifiers: tuple[str, ...]) -> bool:
+    """Each modifier's descriptor in the loaded HCPCS Level II release, when it is one."""
     said = False
-    for modifier in ctx.reading.modifiers:
+    for modifier in modifiers:
+        if len(modifier) != 2:
+            continue
         record = await ctx.lookup.get_code(System.HCPCS, modifier)
         if record is None:
             continue

@@ -19,10 +19,16 @@ _PCS = r"[0-9A-HJ-NP-Z]{7}"
 _PCS_SECTIONS = frozenset("0123456789BCDFGHX")
 _CPT = r"[0-9]{4}[0-9FTU]"
 _HCPCS = r"[A-V][0-9]{4}"
+# After a hyphen only when a digit precedes it: the end of a range ("A00-Y89") is a code too,
+# "ICD-10" or "X-ray" are not.
 _WORD = re.compile(
-    r"(?<![0-9A-Za-z.\-])([0-9A-Za-z]{3,7}(?:\.[0-9A-Za-z]{1,4})?)(?![0-9A-Za-z]|\.[0-9A-Za-z])"
+    r"(?<![0-9A-Za-z.])(?<![A-Za-z.]-)(?<!^-)"
+    r"([0-9A-Za-z]{3,7}(?:\.[0-9A-Za-z]{1,4})?)(?![0-9A-Za-z]|\.[0-9A-Za-z])"
 )
 _AFTER_ICD9 = re.compile(r"icd-?9(?:-?cm|-?pcs)?(?: code)?\s*$", re.IGNORECASE)
+_ICD9_CATEGORY = re.compile(
+    r"(?<![0-9A-Za-z.])((?:[Vv][0-9]{2}|[Ee][0-9]{3}|[0-9]{3}))(?![0-9A-Za-z]|\.[0-9])"
+)
 _ICD9 = re.compile(
     r"(?<![0-9A-Za-z.])((?:V[0-9]{2}|E[0-9]{3}|[0-9]{2,3})\.[0-9]{1,2})(?![0-9A-Za-z]|\.[0-9])"
 )
@@ -85,8 +91,12 @@ def find_code_mentions(text: str) -> list[CodeMention]:
 
 def find_icd9(text: str) -> list[str]:
     """ICD-9-CM-shaped numbers with their dot ("428.0", "250.00", "V45.81"; procedures
-    "81.54"), in order; V and E codes only when written after "ICD-9"."""
+    "81.54"), in order; V and E codes only when written after "ICD-9"; a 3-character
+    category without a dot ("486", "V27") only right after "ICD-9"."""
     found: list[str] = []
+    for match in _ICD9_CATEGORY.finditer(text):
+        if _AFTER_ICD9.search(text[max(0, match.start(1) - 16) : match.start(1)]):
+            found.append(match.group(1).upper())
     for match in _ICD9.finditer(text):
         value = match.group(1)
         if value[0].isalpha() and not _AFTER_ICD9.search(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from medcode.assistant.v1 import assistant_service_pb2 as pb
 from medcode_assistant import answers_code, answers_data, answers_edits, answers_kb
+from medcode_assistant.answers_seventh import seventh_from_description
+from medcode_assistant.fallback import guideline_asked, knowledge_intent, means_a_code
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode, UnknownCode
 from medcode_common.codesystems import System
@@ -56,8 +58,18 @@ async def compose(ctx: Grounding, unknown: list[UnknownCode]) -> None:
     intent = ctx.answer.intent
     if unknown:
         await say_unknown(ctx, unknown)
-    if intent == pb.INTENT_OUT_OF_SCOPE:
+    if intent == pb.INTENT_OUT_OF_SCOPE and not unknown:
+        kb_intent = knowledge_intent(ctx)
+        if kb_intent is None:
+            answers_kb.out_of_scope(ctx)
+            return
+        ctx.answer.intent = kb_intent
+        await answers_kb.knowledge(ctx)
+    elif intent == pb.INTENT_OUT_OF_SCOPE:
         answers_kb.out_of_scope(ctx)
+    elif intent == pb.INTENT_FIND_CODE and guideline_asked(ctx):
+        ctx.answer.intent = pb.INTENT_GUIDELINE
+        await answers_kb.knowledge(ctx, any_kind=True)
     elif intent == pb.INTENT_FIND_CODE:
         await answers_kb.find_code(ctx)
     elif intent in _KNOWLEDGE_INTENTS:
@@ -75,8 +87,19 @@ async def _about_one_code(ctx: Grounding, unknown: list[UnknownCode]) -> None:
     intent = ctx.answer.intent
     known = _subject(ctx, _WANTS_SYSTEMS.get(intent, ()))
     if known is None:
-        if not unknown:
+        if unknown:
+            return
+        if intent == pb.INTENT_SEVENTH_CHARACTER and await seventh_from_description(ctx):
+            return
+        kb_intent = knowledge_intent(ctx, strict=False)
+        if kb_intent is not None:
+            ctx.answer.intent = kb_intent
+            await answers_kb.knowledge(ctx, any_kind=True)
+        elif means_a_code(ctx.question):
             ctx.answer.say("Which code do you mean? Name the code in the question.")
+        else:
+            ctx.answer.intent = pb.INTENT_OUT_OF_SCOPE
+            answers_kb.out_of_scope(ctx)
         return
     if intent == pb.INTENT_CROSSWALK:
         await answers_data.crosswalk_from_icd10(ctx, known)

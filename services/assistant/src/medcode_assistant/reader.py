@@ -15,32 +15,47 @@ from medcode_assistant.code_shapes import CodeMention, find_code_mentions, find_
 MAX_QUESTION_CHARS = 2000
 
 _PHRASINGS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    # "Does Medicare pay for A0021?" asks about coverage before any payment amount
+    (pb.INTENT_COVERAGE, (r"(?<!what )(?<!much )\b(?:does|will) medicare (?:pay|cover)\b",
+                         r"\bmedicare covers?\b")),
     (pb.INTENT_CROSSWALK, (r"\bicd[- ]?9", r"\bgems?\b", "crosswalk", "convert",
                            r"\bmaps? (?:to|from)\b")),
     (pb.INTENT_ADD_ON, (r"add[- ]?on", r"billed? (?:it )?alone", r"stand[- ]?alone",
-                        r"primary (?:code|procedure)")),
-    (pb.INTENT_NCCI_PTP, (r"\bncci\b", r"\bptp\b", "bundl", r"billed? together", "together with",
-                          r"column ?[12]", "modifier indicator")),
+                        r"primary (?:code|procedure)", r"without (?:a|its|the) primary")),
+    (pb.INTENT_NCCI_PTP, (r"\bncci\b", r"\bptp\b", "bundl", r"(?:billed?|reported|coded) together",
+                          "together with", r"column ?[12]", "modifier indicator",
+                          r"\bis there an edit",
+                          r"\b(?:bill|report|code) \d{4}[0-9FTU] (?:with|and) \d{4}[0-9FTU]\b",
+                          r"\b\d{4}[0-9FTU] (?:with|and) \d{4}[0-9FTU]\b.*"
+                          r"\b(?:edit|together|same day)")),
     (pb.INTENT_MUE, (r"\bmues?\b", "medically unlikely", "how many units",
                      r"units? (?:of|per|allowed)", r"max(?:imum)? units")),
     (pb.INTENT_FEE_SCHEDULE, (r"\brvus?\b", "fee schedule", r"global (?:days|period|surgery)",
-                              "payment", r"\bpays?\b", "reimburse", r"\bprice\b", r"\bpfs\b")),
-    (pb.INTENT_CC_MCC, (r"\bm?cc\b", "complication or comorbidity", "cc exclusion")),
-    (pb.INTENT_SEVENTH_CHARACTER, ("7th", "seventh", "placeholder", "initial encounter",
+                              "payment", r"\bpays?\b", "reimburse", r"\bprice\b", r"\bpfs\b",
+                              r"professional (?:and|or) technical",
+                              r"\bpc ?/ ?tc\b", r"(?:professional|technical) component")),
+    (pb.INTENT_CC_MCC, (r"\bm?cc\b", "complication or comorbidity", "cc exclusion",
+                        r"\bmajor complication", r"\bcomplication or comorbidit")),
+    (pb.INTENT_SEVENTH_CHARACTER, ("7th", "seventh", "placeholder", r"\bx's\b", "initial encounter",
                                    "subsequent encounter", "sequela", "episode of care",
                                    r"\bencounter\b")),
-    (pb.INTENT_NOTES, (r"excludes ?[12]?", "code first", "use additional", "code also",
-                       r"\bincludes\b", r"inclusion terms?", r"\bnotes?\b")),
-    (pb.INTENT_HIERARCHY, (r"\bparent", r"\bchild(?:ren)?\b", r"sub-?codes", r"\bchapter\b",
+    (pb.INTENT_NOTES, (r"exclud", "code first", "coded first", "use additional", "code also",
+                       r"additional codes?\b", r"\bincludes\b", r"inclusion terms?",
+                       r"\bnotes?\b")),
+    (pb.INTENT_HIERARCHY, (r"\bparents?\b", r"\bchild(?:ren)?\b", r"sub-?codes", r"\bchapter\b",
                            "hierarch", r"codes? (?:are |is )?(?:under|below|beneath|within)\b",
-                           r"ancestors?")),
+                           r"ancestors?", r"\bsub-?categor", r"\bbelong", r"\b(?:sit|fall)s? "
+                           r"(?:above|under|in)\b", r"\bwhat (?:category|section|block)\b",
+                           r"\b(?:category|section|block) (?:is|does)\b")),
     (pb.INTENT_BILLABLE, ("billable", r"valid (?:for|to) (?:bill|claim|report)",
                           r"can i (?:bill|use|report)", "reportable", "header code",
-                          "specific enough", r"\bvalid\b")),
+                          "specific enough", r"\bvalid\b", r"\bbe (?:billed|reported|claimed)\b")),
     (pb.INTENT_MODIFIER, (r"\bmodifiers?\b", r"\bmod(?:ifier)? -?[0-9A-Z]{2}\b")),
     (pb.INTENT_PCS_STRUCTURE, ("root operation", r"\baxis\b", r"\baxes\b", "body part",
                                "approach", r"pcs (?:character|table|structure)",
-                               r"\bqualifier\b", r"\bdevice\b")),
+                               r"\bqualifier\b", r"\bdevice\b", r"break (?:it )?down",
+                               r"\bcharacters? of [0-9A-HJ-NP-Z]{7}\b",
+                               r"\beach character\b")),
     (pb.INTENT_CONVENTION, ("convention", r"\bNEC\b", r"\bNOS\b", "not elsewhere classified",
                             "not otherwise specified", "bracket", "parenthes",
                             r"\"(?:and|with)\"", r"'(?:and|with)'", r"\bsee also\b")),
@@ -60,12 +75,16 @@ _FIND = re.compile(
             r"\bcodes? for\b",
             r"\bhow (?:do|should|to) (?:i |we |you )?code\b",
             r"\bicd-?10(?:-?cm)? for\b",
-            r"\bcode (?:a|an|the)\b",
+            r"(?<!that )(?<!this )(?<!the )\bcode (?:a|an|the)\b",
+            r",\s*(?:which|what) (?:icd-?10(?:-?cm)? )?code\??\s*$",
             r"\blook(?:ing)? (?:up|for)\b",
         )
     ),
     re.IGNORECASE,
 )
+# "Type 2 diabetes with hypoglycemia, which code?": the description comes first.
+_ASKED_AFTER = re.compile(r"[,:]\s*(?:which|what)\b[^,:]*\??\s*$", re.IGNORECASE)
+_COVERAGE_DOCUMENT = re.compile(r"\b(?:n|l)cds?\b|coverage determination", re.IGNORECASE)
 _MODIFIER_AFTER = re.compile(
     r"\bmod(?:ifier)?s? ?-?([0-9A-Z]{2})\b|(?<![0-9A-Za-z])-([0-9A-Z]{2})\b", re.IGNORECASE
 )
@@ -101,6 +120,9 @@ def description_phrase(question: str) -> str:
     quoted = _QUOTED.search(question)
     if quoted:
         return quoted.group(1).strip()
+    asked_after = _ASKED_AFTER.search(question)
+    if asked_after:
+        return question[: asked_after.start()].strip(" ?.!\t\n\"'")
     match = _FIND.search(question)
     rest = question[match.end() :] if match else question
     rest = re.sub(r"^\s*(?:for|is|a|an|the|of|with)\s+", "", rest, flags=re.IGNORECASE)
@@ -119,7 +141,7 @@ def read(question: str) -> Reading:
 
 
 def _intent(question: str, *, has_code: bool, has_modifier: bool) -> int:
-    if not has_code and _FIND.search(question):
+    if not has_code and _FIND.search(question) and not _COVERAGE_DOCUMENT.search(question):
         return pb.INTENT_FIND_CODE
     for intent, pattern in _PATTERNS:
         if pattern.search(question):

@@ -62,7 +62,7 @@ async def seal(lookup: Lookup, answer: Answer) -> None:
         return
     words = {mention.text for mention in rejected}
     pattern = re.compile(
-        r"(?<![0-9A-Za-z.\-])(?:"
+        r"(?<![0-9A-Za-z.])(?<![A-Za-z.]-)(?:"
         + "|".join(re.escape(w) for w in sorted(words))
         + r")(?![0-9A-Za-z])"
     )
