@@ -109,3 +109,31 @@ _VISITOR_IPS = itertools.cycle(range(1, 255))
 def accounts_events_url(metering_redis_url: str) -> str:
     """One event bus for the stack: accounts publishes user.registered where metering reads."""
     return metering_redis_url
+
+
+@pytest.fixture(scope="session")
+def assistant_gateway_url(
+    service_addresses: dict[str, str], assistant_address: str
+) -> Iterator[str]:
+    """A gateway wired to the real services and a real assistant service (CasePilot)."""
+    settings = GatewaySettings(
+        **service_addresses,
+        assistant_addr=assistant_address,
+        cookie_secret=SecretStr("test-cookie-secret"),
+        trusted_proxies="127.0.0.1/32",
+        rpc_timeout_seconds=10,
+        assistant_timeout_seconds=30,
+        events=False,
+    )
+    server = UvicornThread(create_app(settings))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def visitor(assistant_gateway_url: str) -> Iterator[Browser]:
+    """A fresh anonymous visitor of the CasePilot gateway, with its own client IP."""
+    headers = {"X-Forwarded-For": f"192.0.2.{next(_VISITOR_IPS)}"}
+    with httpx.Client(base_url=assistant_gateway_url, timeout=60, headers=headers) as client:
+        yield Browser(client)
