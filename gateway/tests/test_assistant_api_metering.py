@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from .browser import Browser
 from .conftest import Mailbox, create_operator_key
 
 PROBLEM = "application/problem+json"
@@ -89,3 +90,34 @@ def test_partner_key_pays_its_quota_not_questions(
         assert refused_input.status_code == 422  # a call like any other: it paid quota
         spent = client.post("/v1/assistant/ask", json=QUESTION)
     assert spent.status_code == 429 and "monthly quota" in spent.json()["detail"]
+
+
+def test_a_cookie_session_must_echo_the_csrf_token(
+    assistant_gateway_url: str, accounts_mail_sink: Mailbox
+) -> None:
+    credentials, _ = sign_up(assistant_gateway_url, accounts_mail_sink)
+    with httpx.Client(base_url=assistant_gateway_url, timeout=60) as client:
+        browser = Browser(client)
+        assert browser.post("/v1/auth/login", json=credentials).status_code == 200
+        forged = browser.post("/v1/assistant/ask", json=QUESTION)
+        assert forged.status_code == 403 and "X-CSRF-Token" in forged.json()["detail"]
+        other_site = browser.post(
+            "/v1/assistant/ask",
+            json=QUESTION,
+            headers={"X-CSRF-Token": browser.jar["medcode_csrf"], "Origin": "https://evil.example"},
+        )
+        assert other_site.status_code == 403
+        token = {"X-CSRF-Token": browser.jar["medcode_csrf"]}
+        answer = browser.post("/v1/assistant/ask", json=QUESTION, headers=token)
+    assert answer.status_code == 200
+    # The refused calls spent nothing: as many left as a new user after a first question.
+    assert answer.headers["x-questions-remaining"] == first_question_left(
+        assistant_gateway_url, accounts_mail_sink
+    )
+
+
+def first_question_left(base: str, mailbox: Mailbox) -> str:
+    """X-Questions-Remaining of a brand-new free user's first question."""
+    _, headers = sign_up(base, mailbox)
+    with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
+        return client.post("/v1/assistant/ask", json=QUESTION).headers["x-questions-remaining"]
