@@ -65,6 +65,8 @@ def site(codes_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "MEDCODE_VALKEY_DIR": str(run_dir / "valkey"),
         "MEDCODE_METERING_PORT": str(free_port()),
         "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         "MEDCODE_ACCOUNTS_DATA_DIR": str(run_dir / "accounts"),
         "MEDCODE_ACCOUNTS_PUBLIC_URL": url,
         "MEDCODE_SERVICE_KEYS_DIR": str(run_dir / "pki"),
