@@ -102,6 +102,8 @@
       next.appendChild(ul2); turn.appendChild(next);
     }
     form.elements.conversation_id.value = answer.conversation_id;
+    var label = form.querySelector("label[for=field-question]");
+    if (label) label.textContent = label.textContent.replace("Your question", "Ask a follow-up question");
   }
 
   function refuse(turn, problem) {
@@ -112,6 +114,16 @@
       var a = el("a", "See the plans"); a.href = problem.upgrade; box.appendChild(a);
     }
     turn.replaceChild(box, turn.querySelector(".casepilot-answer"));
+  }
+
+  function left(count) {
+    var shown = document.getElementById("casepilot-remaining");
+    if (count === null) return;
+    if (!shown) {
+      shown = el("span", "", "muted"); shown.id = "casepilot-remaining";
+      form.querySelector(".casepilot-actions").appendChild(shown);
+    }
+    shown.textContent = count + (count === "1" ? " question" : " questions") + " left this month";
   }
 
   function ask(question) {
@@ -130,6 +142,7 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       if (!response.ok) return response.json().then(function (p) { refuse(turn, p); say(p.detail || ""); });
+      left(response.headers.get("X-Questions-Remaining"));
       var reader = response.body.getReader(), decoder = new TextDecoder(), buffer = "";
       function pump() {
         return reader.read().then(function (chunk) {
