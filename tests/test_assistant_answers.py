@@ -82,6 +82,10 @@ CASES = [
     ("Can 64492 be billed alone?", apb.INTENT_ADD_ON, ["add-on code", "64490", "64491"]),
     ("Can 29880 and 29881 be billed together?", apb.INTENT_NCCI_PTP,
      ["Column 1 **29880**", "column 2 **29881**", "indicator 1"]),
+    ("Is there a hospital NCCI edit between 29880 and 29881?", apb.INTENT_NCCI_PTP,
+     ["hospital", "Column 1 **29880**"]),
+    ("What are the notes for N18.6?", apb.INTENT_NOTES,
+     ["Code first", "Use additional code", "inherited from N18"]),
     ("What is the MUE for 20610?", apb.INTENT_MUE, ["**2**"]),
     ("What are the RVUs and global days for 29881?", apb.INTENT_FEE_SCHEDULE,
      ["work 7.03", "Global days 090", "National payment", "facility $538.25"]),
@@ -128,6 +132,14 @@ def test_a_follow_up_resolves_it_and_the_initial_encounter(ask: agrpc.AssistantS
     assert built.intent == apb.INTENT_SEVENTH_CHARACTER
     assert "S72.001A" in {code.code for code in built.codes}
     assert built.conversation_id == first.conversation_id
+
+
+def test_a_follow_up_continues_from_the_code_found(ask: agrpc.AssistantServiceStub) -> None:
+    found = question(ask, "Which code for type 1 diabetes with ketoacidosis without coma?")
+    best = found.codes[0].code
+    follow = question(ask, "Is it billable?", found.conversation_id)
+    assert follow.intent == apb.INTENT_BILLABLE
+    assert follow.answer.startswith(f"Yes: **{best}**")
 
 
 def test_a_missing_data_set_is_said_not_loaded(codes_address: str, search_address: str) -> None:

@@ -130,3 +130,10 @@ def test_without_a_knowledge_base_the_answer_says_it_is_not_loaded(
         server.stop()
     assert "knowledge" in reply.not_loaded
     assert "not loaded in this installation" in reply.answer
+
+
+def test_coverage_says_what_is_loaded_here(ask: agrpc.AssistantServiceStub) -> None:
+    reply = ask.Ask(apb.AskRequest(question="Is this covered under an LCD?"), timeout=30)
+    assert reply.intent == apb.INTENT_COVERAGE
+    assert "Loaded in this installation:" in reply.answer and "pfs-rvu" in reply.answer
+    assert {"ncd", "lcd"} <= set(reply.not_loaded)

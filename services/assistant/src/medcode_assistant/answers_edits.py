@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from medcode_assistant.grounding import Grounding, show
 from medcode_assistant.resolve import KnownCode
 from medcode_common.codesystems import System
 
 PTP_PRACTITIONER = "ncci-ptp-practitioner"
+PTP_HOSPITAL = "ncci-ptp-hospital"
+_HOSPITAL = re.compile(r"\bhospital|\boutpatient|\bfacility|\bOPPS\b", re.IGNORECASE)
 _MODIFIER_INDICATOR = {
     "0": "0: never allowed together; no modifier bypasses the edit",
     "1": "1: allowed with an NCCI-associated modifier (e.g. 59, XE, XS, XP, XU) when the "
@@ -26,15 +30,16 @@ async def ncci_ptp(ctx: Grounding) -> None:
         return
     for known in procedures:
         await ctx.record(known)
-    loaded = await ctx.lookup.datasets()
-    if PTP_PRACTITIONER not in loaded:
-        ctx.answer.missing_dataset(PTP_PRACTITIONER)
+    hospital = bool(_HOSPITAL.search(ctx.question))
+    kind = PTP_HOSPITAL if hospital else PTP_PRACTITIONER
+    if kind not in await ctx.lookup.datasets():
+        ctx.answer.missing_dataset(kind)
         ctx.answer.say(
-            "_Not loaded in this installation:_ no NCCI PTP edits (practitioner) are loaded, "
-            "so I cannot say whether these codes are bundled."
+            f"_Not loaded in this installation:_ no NCCI PTP edits ({kind.rsplit('-', 1)[1]}) "
+            "are loaded, so I cannot say whether these codes are bundled."
         )
         return
-    reply = await ctx.lookup.ptp([k.code for k in procedures])
+    reply = await ctx.lookup.ptp([k.code for k in procedures], hospital=hospital)
     ctx.answer.cite("ncci_ptp", release=reply.release)
     codes = ", ".join(f"**{k.code}**" for k in procedures)
     if not reply.pairs:
@@ -43,6 +48,8 @@ async def ncci_ptp(ctx: Grounding) -> None:
             f"{reply.release or 'none loaded'}) applies between {codes}."
         )
         return
+    setting = reply.setting or ("hospital" if hospital else "practitioner")
+    ctx.answer.say(f"NCCI PTP edits ({setting}, release {reply.release}) among {codes}:")
     for pair in reply.pairs:
         meaning = _MODIFIER_INDICATOR.get(pair.modifier_indicator, pair.modifier_meaning)
         ctx.answer.say(

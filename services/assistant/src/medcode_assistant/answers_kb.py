@@ -31,6 +31,8 @@ async def knowledge(ctx: Grounding) -> None:
     from_record = await _pcs_axes(ctx) if ctx.answer.intent == pb.INTENT_PCS_STRUCTURE else False
     if ctx.answer.intent == pb.INTENT_MODIFIER:
         from_record = await _hcpcs_modifiers(ctx)
+    if ctx.answer.intent == pb.INTENT_COVERAGE:
+        await _loaded_here(ctx)
     if ctx.knowledge is None:
         ctx.answer.missing_dataset("knowledge")
         ctx.answer.say(
@@ -71,6 +73,26 @@ def _entries(ctx: Grounding) -> list[KnowledgeEntry]:
             if entry is not None and len(word) > 2:
                 return [entry]
     return found or ctx.knowledge.find(ctx.question, kinds)
+
+
+COVERAGE_KINDS = ("ncd", "lcd")
+
+
+async def _loaded_here(ctx: Grounding) -> None:
+    """What this installation has loaded (ListDatasets), and that no NCD/LCD data set is."""
+    loaded = await ctx.lookup.datasets()
+    names = ", ".join(f"{kind} ({dataset.release})" for kind, dataset in sorted(loaded.items()))
+    ctx.answer.say(f"Loaded in this installation: {names or 'no CMS data sets'}.")
+    ctx.answer.cite("datasets")
+    missing = [kind for kind in COVERAGE_KINDS if not any(k.startswith(kind) for k in loaded)]
+    for kind in missing:
+        ctx.answer.missing_dataset(kind)
+    if missing:
+        ctx.answer.say(
+            "_Not loaded in this installation:_ Medicare coverage determinations "
+            f"({', '.join(k.upper() for k in missing)}), so I cannot say whether a specific "
+            "service is covered; the Medicare Coverage Database holds them."
+        )
 
 
 async def _hcpcs_modifiers(ctx: Grounding) -> bool:

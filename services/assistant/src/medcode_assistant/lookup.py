@@ -71,10 +71,13 @@ class Lookup:
             cpb.CrosswalkGemsRequest(from_system=from_system, code=code), timeout=self._timeout
         )
 
-    async def ptp(self, codes: Sequence[str]) -> cpb.CheckPtpEditsResponse:
-        """NCCI procedure-to-procedure edits among `codes` (practitioner setting)."""
+    async def ptp(
+        self, codes: Sequence[str], *, hospital: bool = False
+    ) -> cpb.CheckPtpEditsResponse:
+        """NCCI procedure-to-procedure edits among `codes` (practitioner or hospital table)."""
+        setting = cpb.PTP_SETTING_HOSPITAL if hospital else cpb.PTP_SETTING_PRACTITIONER
         return await self._clients.codes.CheckPtpEdits(
-            cpb.CheckPtpEditsRequest(codes=list(codes)), timeout=self._timeout
+            cpb.CheckPtpEditsRequest(codes=list(codes), setting=setting), timeout=self._timeout
         )
 
     async def mue(self, code: str) -> cpb.GetMueResponse:

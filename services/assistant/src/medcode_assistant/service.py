@@ -18,6 +18,7 @@ from medcode_assistant.knowledge_port import Knowledge
 from medcode_assistant.lookup import Lookup
 from medcode_assistant.questions import QuestionError, understand
 from medcode_assistant.rephrase import Rephraser
+from medcode_assistant.resolve import KnownCode
 from medcode_assistant.validation import seal
 
 log = logging.getLogger(__name__)
@@ -65,10 +66,9 @@ class AssistantServicer(pb_grpc.AssistantServiceServicer):
         if self._rephraser is not None:
             text = await self._rephraser.rephrase(question, answer, self._lookup)
         conversation_id = conversation_id or self._conversations.new_id()
-        if understood.known:
-            self._conversations.put(
-                conversation_id, Turn(codes=tuple(understood.known), intent=understood.intent)
-            )
+        subjects = tuple(understood.known) or (() if understood.unknown else _best_named(answer))
+        if subjects:
+            self._conversations.put(conversation_id, Turn(codes=subjects, intent=answer.intent))
         return answer.to_proto(conversation_id, text)
 
     async def Ask(
@@ -106,6 +106,16 @@ class AssistantServicer(pb_grpc.AssistantServiceServicer):
                 grpc.StatusCode.UNAVAILABLE, f"the data services did not answer: {error.details()}"
             )
         raise AssertionError("abort raises")
+
+
+def _best_named(answer: Answer) -> tuple[KnownCode, ...]:
+    """The first code an answer named (the best match of "which code for ..."), so "is it
+    billable?" continues from it."""
+    first = next(iter(answer.codes.items()), None)
+    if first is None:
+        return ()
+    (system, code), named = first
+    return (KnownCode(system, code, named.title, named.billable, named.release),)
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:

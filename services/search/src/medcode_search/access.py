@@ -1,7 +1,8 @@
 """Who may call each SearchService method; every other caller is refused.
 
-Searches come through the gateway and the assistant (which code fits a description); the index status (which releases are searchable, whether
-a rebuild runs) is read-only and open to the gateway and the operator's CLI.
+Searches come through the gateway and the assistant (which code fits a description); the
+index status (which releases are searchable, whether a rebuild runs) is read-only and open
+to the gateway and the operator's CLI.
 """
 
 from __future__ import annotations
