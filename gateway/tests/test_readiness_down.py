@@ -43,7 +43,13 @@ def test_readiness_names_the_failing_service(orphan_gateway: httpx.Client) -> No
     response = orphan_gateway.get("/readyz")
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert set(response.json()["failing"]) == {"codes", "search", "accounts", "metering", "assistant"}
+    assert set(response.json()["failing"]) == {
+        "codes",
+        "search",
+        "accounts",
+        "metering",
+        "assistant",
+    }
 
 
 def test_lookup_is_503_not_500(orphan_gateway: httpx.Client) -> None:
