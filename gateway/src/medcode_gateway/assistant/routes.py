@@ -112,9 +112,12 @@ def sse(event: str, data: Any) -> bytes:
 
 
 async def _events(
-    first: apb.AskStreamResponse, rest: AsyncIterator[apb.AskStreamResponse]
+    first: apb.AskStreamResponse,
+    rest: AsyncIterator[apb.AskStreamResponse],
+    call: grpc.aio.UnaryStreamCall,
 ) -> AsyncIterator[bytes]:
-    """`text` events for the chunks, `final` with the whole answer; `error` if it breaks off."""
+    """`text` events for the chunks, `final` with the whole answer; `error` if it breaks off.
+    A client that goes away cancels the assistant's call (the generator is closed)."""
     piece: apb.AskStreamResponse | None = first
     try:
         while piece is not None:
@@ -125,6 +128,8 @@ async def _events(
             piece = await anext(rest, None)
     except grpc.aio.AioRpcError as error:
         yield sse("error", {"status": 503, "detail": f"the answer broke off: {error.code().name}"})
+    finally:
+        call.cancel()  # a no-op once the answer is complete
 
 
 @router.post(
@@ -157,7 +162,7 @@ async def ask_stream(
     if first is None:
         raise Problem(503, "the assistant ended the answer before it began; ask again")
     response = EventStreamResponse(
-        _events(first, pieces),
+        _events(first, pieces, call),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
     _finish(response, outcome, caller, request)
