@@ -34,7 +34,11 @@ class Mailbox(Protocol):
 
 @pytest.fixture(scope="session")
 def service_addresses(
-    codes_address: str, search_address: str, accounts_address: str, metering_address: str
+    codes_address: str,
+    search_address: str,
+    accounts_address: str,
+    metering_address: str,
+    assistant_address: str,
 ) -> dict[str, str]:
     """The real services (their pytest plugins start them), as GatewaySettings fields."""
     return {
@@ -42,6 +46,7 @@ def service_addresses(
         "search_addr": search_address,
         "accounts_addr": accounts_address,
         "metering_addr": metering_address,
+        "assistant_addr": assistant_address,
     }
 
 
@@ -112,13 +117,11 @@ def accounts_events_url(metering_redis_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def assistant_gateway_url(
-    service_addresses: dict[str, str], assistant_address: str
-) -> Iterator[str]:
-    """A gateway wired to the real services and a real assistant service (CasePilot)."""
+def assistant_gateway_url(service_addresses: dict[str, str]) -> Iterator[str]:
+    """A gateway wired to the real services, the assistant (CasePilot) included, without
+    the event listeners."""
     settings = GatewaySettings(
         **service_addresses,
-        assistant_addr=assistant_address,
         cookie_secret=SecretStr("test-cookie-secret"),
         trusted_proxies="127.0.0.1/32",
         rpc_timeout_seconds=10,

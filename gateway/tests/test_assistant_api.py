@@ -142,8 +142,7 @@ def test_case2code_validates_and_maps_the_assistant_status(visitor: Browser) -> 
 def assistant_down_url(service_addresses: dict[str, str]) -> Iterator[str]:
     """A gateway whose assistant address has nobody listening."""
     settings = GatewaySettings(
-        **service_addresses,
-        assistant_addr=f"127.0.0.1:{free_port()}",
+        **{**service_addresses, "assistant_addr": f"127.0.0.1:{free_port()}"},
         cookie_secret=SecretStr("test-cookie-secret"),
         trusted_proxies="127.0.0.1/32",
         rpc_timeout_seconds=5,
