@@ -24,7 +24,8 @@ import httpx
 from assistant_ask import QUESTIONS, _stats, reference_data
 from stack import free_port, stack
 
-from medcode_assistant.testing import serve_assistant
+from medcode_assistant.settings import AssistantSettings
+from medcode_assistant.testing import AssistantThread
 from medcode_search.settings import SearchSettings
 from medcode_search.testing import SearchThread
 
@@ -67,9 +68,13 @@ def main() -> None:
                 )
             )  # fmt: skip
             search.start()
-            assistant = serve_assistant(
-                codes_address, f"127.0.0.1:{search.port}", knowledge=None, port=assistant_port
-            )
+            assistant = AssistantThread(
+                AssistantSettings(
+                    host="127.0.0.1", port=assistant_port, metrics_port=0,
+                    codes_addr=codes_address, search_addr=f"127.0.0.1:{search.port}",
+                )
+            )  # fmt: skip
+            assistant.start()
             try:
                 pro = {"Authorization": f"Bearer {running.user_token(plan='pro')}"}
                 results["pro_user"] = measure(running.url, pro, args.rounds)
