@@ -4,6 +4,7 @@ the code linked; axe-clean, with screenshots at desktop and phone width."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .harness import assert_accessible, screenshot
@@ -31,11 +32,13 @@ def test_the_chat_page_streams_an_answer_and_keeps_the_conversation(page: Page) 
     conversation = page.locator("#casepilot-form input[name=conversation_id]").input_value()
     assert conversation, "the conversation id is kept for the next question"
     assert page.url.endswith("/casepilot"), "answered in place, no page load"
-    page.get_by_label("Your question").fill("Is it billable?")
+    page.get_by_label("Ask a follow-up question").fill("Is it billable?")
     page.get_by_role("button", name="Ask CasePilot").click()
     second = page.locator("#casepilot-thread article").nth(1)
     second.get_by_role("heading", name="Codes in this answer").wait_for()
     assert second.locator(".casepilot-codes").get_by_role("link", name="N18.6").count() == 1
+    left = page.locator("#casepilot-remaining").inner_text()
+    assert re.fullmatch(r"\d+ questions? left this month", left), left
     assert_accessible(page)
     screenshot(page, "casepilot-chat")
 
