@@ -48,6 +48,8 @@ def test_the_code_page_box_asks_about_its_code(page: Page) -> None:
     assert response is not None and response.status == 200
     box = page.get_by_role("region", name="Ask CasePilot about this code")
     assert box.is_visible()
+    assert_accessible(page)
+    screenshot(page, "casepilot-code-page-box")
     box.get_by_label("Your question about N18.6").fill(QUESTION)
     with page.expect_navigation():
         box.get_by_role("button", name="Ask").click()
