@@ -64,6 +64,7 @@ def api(
     accounts_address: str,
     metering_address: str,
     search_address: str,
+    assistant_address: str,
     internal_key: str,
 ) -> Iterator[httpx.Client]:
     """A gateway client calling as an internal partner (code pages unmetered)."""
@@ -75,6 +76,7 @@ def api(
         accounts_addr=accounts_address,
         metering_addr=metering_address,
         search_addr=search_address,
+        assistant_addr=assistant_address,
     )
     gateway = UvicornThread(create_app(settings))
     gateway.start()
