@@ -11,6 +11,7 @@ import pytest
 
 from medcode.accounts.v1 import accounts_service_pb2 as apb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_assistant.testing import serve_assistant
 from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
@@ -100,3 +101,13 @@ def reference_codes_address(reference_dir: Path) -> Iterator[str]:
 def assistant_codes_address(reference_codes_address: str) -> str:
     """The cross-service tests' assistant reads the reference data (fees, edits, MUEs)."""
     return reference_codes_address
+
+
+@pytest.fixture(scope="session")
+def assistant_address(assistant_codes_address: str, search_address: str) -> Iterator[str]:
+    """An assistant of the cross-service tests' own, over the reference data. Defined here
+    (not only overriding its codes address) because a session fixture is made once: the
+    plugin's assistant, made first by the gateway tests, reads the default data."""
+    server = serve_assistant(assistant_codes_address, search_address)
+    yield server.address
+    server.stop()
