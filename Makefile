@@ -7,14 +7,14 @@ BUF    := .tools/node_modules/.bin/buf
 BUF_VERSION := 1.75.0
 AXE    := .tools/node_modules/axe-core/axe.min.js
 AXE_VERSION := 4.14.1
-PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e services/accounts -e gateway
+PACKAGES := -e proto -e services/common -e services/codes -e services/search -e services/metering -e services/accounts -e services/assistant -e gateway
 export MEDCODE_CODES_DATA_DIR ?= $(CURDIR)/var
 export MEDCODE_SEARCH_INDEX_DIR ?= $(CURDIR)/var/search
 export MEDCODE_ACCOUNTS_DATA_DIR ?= $(CURDIR)/var/accounts
 
-.PHONY: install run test lint proto bench tools docs clean
+.PHONY: install run test lint proto bench eval tools docs clean
 
-$(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml services/accounts/pyproject.toml gateway/pyproject.toml requirements-dev.txt
+$(STAMP): proto/pyproject.toml services/common/pyproject.toml services/codes/pyproject.toml services/search/pyproject.toml services/metering/pyproject.toml services/accounts/pyproject.toml services/assistant/pyproject.toml gateway/pyproject.toml requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(PACKAGES) -r requirements-dev.txt
@@ -43,7 +43,7 @@ tools:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src services/accounts/src gateway/src scripts
+	$(BIN)/mypy services/common/src services/codes/src services/search/src services/metering/src services/accounts/src services/assistant/src gateway/src scripts
 
 ## proto: regenerate the Python stubs in proto/gen from proto/**/*.proto
 proto: install
@@ -53,6 +53,11 @@ proto: install
 ## docs: regenerate README.md's configuration tables from the settings classes
 docs: install
 	$(BIN)/python scripts/settings_table.py --write
+
+## eval: CasePilot's accuracy per intent on its evaluation set and the invalid codes in its
+## answers (starts codes, search and assistant on loopback; reports in bench/results/)
+eval: install
+	$(BIN)/python services/assistant/eval/run_eval.py
 
 bench: install
 	$(BIN)/python bench/gateway_lookup.py

@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings
 
 from medcode_accounts.mail_sink import MailSinkSettings
 from medcode_accounts.settings import AccountsSettings
+from medcode_assistant.settings import AssistantSettings
 from medcode_codes.settings import CodesSettings
 from medcode_common.events import EventSettings
 from medcode_common.logs import LogSettings
@@ -40,6 +41,7 @@ SECTIONS: tuple[tuple[str, type[BaseSettings]], ...] = (
     ("search service", SearchSettings),
     ("metering service", MeteringSettings),
     ("accounts service", AccountsSettings),
+    ("assistant service (CasePilot)", AssistantSettings),
     ("service identity (every service and the gateway)", ServiceAuthSettings),
     ("event bus (every service)", EventSettings),
     ("logging (every process)", LogSettings),

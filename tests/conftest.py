@@ -11,6 +11,7 @@ import pytest
 
 from medcode.accounts.v1 import accounts_service_pb2 as apb
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode_assistant.testing import serve_assistant
 from medcode_codes.importers import operator
 from medcode_codes.settings import CodesSettings
 from medcode_codes.testing import ServerThread
@@ -64,6 +65,7 @@ def api(
     accounts_address: str,
     metering_address: str,
     search_address: str,
+    assistant_address: str,
     internal_key: str,
 ) -> Iterator[httpx.Client]:
     """A gateway client calling as an internal partner (code pages unmetered)."""
@@ -75,6 +77,7 @@ def api(
         accounts_addr=accounts_address,
         metering_addr=metering_address,
         search_addr=search_address,
+        assistant_addr=assistant_address,
     )
     gateway = UvicornThread(create_app(settings))
     gateway.start()
@@ -83,3 +86,28 @@ def api(
         yield client
     gateway.stop()
     codes.stop()
+
+
+@pytest.fixture(scope="session")
+def reference_codes_address(reference_dir: Path) -> Iterator[str]:
+    """host:port of a real codes service over the reference data (every CMS data set)."""
+    codes = ServerThread(CodesSettings(host="127.0.0.1", port=0, data_dir=reference_dir))
+    codes.start()
+    yield f"127.0.0.1:{codes.port}"
+    codes.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant_codes_address(reference_codes_address: str) -> str:
+    """The cross-service tests' assistant reads the reference data (fees, edits, MUEs)."""
+    return reference_codes_address
+
+
+@pytest.fixture(scope="session")
+def assistant_address(assistant_codes_address: str, search_address: str) -> Iterator[str]:
+    """An assistant of the cross-service tests' own, over the reference data. Defined here
+    (not only overriding its codes address) because a session fixture is made once: the
+    plugin's assistant, made first by the gateway tests, reads the default data."""
+    server = serve_assistant(assistant_codes_address, search_address)
+    yield server.address
+    server.stop()

@@ -181,14 +181,16 @@ def allowed_flows(
 def intended_flows(workload_names: Iterable[str], *, production: bool) -> set[Flow]:
     """The connections MedCode needs, and no other."""
     services = {"gateway": 8000, "codes": 50051, "search": 50052, "metering": 50053,
-                "accounts": 50054}  # fmt: skip
+                "accounts": 50054, "assistant": 50055}  # fmt: skip
     metrics = {"gateway": 8000, "codes": 9101, "search": 9102, "metering": 9103,
-               "accounts": 9104}  # fmt: skip
+               "accounts": 9104, "assistant": 9105}  # fmt: skip
     flows: set[Flow] = {("ingress-nginx", "gateway", 8000, "TCP")}
     flows |= {("monitoring", name, port, "TCP") for name, port in metrics.items()}
     flows |= {("gateway", name, services[name], "TCP") for name in services if name != "gateway"}
     flows.add(("search", "codes", 50051, "TCP"))
-    flows |= {(name, "kafka", 9092, "TCP") for name in services}
+    # The assistant reads codes and search to ground its answers; it uses no event bus.
+    flows |= {("assistant", "codes", 50051, "TCP"), ("assistant", "search", 50052, "TCP")}
+    flows |= {(name, "kafka", 9092, "TCP") for name in services if name != "assistant"}
     flows |= {("metering", "redis", 6379, "TCP"), ("accounts", "postgresql", 5432, "TCP")}
     flows |= {("accounts", "smtp-relay", port, "TCP") for port in STORES["smtp-relay"]}
     if production:

@@ -38,6 +38,7 @@ EXPECTED_PRODUCTION_REPLICAS = {
     "search": 2,
     "metering": 2,
     "accounts": 2,
+    "assistant": 2,
 }
 
 

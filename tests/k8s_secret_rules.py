@@ -11,8 +11,8 @@ from .k8s_rules import K8S, env_by_name, pod_labels, pod_spec, rel
 
 #: Identities that verify callers' tokens (need every public key) and that sign calls (need
 #: their own private key), by workload name.
-VERIFIERS = {"codes", "search", "metering", "accounts"}
-CALLERS = {"gateway", "search"}
+VERIFIERS = {"codes", "search", "metering", "accounts", "assistant"}
+CALLERS = {"gateway", "search", "assistant"}
 PUBLIC_KEYS_SECRET = "medcode-service-keys"
 KEYS_DIR = "MEDCODE_SERVICE_KEYS_DIR"
 

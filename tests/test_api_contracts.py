@@ -21,6 +21,7 @@ from starlette.routing import Match
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode_accounts.testing import MailSinkThread
 from medcode_gateway.app import AREAS
+from medcode_gateway.assistant.schemas import AskOut
 from medcode_gateway.codes import schemas as codes_schemas
 from medcode_gateway.core import health
 from medcode_gateway.core.schemas import COMMON_PROBLEMS, PROBLEM_JSON, Out, ProblemOut
@@ -115,6 +116,27 @@ def test_validation_answers_match_the_declared_models(api: httpx.Client) -> None
     check_answer(bad)
 
 
+def test_assistant_answers_match_the_declared_models(api: httpx.Client) -> None:
+    """CasePilot answers (a partner key: quota, not questions) and their refusals."""
+    answers = [
+        api.post("/v1/assistant/ask", json={"question": "Is N18.6 an MCC?"}),
+        api.post("/v1/assistant/ask", json={"question": "What does modifier 25 mean?"}),
+        api.post("/v1/assistant/ask", json={"question": "What is I10.9?"}),
+        api.post("/v1/assistant/ask", json={"question": ""}),
+        api.post("/v1/assistant/ask/stream", json={"question": "x" * 2001}),
+        api.post("/v1/case2code", json={"text": ""}),
+        api.post("/v1/case2code", json={"text": "Type 2 diabetes, denies chest pain."}),
+    ]
+    assert [a.status_code for a in answers[:6]] == [200, 200, 200, 422, 422, 422]
+    assert answers[6].status_code in (200, 404)  # 404 until Case2Code is wired
+    for answer in answers:
+        check_answer(answer)
+    stream = api.post("/v1/assistant/ask/stream", json={"question": "Is N18.6 an MCC?"})
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    final = stream.text.rsplit("event: final\ndata: ", 1)[1]
+    AskOut.model_validate_json(final)
+
+
 def test_account_answers_match_the_declared_models(
     api: httpx.Client, accounts_mail_sink: MailSinkThread
 ) -> None:
@@ -150,7 +172,9 @@ def test_every_json_route_declares_a_response_model() -> None:
     missing = [
         f"{sorted(route.methods)} {route.path}"
         for route in ROUTES
-        if route.response_model is None and route.status_code != 204
+        if route.response_model is None
+        and route.status_code != 204
+        and getattr(route.response_class, "media_type", None) != "text/event-stream"
     ]
     assert not missing
 

@@ -74,6 +74,8 @@ def platform(codes_data_dir: Path, tmp_path: Path) -> Iterator[Platform]:
         "MEDCODE_VALKEY_DIR": str(tmp_path / "valkey"),
         "MEDCODE_METERING_PORT": str(free_port()),
         "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         "MEDCODE_ACCOUNTS_DATA_DIR": str(tmp_path / "accounts"),
         # Not there yet: `medcode run` makes a key pair for every identity on its first run.
         "MEDCODE_SERVICE_KEYS_DIR": str(tmp_path / "pki"),
@@ -111,7 +113,8 @@ def test_run_serves_lookups_and_stops_on_sigterm(platform: Platform) -> None:
         assert visitor.get("/v1/search", params={"q": "heart attack"}).json()["hits"]
     assert_services_only_answer_each_other(platform.env)
     services = children_of(platform.process.pid)
-    assert len(services) == 7  # valkey, mail sink, codes, search, metering, accounts, gateway
+    assert len(services) == 8  # valkey, mail sink, codes, search, metering, accounts, assistant,
+    # gateway
     platform.process.send_signal(signal.SIGTERM)
     assert platform.process.wait(timeout=30) == 0
     time.sleep(0.2)

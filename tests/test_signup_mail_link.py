@@ -47,6 +47,8 @@ def platform(codes_data_dir: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]
         "MEDCODE_VALKEY_DIR": str(tmp_path / "valkey"),
         "MEDCODE_METERING_PORT": str(free_port()),
         "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         "MEDCODE_ACCOUNTS_DATA_DIR": str(tmp_path / "accounts"),
         "MEDCODE_ACCOUNTS_PUBLIC_URL": f"http://127.0.0.1:{gateway_port}",
         "MEDCODE_MAIL_SINK_PORT": str(free_port()),

@@ -34,7 +34,11 @@ class Mailbox(Protocol):
 
 @pytest.fixture(scope="session")
 def service_addresses(
-    codes_address: str, search_address: str, accounts_address: str, metering_address: str
+    codes_address: str,
+    search_address: str,
+    accounts_address: str,
+    metering_address: str,
+    assistant_address: str,
 ) -> dict[str, str]:
     """The real services (their pytest plugins start them), as GatewaySettings fields."""
     return {
@@ -42,6 +46,7 @@ def service_addresses(
         "search_addr": search_address,
         "accounts_addr": accounts_address,
         "metering_addr": metering_address,
+        "assistant_addr": assistant_address,
     }
 
 
@@ -109,3 +114,29 @@ _VISITOR_IPS = itertools.cycle(range(1, 255))
 def accounts_events_url(metering_redis_url: str) -> str:
     """One event bus for the stack: accounts publishes user.registered where metering reads."""
     return metering_redis_url
+
+
+@pytest.fixture(scope="session")
+def assistant_gateway_url(service_addresses: dict[str, str]) -> Iterator[str]:
+    """A gateway wired to the real services, the assistant (CasePilot) included, without
+    the event listeners."""
+    settings = GatewaySettings(
+        **service_addresses,
+        cookie_secret=SecretStr("test-cookie-secret"),
+        trusted_proxies="127.0.0.1/32",
+        rpc_timeout_seconds=10,
+        assistant_timeout_seconds=30,
+        events=False,
+    )
+    server = UvicornThread(create_app(settings))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def visitor(assistant_gateway_url: str) -> Iterator[Browser]:
+    """A fresh anonymous visitor of the CasePilot gateway, with its own client IP."""
+    headers = {"X-Forwarded-For": f"192.0.2.{next(_VISITOR_IPS)}"}
+    with httpx.Client(base_url=assistant_gateway_url, timeout=60, headers=headers) as client:
+        yield Browser(client)

@@ -110,6 +110,7 @@ def test_health_and_readiness(api: httpx.Client) -> None:
         "search": "SERVING",
         "accounts": "SERVING",
         "metering": "SERVING",
+        "assistant": "SERVING",
     }
 
 

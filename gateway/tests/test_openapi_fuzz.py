@@ -167,13 +167,13 @@ def _fuzz(gateway_url: str, headers: dict[str, str], *, hostile: bool) -> list[s
 
 @pytest.mark.parametrize("as_key", [True, False], ids=["api-key", "anonymous"])
 def test_every_answer_is_documented_and_never_5xx(
-    gateway_url: str, internal_key: str, as_key: bool
+    assistant_gateway_url: str, internal_key: str, as_key: bool
 ) -> None:
     headers = {"X-API-Key": internal_key} if as_key else {}
-    failures = _fuzz(gateway_url, headers, hostile=False)
+    failures = _fuzz(assistant_gateway_url, headers, hostile=False)
     assert not failures, "\n".join(sorted(set(failures))[:20])
 
 
-def test_hostile_headers_and_cookies_are_never_a_5xx(gateway_url: str) -> None:
-    failures = _fuzz(gateway_url, {}, hostile=True)
+def test_hostile_headers_and_cookies_are_never_a_5xx(assistant_gateway_url: str) -> None:
+    failures = _fuzz(assistant_gateway_url, {}, hostile=True)
     assert not failures, "\n".join(sorted(set(failures))[:20])

@@ -24,6 +24,7 @@ def orphan_gateway() -> Iterator[httpx.Client]:
         search_addr=dead,
         accounts_addr=dead,
         metering_addr=dead,
+        assistant_addr=dead,
         rpc_timeout_seconds=0.5,
         readiness_timeout_seconds=0.5,
     )
@@ -42,7 +43,13 @@ def test_readiness_names_the_failing_service(orphan_gateway: httpx.Client) -> No
     response = orphan_gateway.get("/readyz")
     assert response.status_code == 503
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert set(response.json()["failing"]) == {"codes", "search", "accounts", "metering"}
+    assert set(response.json()["failing"]) == {
+        "codes",
+        "search",
+        "accounts",
+        "metering",
+        "assistant",
+    }
 
 
 def test_lookup_is_503_not_500(orphan_gateway: httpx.Client) -> None:
@@ -64,6 +71,7 @@ def test_lookup_stays_ready_when_only_other_services_are_down(
         search_addr=dead,
         accounts_addr=dead,
         metering_addr=dead,
+        assistant_addr=dead,
         rpc_timeout_seconds=0.5,
         readiness_timeout_seconds=0.5,
     )

@@ -253,7 +253,9 @@ def test_the_rendered_record_is_cached_and_metering_is_not(staff: httpx.Client) 
         ("miss", "hit"),
         ("hit", "hit"),
     }
-    assert second.text == first.text
+    # Only the CSRF token of the CasePilot box differs (minted per cookie-less visit).
+    token = re.compile(r'name="csrf_token" value="[^"]*"')
+    assert token.sub("", second.text) == token.sub("", first.text)
 
 
 def test_the_api_and_the_page_share_one_meter(browser: Browser) -> None:

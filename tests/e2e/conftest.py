@@ -42,7 +42,7 @@ class Site:
     env: dict[str, str]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(codes_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """`medcode run` on free ports with its own data dirs, as `make run` starts it."""
     medcode = shutil.which("medcode") or str(Path(sys.executable).parent / "medcode")
@@ -65,6 +65,8 @@ def site(codes_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "MEDCODE_VALKEY_DIR": str(run_dir / "valkey"),
         "MEDCODE_METERING_PORT": str(free_port()),
         "MEDCODE_ACCOUNTS_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_PORT": str(free_port()),
+        "MEDCODE_ASSISTANT_METRICS_PORT": "0",
         "MEDCODE_ACCOUNTS_DATA_DIR": str(run_dir / "accounts"),
         "MEDCODE_ACCOUNTS_PUBLIC_URL": url,
         "MEDCODE_SERVICE_KEYS_DIR": str(run_dir / "pki"),
@@ -96,9 +98,11 @@ def site(codes_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             process.wait()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
-    """Debian's chromium under Playwright, headless, with a fresh temporary profile."""
+    """Debian's chromium under Playwright, headless, with a fresh temporary profile; stopped
+    with the browser tests, since Playwright's sync API keeps an event loop running in the
+    main thread that later tests' asyncio.run would trip over."""
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} not found; install Debian's chromium: apt-get install chromium")
     try:

@@ -15,6 +15,7 @@ from medcode_common.metrics import new_registry
 from medcode_gateway.accounts import auth_routes as account_auth_routes
 from medcode_gateway.accounts import routes as account_routes
 from medcode_gateway.accounts.revocations import KeyRevocationListener, revocation_group
+from medcode_gateway.assistant import routes as assistant_routes
 from medcode_gateway.auth.caller import AuthState
 from medcode_gateway.codes import routes as codes_routes
 from medcode_gateway.codes.fast_path import CODE_PAGE, CodePageFastPath
@@ -57,6 +58,7 @@ AREAS = (
     account_auth_routes,
     account_routes,
     metering_routes,
+    assistant_routes,
 )
 
 

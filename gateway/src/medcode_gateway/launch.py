@@ -20,5 +20,6 @@ LAUNCH = ServiceLaunch(
         "MEDCODE_GATEWAY_SEARCH_ADDR": "search",
         "MEDCODE_GATEWAY_ACCOUNTS_ADDR": "accounts",
         "MEDCODE_GATEWAY_METERING_ADDR": "metering",
+        "MEDCODE_GATEWAY_ASSISTANT_ADDR": "assistant",
     },
 )

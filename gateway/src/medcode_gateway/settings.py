@@ -33,6 +33,15 @@ class GatewaySettings(BaseSettings):
     metering_addr: str = Field(
         default="127.0.0.1:50053", description="host:port of the metering service."
     )
+    assistant_addr: str = Field(
+        default="127.0.0.1:50055", description="host:port of the assistant service (CasePilot)."
+    )
+    assistant_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline of CasePilot calls (an answer may need several lookups, or "
+        "the optional rephrasing endpoint).",
+    )
     public_url: str = Field(
         default="",
         description="The site's public base URL (e.g. https://medcode.example.org): canonical "

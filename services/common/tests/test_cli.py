@@ -25,10 +25,12 @@ def test_services_start_in_dependency_order() -> None:
     assert names.index("valkey") < names.index("codes") < names.index("search")
     assert names.index("metering") < names.index("gateway")
     assert names.index("accounts") < names.index("gateway")
+    assert names.index("search") < names.index("assistant") < names.index("gateway")
     gateway = next(launch for launch in installed_launches() if launch.name == "gateway")
     assert gateway.peers == {
         "MEDCODE_GATEWAY_CODES_ADDR": "codes",
         "MEDCODE_GATEWAY_SEARCH_ADDR": "search",
         "MEDCODE_GATEWAY_ACCOUNTS_ADDR": "accounts",
         "MEDCODE_GATEWAY_METERING_ADDR": "metering",
+        "MEDCODE_GATEWAY_ASSISTANT_ADDR": "assistant",
     }

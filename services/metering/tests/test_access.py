@@ -25,12 +25,16 @@ ALLOWANCE = pb.GetViewAllowanceRequest(
     subject_type=pb.SUBJECT_TYPE_USER, subject_id="u1", plan="PLAN_FREE"
 )
 LINK = pb.LinkGuestRequest(guest_id="g1", user_id="u1")
+QUESTION = pb.ConsumeQuestionRequest(
+    subject_type=pb.SUBJECT_TYPE_USER, subject_id="u1", plan="PLAN_FREE"
+)
 Call = Callable[[pb_grpc.MeteringServiceStub], Any]
 CALLS: dict[str, Call] = {
     "TakeQuota": lambda stub: stub.TakeQuota(QUOTA, timeout=10),
     "ConsumeView": lambda stub: stub.ConsumeView(VIEW, timeout=10),
     "GetViewAllowance": lambda stub: stub.GetViewAllowance(ALLOWANCE, timeout=10),
     "LinkGuest": lambda stub: stub.LinkGuest(LINK, timeout=10),
+    "ConsumeQuestion": lambda stub: stub.ConsumeQuestion(QUESTION, timeout=10),
 }
 
 
@@ -59,13 +63,14 @@ def test_without_a_token_nothing_is_spent(address: str, method: str) -> None:
         stub = pb_grpc.MeteringServiceStub(gateway)
         assert stub.GetViewAllowance(ALLOWANCE, timeout=10).remaining == 6
         assert stub.TakeQuota(QUOTA, timeout=10).remaining == 9  # the refused call took none
+        assert stub.ConsumeQuestion(QUESTION, timeout=10).remaining == 19
 
 
 @pytest.mark.parametrize("identity", [CODES, SEARCH, ACCOUNTS, CLI])
 def test_only_the_gateway_spends_views_and_quota(address: str, identity: str) -> None:
     with service_auth.channel(address, identity=identity, audience=METERING) as other:
         stub = pb_grpc.MeteringServiceStub(other)
-        for method in ("TakeQuota", "ConsumeView", "GetViewAllowance"):
+        for method in ("TakeQuota", "ConsumeView", "GetViewAllowance", "ConsumeQuestion"):
             assert code_of(CALLS[method], stub) == grpc.StatusCode.PERMISSION_DENIED, method
     with service_auth.channel(address, identity=GATEWAY, audience=METERING) as gateway:
         stub = pb_grpc.MeteringServiceStub(gateway)

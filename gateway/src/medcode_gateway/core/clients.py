@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from medcode.accounts.v1 import accounts_service_pb2_grpc as accounts_grpc
+from medcode.assistant.v1 import assistant_service_pb2_grpc as assistant_grpc
 from medcode.codes.v1 import codes_service_pb2_grpc as codes_grpc
 from medcode.metering.v1 import metering_service_pb2_grpc as metering_grpc
 from medcode.search.v1 import search_service_pb2_grpc as search_grpc
@@ -34,9 +35,11 @@ class ServiceClients:
     search: search_grpc.SearchServiceStub
     accounts: accounts_grpc.AccountsServiceStub
     metering: metering_grpc.MeteringServiceStub
+    assistant: assistant_grpc.AssistantServiceStub
     health: dict[str, tuple[str, health_pb2_grpc.HealthStub]]
     timeout: float
     auth_timeout: float
+    assistant_timeout: float
     readiness_timeout: float
     channels: list[grpc.aio.Channel]
 
@@ -54,6 +57,7 @@ class ServiceClients:
             "search": settings.search_addr,
             "accounts": settings.accounts_addr,
             "metering": settings.metering_addr,
+            "assistant": settings.assistant_addr,
         }
         channels = {
             name: aio_channel(
@@ -70,12 +74,14 @@ class ServiceClients:
             search=search_grpc.SearchServiceStub(channels["search"]),
             accounts=accounts_grpc.AccountsServiceStub(channels["accounts"]),
             metering=metering_grpc.MeteringServiceStub(channels["metering"]),
+            assistant=assistant_grpc.AssistantServiceStub(channels["assistant"]),
             health={
                 name: (addresses[name], health_pb2_grpc.HealthStub(channel))
                 for name, channel in channels.items()
             },
             timeout=settings.rpc_timeout_seconds,
             auth_timeout=settings.auth_timeout_seconds,
+            assistant_timeout=settings.assistant_timeout_seconds,
             readiness_timeout=settings.readiness_timeout_seconds,
             channels=list(channels.values()),
         )

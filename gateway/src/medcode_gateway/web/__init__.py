@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from medcode_gateway.web import account_pages, assets, code_page, routes
+from medcode_gateway.web import account_pages, assets, casepilot_page, code_page, routes
 
 ROUTERS: tuple[APIRouter, ...] = (
     assets.router,
     routes.router,
     account_pages.router,
     code_page.router,  # the code page: /codes/{system}/{code}
+    casepilot_page.router,  # CasePilot, the coding assistant: /casepilot
 )

@@ -143,6 +143,7 @@ async def code_page(request: Request, system_name: str, code: str) -> Response:
         "record_sections": Markup(record.sections),
         "record_locked": Markup(record.locked),
         "record_pager": Markup(record.pager),
+        "casepilot": {"system": system.value, "code": canonical},
     }
     headers = {"Cache-Control": "private, no-cache", "X-Cache": cache_state}
     if meter.remaining is not None:

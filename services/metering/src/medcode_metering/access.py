@@ -18,5 +18,6 @@ POLICY = service_policy(
         "GetViewAllowance": {GATEWAY},
         "TakeQuota": {GATEWAY},
         "LinkGuest": {ACCOUNTS},
+        "ConsumeQuestion": {GATEWAY},
     },
 )

@@ -27,6 +27,7 @@ from medcode_metering.batching import ScriptBatcher
 from medcode_metering.events import RegistrationConsumer
 from medcode_metering.metrics import MeteringMetrics
 from medcode_metering.publishing import ViewPublisher, create_view_publisher
+from medcode_metering.questions import QuestionMeter, QuestionPolicy
 from medcode_metering.quota import QuotaLimiter
 from medcode_metering.service import SERVICE_NAME, MeteringServicer
 from medcode_metering.settings import MeteringSettings
@@ -80,6 +81,16 @@ class MeteringRuntime:
             clock=clock,
             batcher=batcher,
         )
+        self.questions = QuestionMeter(
+            self.redis,
+            policy=QuestionPolicy(
+                guest_questions=settings.guest_questions,
+                free_questions=settings.free_questions,
+                guest_ip_daily_cap=settings.guest_question_ip_daily_cap,
+            ),
+            clock=clock,
+            batcher=batcher,
+        )
         self._event_settings = event_settings or EventSettings()
         self.publisher: ViewPublisher | None = None
         self.consumer: RegistrationConsumer | None = None
@@ -90,6 +101,7 @@ class MeteringRuntime:
         servicer = MeteringServicer(
             views=self.views,
             quotas=QuotaLimiter(self.redis, clock=clock, batcher=batcher),
+            questions=self.questions,
             on_view_charged=self.publisher.submit if self.publisher else None,
             clock=clock,
             metrics=self.metrics,

@@ -19,6 +19,7 @@ from medcode_metering import validation
 from medcode_metering.allowance import ViewMeter
 from medcode_metering.calendar import next_month_start, seconds_to_month_end
 from medcode_metering.metrics import MeteringMetrics
+from medcode_metering.questions import QuestionMeter
 from medcode_metering.quota import QuotaLimiter
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,12 @@ _QUOTA_REASONS = {
     "allowed": pb.QUOTA_REASON_ALLOWED,
     "rate_limited": pb.QUOTA_REASON_RATE_LIMITED,
     "quota_exhausted": pb.QUOTA_REASON_QUOTA_EXHAUSTED,
+}
+_QUESTION_REASONS = {
+    "allowed": pb.QUESTION_REASON_ALLOWED,
+    "unlimited": pb.QUESTION_REASON_UNLIMITED,
+    "limit_reached": pb.QUESTION_REASON_LIMIT_REACHED,
+    "ip_cap": pb.QUESTION_REASON_IP_CAP_REACHED,
 }
 _STORE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
@@ -56,6 +63,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
         *,
         views: ViewMeter,
         quotas: QuotaLimiter,
+        questions: QuestionMeter | None = None,
         on_view_charged: ViewSink | None = None,
         clock: Callable[[], float] = time.time,
         metrics: MeteringMetrics | None = None,
@@ -69,6 +77,7 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
         )
         self._metrics = metrics if metrics is not None else MeteringMetrics()
         self._quotas = quotas
+        self._questions = questions
         self._on_view_charged = on_view_charged
         self._clock = clock
 
@@ -175,5 +184,35 @@ class MeteringServicer(pb_grpc.MeteringServiceServicer):
             user_id = validation.identifier(request.user_id, field="user_id")
             await self._views.link_guest(guest_id=guest_id, user_id=user_id)
             return pb.LinkGuestResponse()
+
+        return await self._guarded(context, work)
+
+    async def ConsumeQuestion(
+        self, request: pb.ConsumeQuestionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ConsumeQuestionResponse:
+        async def work() -> pb.ConsumeQuestionResponse:
+            if self._questions is None:
+                raise validation.InvalidRequest("this metering service does not meter questions")
+            kind, subject_id, plan = validation.subject(
+                request.subject_type, request.subject_id, request.plan
+            )
+            ip = validation.client_ip(request.client_ip)
+            decision = await self._questions.consume(
+                subject_type=kind, subject_id=subject_id, plan=plan, ip=ip
+            )
+            limit = self._questions.limit(plan)
+            policy = self._questions.policy
+            return pb.ConsumeQuestionResponse(
+                allowed=decision.allowed,
+                unlimited=limit is None,
+                remaining=decision.remaining or 0,
+                limit=limit or 0,
+                policy=pb.QuestionPolicy(
+                    guest_questions=policy.guest_questions,
+                    free_questions=policy.free_questions,
+                    guest_ip_daily_cap=policy.guest_ip_daily_cap,
+                ),
+                reason=_QUESTION_REASONS[decision.reason],
+            )
 
         return await self._guarded(context, work)

@@ -54,6 +54,19 @@ class MeteringSettings(GrpcServiceSettings):
         ge=0,
         description="Guest views per client IP (IPv6: per /64) per UTC day, across guest ids.",
     )
+    guest_questions: int = Field(
+        default=3,
+        ge=0,
+        description="CasePilot questions a guest gets per month; 0: guests register to ask.",
+    )
+    free_questions: int = Field(
+        default=20, ge=0, description="CasePilot questions a free account gets per month."
+    )
+    guest_question_ip_daily_cap: int = Field(
+        default=10,
+        ge=0,
+        description="Guest CasePilot questions per client IP (IPv6: per /64) per UTC day.",
+    )
     events_enabled: bool = Field(
         default=True, description="Publish ViewConsumed and consume UserRegistered."
     )

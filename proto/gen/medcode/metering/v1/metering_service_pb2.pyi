@@ -31,6 +31,14 @@ class QuotaReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     QUOTA_REASON_ALLOWED: _ClassVar[QuotaReason]
     QUOTA_REASON_RATE_LIMITED: _ClassVar[QuotaReason]
     QUOTA_REASON_QUOTA_EXHAUSTED: _ClassVar[QuotaReason]
+
+class QuestionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    QUESTION_REASON_UNSPECIFIED: _ClassVar[QuestionReason]
+    QUESTION_REASON_ALLOWED: _ClassVar[QuestionReason]
+    QUESTION_REASON_UNLIMITED: _ClassVar[QuestionReason]
+    QUESTION_REASON_LIMIT_REACHED: _ClassVar[QuestionReason]
+    QUESTION_REASON_IP_CAP_REACHED: _ClassVar[QuestionReason]
 SUBJECT_TYPE_UNSPECIFIED: SubjectType
 SUBJECT_TYPE_GUEST: SubjectType
 SUBJECT_TYPE_USER: SubjectType
@@ -44,6 +52,11 @@ QUOTA_REASON_UNSPECIFIED: QuotaReason
 QUOTA_REASON_ALLOWED: QuotaReason
 QUOTA_REASON_RATE_LIMITED: QuotaReason
 QUOTA_REASON_QUOTA_EXHAUSTED: QuotaReason
+QUESTION_REASON_UNSPECIFIED: QuestionReason
+QUESTION_REASON_ALLOWED: QuestionReason
+QUESTION_REASON_UNLIMITED: QuestionReason
+QUESTION_REASON_LIMIT_REACHED: QuestionReason
+QUESTION_REASON_IP_CAP_REACHED: QuestionReason
 
 class ConsumeViewRequest(_message.Message):
     __slots__ = ("subject_type", "subject_id", "legacy_plan", "system", "code", "client_ip", "plan")
@@ -154,3 +167,41 @@ class LinkGuestRequest(_message.Message):
 class LinkGuestResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ConsumeQuestionRequest(_message.Message):
+    __slots__ = ("subject_type", "subject_id", "plan", "client_ip")
+    SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
+    subject_type: SubjectType
+    subject_id: str
+    plan: _plans_pb2.Plan
+    client_ip: str
+    def __init__(self, subject_type: _Optional[_Union[SubjectType, str]] = ..., subject_id: _Optional[str] = ..., plan: _Optional[_Union[_plans_pb2.Plan, str]] = ..., client_ip: _Optional[str] = ...) -> None: ...
+
+class QuestionPolicy(_message.Message):
+    __slots__ = ("guest_questions", "free_questions", "guest_ip_daily_cap")
+    GUEST_QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    FREE_QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    GUEST_IP_DAILY_CAP_FIELD_NUMBER: _ClassVar[int]
+    guest_questions: int
+    free_questions: int
+    guest_ip_daily_cap: int
+    def __init__(self, guest_questions: _Optional[int] = ..., free_questions: _Optional[int] = ..., guest_ip_daily_cap: _Optional[int] = ...) -> None: ...
+
+class ConsumeQuestionResponse(_message.Message):
+    __slots__ = ("allowed", "unlimited", "remaining", "limit", "policy", "reason")
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    UNLIMITED_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    allowed: bool
+    unlimited: bool
+    remaining: int
+    limit: int
+    policy: QuestionPolicy
+    reason: QuestionReason
+    def __init__(self, allowed: _Optional[bool] = ..., unlimited: _Optional[bool] = ..., remaining: _Optional[int] = ..., limit: _Optional[int] = ..., policy: _Optional[_Union[QuestionPolicy, _Mapping]] = ..., reason: _Optional[_Union[QuestionReason, str]] = ...) -> None: ...

@@ -57,6 +57,11 @@ class MeteringServiceStub:
                 request_serializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestRequest.SerializeToString,
                 response_deserializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestResponse.FromString,
                 _registered_method=True)
+        self.ConsumeQuestion = channel.unary_unary(
+                '/medcode.metering.v1.MeteringService/ConsumeQuestion',
+                request_serializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionRequest.SerializeToString,
+                response_deserializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionResponse.FromString,
+                _registered_method=True)
 
 
 class MeteringServiceServicer:
@@ -93,6 +98,13 @@ class MeteringServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ConsumeQuestion(self, request, context):
+        """ConsumeQuestion charges one CasePilot question against the subject's monthly allowance.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MeteringServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -115,6 +127,11 @@ def add_MeteringServiceServicer_to_server(servicer, server):
                     servicer.LinkGuest,
                     request_deserializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestRequest.FromString,
                     response_serializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestResponse.SerializeToString,
+            ),
+            'ConsumeQuestion': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConsumeQuestion,
+                    request_deserializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionRequest.FromString,
+                    response_serializer=medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -228,6 +245,33 @@ class MeteringService:
             '/medcode.metering.v1.MeteringService/LinkGuest',
             medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestRequest.SerializeToString,
             medcode_dot_metering_dot_v1_dot_metering__service__pb2.LinkGuestResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConsumeQuestion(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/medcode.metering.v1.MeteringService/ConsumeQuestion',
+            medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionRequest.SerializeToString,
+            medcode_dot_metering_dot_v1_dot_metering__service__pb2.ConsumeQuestionResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -15,6 +15,7 @@ import logging
 from medcode_common.service_auth.channels import aio_channel, channel, load_signer
 from medcode_common.service_auth.identities import (
     ACCOUNTS,
+    ASSISTANT,
     CLI,
     CODES,
     GATEWAY,
@@ -55,6 +56,7 @@ def server_interceptor(
 
 __all__ = [
     "ACCOUNTS",
+    "ASSISTANT",
     "CLI",
     "CODES",
     "GATEWAY",

@@ -7,11 +7,12 @@ CODES = "codes"
 SEARCH = "search"
 METERING = "metering"
 ACCOUNTS = "accounts"
+ASSISTANT = "assistant"
 #: The operator's `medcode` command (operator API keys, diagnostics).
 CLI = "cli"
 
 #: Every identity `medcode run` makes a key pair for, in a stable order.
-IDENTITIES: tuple[str, ...] = (GATEWAY, CODES, SEARCH, METERING, ACCOUNTS, CLI)
+IDENTITIES: tuple[str, ...] = (GATEWAY, CODES, SEARCH, METERING, ACCOUNTS, ASSISTANT, CLI)
 
 
 def check_identity(name: str) -> str:

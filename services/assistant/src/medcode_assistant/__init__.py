@@ -1,0 +1,1 @@
+"""MedCode's assistant service: CasePilot answers and Case2Code, grounded in loaded data."""
