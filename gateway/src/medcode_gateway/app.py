@@ -29,6 +29,8 @@ from medcode_gateway.core.json_bodies import UnicodeJsonBodies
 from medcode_gateway.core.problems import install_problem_handlers
 from medcode_gateway.core.schemas import COMMON_PROBLEMS
 from medcode_gateway.edits import routes as edits_routes
+from medcode_gateway.fhir import ROUTERS as FHIR_ROUTERS
+from medcode_gateway.fhir.outcomes import FhirOutcomes
 from medcode_gateway.metering import routes as metering_routes
 from medcode_gateway.metering.quota_middleware import ApiKeyQuotaMiddleware
 from medcode_gateway.observability.http_metrics import HttpMetrics
@@ -129,6 +131,8 @@ def create_app(
     app.include_router(health.router)
     for area in AREAS:
         app.include_router(area.router, responses=COMMON_PROBLEMS)
+    for fhir_router in FHIR_ROUTERS:  # FHIR's contract is its CapabilityStatement
+        app.include_router(fhir_router, include_in_schema=False)
     for web_router in WEB_ROUTERS:
         app.include_router(web_router, include_in_schema=False)
     return app
@@ -143,6 +147,8 @@ def middleware(
 ) -> list[Middleware]:
     """Every middleware, outermost first: each sees the request before the ones below it."""
     return [
+        # Every error on a /fhir path, from whichever layer below, becomes an OperationOutcome.
+        Middleware(FhirOutcomes),
         # Request ids, the access log and HTTP metrics cover every answer, whoever gives it.
         Middleware(RequestObserver, metrics=HttpMetrics(registry)),
         # Bodies are bounded, then must be Unicode JSON, before anything reads them.
