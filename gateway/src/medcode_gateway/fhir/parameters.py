@@ -267,5 +267,7 @@ def part_parameter(name: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def parameters(entries: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """A Parameters resource of the given entries."""
-    return {"resourceType": "Parameters", "parameter": list(entries)}
+    """A Parameters resource of the given entries (FHIR forbids an empty list, so none
+    means no `parameter` element)."""
+    listed = list(entries)
+    return {"resourceType": "Parameters", **({"parameter": listed} if listed else {})}
