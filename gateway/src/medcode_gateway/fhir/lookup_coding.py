@@ -10,6 +10,7 @@ ones so an unknown version is a clear not-found rather than an unknown code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,10 @@ from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir.parameters import OperationInput
 from medcode_gateway.fhir.systems import BY_ID, FhirCodeSystem, code_system_for
 from medcode_gateway.fhir.versions import releases_by_system
+
+#: A FHIR date with a day, optionally followed by a time (the time is not needed to pick a
+#: release, so it is not checked further).
+_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(T.*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +61,11 @@ def as_of_date(value: str | None, *, parameter: str = "date") -> str | None:
     """The day (YYYY-MM-DD) a FHIR date or dateTime names, or a 400."""
     if value is None or not value.strip():
         return None
-    text = value.strip()[:10]
+    matched = _DAY.fullmatch(value.strip())
     try:
-        return dt.date.fromisoformat(text).isoformat()
+        if matched is None:
+            raise ValueError(value)
+        return dt.date.fromisoformat(matched.group(1)).isoformat()
     except ValueError:
         raise Problem(
             400,
