@@ -18,7 +18,7 @@ LOOKUP = "/fhir/CodeSystem/$lookup"
 PLAIN_USE = "plain-language"
 
 
-def post(client: httpx.Client, path: str, entries: list[dict[str, Any]]) -> httpx.Response:
+def post(client: httpx.Client, path: str, entries: list[Any]) -> httpx.Response:
     """POST a Parameters resource as application/fhir+json."""
     body = json.dumps({"resourceType": "Parameters", "parameter": entries})
     return client.post(path, content=body, headers={"Content-Type": FHIR_JSON})
@@ -130,8 +130,7 @@ def test_every_note_is_a_property_named_by_its_type(api: httpx.Client, code: str
 
 
 def test_the_property_filter_returns_only_what_was_asked(api: httpx.Client) -> None:
-    params = [("system", ICD10CM), ("code", "S72.001"), ("property", "parent")]
-    params.append(("property", "seventh-character"))
+    params = {"system": ICD10CM, "code": "S72.001", "property": ["parent", "seventh-character"]}
     body = fhir_json(api.get(LOOKUP, params=params))
     assert {single(body, n) is not None for n in ("name", "version", "display")} == {True}
     assert parameter(body, "designation") == []

@@ -23,7 +23,7 @@ WHOLE = ICD10CM + "?fhir_vs"
 FEMUR = ICD10CM + "?fhir_vs=isa/S72"
 
 
-def post(client: httpx.Client, path: str, entries: list[dict[str, Any]]) -> httpx.Response:
+def post(client: httpx.Client, path: str, entries: list[Any]) -> httpx.Response:
     """POST a Parameters resource as application/fhir+json."""
     body = json.dumps({"resourceType": "Parameters", "parameter": entries})
     return client.post(path, content=body, headers={"Content-Type": FHIR_JSON})
