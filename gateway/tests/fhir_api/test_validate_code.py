@@ -189,6 +189,10 @@ def test_a_heading_is_refused_by_the_billable_value_set_with_the_reason(api: htt
     got = answer(post(api, VS_VALIDATE, entries))
     assert got["result"] is False and "7th character" in got["message"]
     assert "only billable codes" in got["message"]
+    instance = "/fhir/ValueSet/icd-10-cm-billable/$validate-code"
+    assert answer(post(api, instance, entries[1:])) == got
+    coding["code"] = "S72.001A"
+    assert answer(post(api, instance, entries[1:]))["result"] is True
 
 
 def test_a_code_of_another_system_is_not_in_the_value_set(api: httpx.Client) -> None:
