@@ -124,6 +124,10 @@ def test_a_codeable_concept_is_valid_when_any_coding_is(api: httpx.Client) -> No
     assert answer(post(api, CS_VALIDATE, entries))["result"] is False
     to_vs = [{"name": "url", "valueUri": FEMUR}, *entries]
     assert answer(post(api, VS_VALIDATE, to_vs))["result"] is False
+    concept["coding"] = [{"system": SNOMED, "code": "44054006"}, {"system": PCS, "code": "0016070"}]
+    none = answer(post(api, VS_VALIDATE, to_vs))
+    assert none["result"] is False and none["code"] is None
+    assert "no coding of the CodeableConcept" in none["message"] and PCS in none["message"]
 
 
 def test_instance_level_code_system(api: httpx.Client) -> None:

@@ -83,7 +83,7 @@ def outcome_parameters(
         said = [candidate.refusal] if check is None else check.messages
         lines += [f"{candidate.label}: {text}" if several else text for text in said]
     if several and not valid and not checks:
-        lines.append("no coding of the CodeableConcept is in a code system MedCode serves")
+        lines.append("no coding of the CodeableConcept is of a system this operation can judge")
     chosen = valid[0] if valid else (checks[0] if checks else None)
     out = [value_parameter("result", "boolean", bool(valid))]
     if lines:
