@@ -215,6 +215,8 @@ def test_filter_within_an_isa_subtree(guest: httpx.Client) -> None:
         expand_get(guest, url=url, filter="fracture", excludeNotForUI="true", count=100)
     )
     assert billable and all(len(code) == 8 for code in billable)  # S72.001A: billable leaves
+    pcs = codes_of(expand_get(guest, url=PCS_URL + "?fhir_vs=isa/0DT", filter="stomach"))
+    assert pcs and all(code.startswith("0DT") for code in pcs)  # a PCS table
 
 
 def test_filtered_pages_have_no_repeats_or_gaps(guest: httpx.Client) -> None:
