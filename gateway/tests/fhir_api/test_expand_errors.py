@@ -61,6 +61,7 @@ REFUSALS = [
         CM_URL,
     ),
     ({"url": CM_VS, "valueSetVersion": "2020-10-01"}, 404, "not-found", "valueSetVersion", ""),
+    ({"url": CM_VS + "|1999-10-01"}, 404, "not-found", "url", "1999-10-01"),
     (
         {
             "url": CM_VS,
@@ -140,7 +141,9 @@ def test_the_loaded_release_is_chosen_by_system_version_or_value_set_version(
         ("system-version", CM_URL + "|2026-04-01"),
         ("system-version", "http://www.ama-assn.org/go/cpt|2099"),  # another system: unused
         ("valueSetVersion", "2026-04-01"),
+        ("url", CM_VS + "|2026-04-01"),
     ):
         body = fhir_json(guest.get(EXPAND, params={"url": CM_VS, name: value, "count": 1}))
+        assert body["url"] == CM_VS
         assert echoed(body)["version"] == CM_URL + "|2026-04-01"
         assert body["expansion"]["contains"][0]["version"] == "2026-04-01"

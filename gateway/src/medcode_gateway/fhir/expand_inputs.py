@@ -65,7 +65,7 @@ def _which_value_set(parsed: OperationInput, base: str, resource_id: str | None)
             fhir_code="not-supported",
             expression=["valueSet"],
         )
-    url = parsed.text("url")
+    url = (parsed.text("url") or "").partition("|")[0].strip() or None
     if resource_id is not None:
         listed = value_set_by_id(resource_id, base)
         if url is not None and resolve_value_set(url, base).url != listed.url:
@@ -103,9 +103,11 @@ def _release_asked(parsed: OperationInput, value_set: ValueSetRef) -> tuple[str 
                 raise who_icd10_problem(name)
             if BY_URL.get(system_url) is value_set.code_system:  # others: not in this set
                 asked.setdefault(version.strip(), name)
-    value_set_version = parsed.text("valueSetVersion")
-    if value_set_version:  # an implicit value set's version is its system's release
-        asked.setdefault(value_set_version, "valueSetVersion")
+    # A value set's version is its system's release: the url's `|version` or valueSetVersion.
+    pinned = (parsed.text("url") or "").partition("|")[2].strip()
+    for given, name in ((pinned, "url"), (parsed.text("valueSetVersion"), "valueSetVersion")):
+        if given:
+            asked.setdefault(given, name)
     if len(asked) > 1:
         raise Problem(
             400,
