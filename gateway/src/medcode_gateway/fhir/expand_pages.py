@@ -168,7 +168,8 @@ async def filtered_page(
 ) -> ExpansionPage:
     """A filtered page of the list [root, when it matches] + the search's hits below it."""
     offset, count = inputs.offset, inputs.count
-    within, lead = "", list[Concept]()
+    within = ""
+    lead: list[Concept] = []
     if inputs.value_set.root is not None:
         listed = await _listing(clients, inputs, release, offset=0, size=1, billable_only=False)
         root = Concept(listed.codes[0].code, listed.codes[0].title, listed.codes[0].billable)
