@@ -142,6 +142,8 @@ def test_count_limits_entries_not_total(api: httpx.Client) -> None:
         ("/fhir/ConceptMap/icd10pcs-to-icd9cm-procedures", 404, "not-found", "not loaded"),
         ("/fhir/ConceptMap/snomed-to-icd10cm", 404, "not-found", "no ConceptMap"),
         ("/fhir/ConceptMap?source=x", 400, "not-supported", "unknown parameter 'source'"),
+        ("/fhir/CodeSystem/cpt?_format=xml", 406, "not-supported", "JSON only"),
+        ("/fhir/ValueSet/cpt?expand=true", 400, "not-supported", "unknown parameter 'expand'"),
     ],
 )
 def test_read_and_search_errors(
@@ -149,6 +151,11 @@ def test_read_and_search_errors(
 ) -> None:
     body = outcome(api.get(path), status, code)
     assert words in body["issue"][0]["diagnostics"], body
+
+
+def test_read_takes_the_general_parameters(api: httpx.Client) -> None:
+    plain = fhir_json(api.get("/fhir/ConceptMap/icd10cm-to-icd9cm"))
+    assert fhir_json(api.get("/fhir/ConceptMap/icd10cm-to-icd9cm?_format=json")) == plain
 
 
 def test_read_is_get_only(api: httpx.Client) -> None:

@@ -141,8 +141,10 @@ def _releases_shown(releases: list[pb.Release], parsed: OperationInput) -> list[
     return releases if parsed.has("version") else releases[:1]
 
 
-def _not_an_operation(kind: str, resource_id: str) -> None:
-    """A 404 naming the mistake when an unknown operation is read as a resource id."""
+def _read_checks(request: Request, kind: str, resource_id: str) -> None:
+    """A read takes only the general parameters (`_format` must be JSON); and an unknown
+    operation read as a resource id is a 404 naming the mistake."""
+    from_query(request.query_params.multi_items(), (), OperationInput())
     if resource_id.startswith("$"):
         raise Problem(
             404,
@@ -175,9 +177,9 @@ async def search_code_systems(request: Request, clients: Clients) -> FhirRespons
 
 
 @router.get("/CodeSystem/{resource_id}")
-async def read_code_system(resource_id: str, clients: Clients) -> FhirResponse:
+async def read_code_system(resource_id: str, request: Request, clients: Clients) -> FhirResponse:
     """One loaded code system, at its newest release."""
-    _not_an_operation("CodeSystem", resource_id)
+    _read_checks(request, "CodeSystem", resource_id)
     code_system = systems.BY_ID.get(resource_id)
     if code_system is None:
         raise Problem(
@@ -207,7 +209,7 @@ async def search_value_sets(request: Request, clients: Clients) -> FhirResponse:
 @router.get("/ValueSet/{resource_id}")
 async def read_value_set(resource_id: str, request: Request, clients: Clients) -> FhirResponse:
     """One listed value set of a loaded system (its definition, not its expansion)."""
-    _not_an_operation("ValueSet", resource_id)
+    _read_checks(request, "ValueSet", resource_id)
     ref = value_set_by_id(resource_id, fhir_base(request))
     system: System = ref.code_system.system
     releases = (await releases_by_system(clients)).get(system)
@@ -240,7 +242,7 @@ async def search_concept_maps(request: Request, clients: Clients) -> FhirRespons
 @router.get("/ConceptMap/{resource_id}")
 async def read_concept_map(resource_id: str, request: Request, clients: Clients) -> FhirResponse:
     """One loaded GEM direction, as a summary."""
-    _not_an_operation("ConceptMap", resource_id)
+    _read_checks(request, "ConceptMap", resource_id)
     gem = conceptmaps.BY_ID.get(resource_id)
     if gem is None:
         raise Problem(
