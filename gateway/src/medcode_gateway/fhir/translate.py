@@ -14,6 +14,7 @@ backwards; the matches name the map actually used.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,9 +148,10 @@ async def _translate(request: Request, clients: Clients, resource_id: str | None
         )
     codings = source_codings(parsed)
     base = fhir_base(request)
-    loaded = await loaded_gems(clients)
+    # Independent listings, asked together: which GEMs are loaded, and the releases
+    # (for the target codings' versions).
+    loaded, releases = await asyncio.gather(loaded_gems(clients), releases_by_system(clients))
     maps = chosen_maps(parsed, resource_id, loaded, base)
-    releases = await releases_by_system(clients)
     translated = Translation(clients, base, _target_versions(releases))
     for coding in codings:
         if coding.system is None:  # a bare code: the system of the map named
