@@ -24,7 +24,7 @@ LOOKUP_PROPERTIES = {
     "child": "code",
     "abstract": "boolean",
     "billable": "boolean",
-    "kind": "string",
+    "kind": "code",
     "excludes1": "string",
     "seventh-character": "string",
 }

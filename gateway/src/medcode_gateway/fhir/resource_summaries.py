@@ -21,7 +21,7 @@ PROPERTIES: tuple[tuple[str, str, str], ...] = (
     ("child", "code", "A concept directly below this one in the hierarchy (one per child)"),
     ("abstract", "boolean", "True when the concept is a heading that is not reportable"),
     ("billable", "boolean", "True when the code is reportable on a claim"),
-    ("kind", "string", "The hierarchy level: chapter, section, category, subcategory, code..."),
+    ("kind", "code", "The hierarchy level: chapter, section, category, subcategory, code..."),
     ("includes", "string", "An Includes note (further defines the concept)"),
     ("inclusion-term", "string", "An inclusion term listed under the concept"),
     ("excludes1", "string", "An Excludes1 note: not coded here, never reported together"),
