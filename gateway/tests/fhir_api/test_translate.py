@@ -294,6 +294,12 @@ def test_post_errors(api: httpx.Client) -> None:
         {"name": "coding", "valueCoding": {"system": ICD9, "code": "250.00"}},
     )
     outcome(both, 400, "invalid")
+    stray = post(
+        api,
+        {"name": "system", "valueUri": ICD10CM},
+        {"name": "coding", "valueCoding": {"system": ICD9, "code": "250.00"}},
+    )
+    assert "goes with 'code'" in outcome(stray, 400, "invalid")["issue"][0]["diagnostics"]
     nothing = {"coding": [{"system": CPT, "code": "99213"}, {"system": WHO, "code": "E11"}]}
     unusable = post(api, {"name": "codeableConcept", "valueCodeableConcept": nothing})
     outcome(unusable, 404, "not-found")

@@ -65,6 +65,12 @@ def source_codings(parsed: OperationInput) -> list[SourceCoding]:
             "give exactly one of code (with system), coding or codeableConcept",
             given[1] if len(given) > 1 else "code",
         )
+    stray = [name for name in ("system", "version") if parsed.has(name)]
+    if given[0] != "code" and stray:
+        raise bad(
+            f"{stray[0]!r} goes with 'code'; a {given[0]} carries its own system and version",
+            stray[0],
+        )
     if given[0] == "coding":
         return [_coding(parsed.every("coding")[0], "coding")]
     if given[0] == "codeableConcept":
