@@ -3,10 +3,20 @@ services (default data: ICD-10-CM, ICD-10-PCS, CPT starter, GEMs; no HCPCS)."""
 
 from __future__ import annotations
 
+import asyncio
+from types import SimpleNamespace
 from typing import Any
 
+import grpc
 import httpx
 import pytest
+from pydantic import SecretStr
+from starlette.requests import Request
+
+from medcode_gateway.core.cache import ResponseCache
+from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.fhir.listings import list_datasets, list_releases
+from medcode_gateway.settings import GatewaySettings
 
 from .models import fhir_json, outcome
 
@@ -243,3 +253,39 @@ def test_concept_map_url_search_uses_the_canonical(api: httpx.Client, gateway_ur
     url = f"{gateway_url}/fhir/ConceptMap/icd10cm-to-icd9cm"
     assert ids(search(api, "ConceptMap", url=url)) == ["icd10cm-to-icd9cm"]
     assert ids(search(api, "ConceptMap", url="icd10cm-to-icd9cm")) == []
+
+
+async def _listings_from(codes_address: str, cache: ResponseCache) -> list[str]:
+    """What the cached listings answer: first with the codes service reachable, then with
+    its channel closed (only the cache can answer), then after the cache is cleared."""
+    settings = GatewaySettings(codes_addr=codes_address, events=False, cookie_secret=SecretStr("s"))
+    clients = ServiceClients.connect(settings)
+    request = Request(
+        {"type": "http", "app": SimpleNamespace(state=SimpleNamespace(page_cache=cache))}
+    )
+    seen = []
+    first = await list_releases(request, clients)
+    datasets = await list_datasets(request, clients)
+    seen.append(f"fetched {len(first.releases)} releases, {len(datasets.datasets)} data sets")
+    await clients.close()
+    for step in ("closed", "cleared"):
+        if step == "cleared":
+            cache.clear()  # what a release.published announcement does
+        try:
+            again = await list_releases(request, clients)
+            seen.append(f"{step}: {'same' if again == first else 'different'}")
+        except (grpc.aio.AioRpcError, grpc.aio.UsageError):
+            seen.append(f"{step}: asked the codes service")
+    return seen
+
+
+def test_listings_are_cached_until_a_release_is_announced(codes_address: str) -> None:
+    cache = ResponseCache(max_entries=10, ttl_seconds=300)
+    steps = asyncio.run(_listings_from(codes_address, cache))
+    assert steps[0].startswith("fetched") and "fetched 0 " not in steps[0]
+    assert steps[1:] == ["closed: same", "cleared: asked the codes service"]
+
+
+def test_listings_are_not_kept_with_the_cache_off(codes_address: str) -> None:
+    steps = asyncio.run(_listings_from(codes_address, ResponseCache(max_entries=10, ttl_seconds=0)))
+    assert steps[1:] == ["closed: asked the codes service", "cleared: asked the codes service"]

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Request
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir.capability_terminology import terminology_capabilities
+from medcode_gateway.fhir.listings import releases_by_system
 from medcode_gateway.fhir.parameters import OperationInput, ParamSpec, from_query
 from medcode_gateway.fhir.responses import FhirResponse, fhir_response
 from medcode_gateway.fhir.valuesets import fhir_base
-from medcode_gateway.fhir.versions import releases_by_system
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
@@ -142,7 +142,7 @@ async def capabilities(request: Request, clients: Clients) -> FhirResponse:
     base = fhir_base(request)
     if _mode(request) != "terminology":
         return fhir_response(capability_statement(base))
-    releases = await releases_by_system(clients)
+    releases = await releases_by_system(request, clients)
     statement = terminology_capabilities(releases=releases, common=common_fields(base))
     statement["url"] = f"{base}/metadata?mode=terminology"
     return fhir_response(statement)

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from medcode.codes.v1 import codes_service_pb2 as pb
+from fastapi import Request
+
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import Problem
+from medcode_gateway.fhir.listings import list_datasets
 from medcode_gateway.fhir.systems import ICD9CM_URL, ICD10CM_URL, ICD10PCS_URL
 
 GEMS_KIND = "gems"
@@ -124,9 +126,9 @@ def directions_in(source: str) -> tuple[GemMap, ...]:
     return tuple(gem for gem in GEM_MAPS if gem in named) if named else GEM_MAPS
 
 
-async def loaded_gems(clients: ServiceClients) -> LoadedGems:
+async def loaded_gems(request: Request, clients: ServiceClients) -> LoadedGems:
     """The loaded GEM directions (none when no GEMs are loaded)."""
-    reply = await clients.codes.ListDatasets(pb.ListDatasetsRequest(), timeout=clients.timeout)
+    reply = await list_datasets(request, clients)
     for dataset in reply.datasets:  # newest first within a kind
         if dataset.kind == GEMS_KIND:
             return LoadedGems(

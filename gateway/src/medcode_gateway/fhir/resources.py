@@ -22,11 +22,11 @@ from medcode_common.codesystems import System
 from medcode_gateway.core.clients import Clients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir import conceptmaps, systems
+from medcode_gateway.fhir.listings import releases_by_system
 from medcode_gateway.fhir.parameters import OperationInput, ParamSpec, from_query
 from medcode_gateway.fhir.resource_summaries import code_system_resource, value_set_resource
 from medcode_gateway.fhir.responses import FhirResponse, fhir_response
 from medcode_gateway.fhir.valuesets import fhir_base, listed_value_sets, value_set_by_id
-from medcode_gateway.fhir.versions import releases_by_system
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
@@ -167,7 +167,7 @@ def _not_loaded(kind: str, resource_id: str, label: str) -> Problem:
 async def search_code_systems(request: Request, clients: Clients) -> FhirResponse:
     """The loaded code systems (the newest release of each, or the releases `version` names)."""
     parsed = _searched(request, CODE_SYSTEM_SEARCH)
-    releases = await releases_by_system(clients)
+    releases = await releases_by_system(request, clients)
     candidates = [
         Candidate(code_system_resource(code_system, release))
         for code_system in systems.CODE_SYSTEMS
@@ -187,7 +187,7 @@ async def read_code_system(resource_id: str, request: Request, clients: Clients)
             f"no CodeSystem with id {resource_id!r}; ids: {', '.join(systems.BY_ID)}",
             fhir_code="not-found",
         )
-    releases = (await releases_by_system(clients)).get(code_system.system)
+    releases = (await releases_by_system(request, clients)).get(code_system.system)
     if not releases:
         raise _not_loaded("CodeSystem", resource_id, code_system.system.label)
     return fhir_response(code_system_resource(code_system, releases[0]))
@@ -197,7 +197,7 @@ async def read_code_system(resource_id: str, request: Request, clients: Clients)
 async def search_value_sets(request: Request, clients: Clients) -> FhirResponse:
     """The value sets of the loaded systems: every concept, and the billable codes."""
     parsed = _searched(request, VALUE_SET_SEARCH)
-    releases = await releases_by_system(clients)
+    releases = await releases_by_system(request, clients)
     candidates = [
         Candidate(value_set_resource(ref, release))
         for ref in listed_value_sets(fhir_base(request))
@@ -212,7 +212,7 @@ async def read_value_set(resource_id: str, request: Request, clients: Clients) -
     _read_checks(request, "ValueSet", resource_id)
     ref = value_set_by_id(resource_id, fhir_base(request))
     system: System = ref.code_system.system
-    releases = (await releases_by_system(clients)).get(system)
+    releases = (await releases_by_system(request, clients)).get(system)
     if not releases:
         raise _not_loaded("ValueSet", resource_id, system.label)
     return fhir_response(value_set_resource(ref, releases[0]))
@@ -222,7 +222,7 @@ async def read_value_set(resource_id: str, request: Request, clients: Clients) -
 async def search_concept_maps(request: Request, clients: Clients) -> FhirResponse:
     """The loaded GEM directions."""
     parsed = _searched(request, CONCEPT_MAP_SEARCH)
-    loaded = await conceptmaps.loaded_gems(clients)
+    loaded = await conceptmaps.loaded_gems(request, clients)
     base = fhir_base(request)
     candidates = [
         Candidate(
@@ -250,7 +250,7 @@ async def read_concept_map(resource_id: str, request: Request, clients: Clients)
             f"no ConceptMap with id {resource_id!r}; ids: {', '.join(conceptmaps.BY_ID)}",
             fhir_code="not-found",
         )
-    loaded = await conceptmaps.loaded_gems(clients)
+    loaded = await conceptmaps.loaded_gems(request, clients)
     if not loaded.is_loaded(gem):
         raise conceptmaps.not_loaded_problem(gem)
     return fhir_response(conceptmaps.concept_map_resource(gem, loaded, fhir_base(request)))

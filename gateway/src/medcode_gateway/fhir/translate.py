@@ -26,6 +26,7 @@ from medcode_common.codesystems import System
 from medcode_gateway.core.clients import Clients, ServiceClients
 from medcode_gateway.fhir import systems
 from medcode_gateway.fhir.conceptmaps import GemMap, LoadedGems, loaded_gems
+from medcode_gateway.fhir.listings import releases_by_system
 from medcode_gateway.fhir.parameters import parameters, read_input, value_parameter
 from medcode_gateway.fhir.responses import FhirResponse, fhir_response
 from medcode_gateway.fhir.translate_input import (
@@ -39,7 +40,6 @@ from medcode_gateway.fhir.translate_input import (
 )
 from medcode_gateway.fhir.translate_matches import match_parameter, message_for
 from medcode_gateway.fhir.valuesets import fhir_base
-from medcode_gateway.fhir.versions import releases_by_system
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 
@@ -150,7 +150,9 @@ async def _translate(request: Request, clients: Clients, resource_id: str | None
     base = fhir_base(request)
     # Independent listings, asked together: which GEMs are loaded, and the releases
     # (for the target codings' versions).
-    loaded, releases = await asyncio.gather(loaded_gems(clients), releases_by_system(clients))
+    loaded, releases = await asyncio.gather(
+        loaded_gems(request, clients), releases_by_system(request, clients)
+    )
     maps = chosen_maps(parsed, resource_id, loaded, base)
     translated = Translation(clients, base, _target_versions(releases))
     for coding in codings:
