@@ -209,6 +209,11 @@ def test_instance_level_and_url(api: httpx.Client, gateway_url: str) -> None:
     assert by_path == by_url == translate(api, system=ICD9, code="250.00")
     posted = post(api, {"name": "code", "valueCode": "250.00"}, path=path)
     assert fhir_json(posted) == by_path
+    release = fhir_json(api.get("/fhir/ConceptMap/icd9cm-to-icd10cm"))["version"]
+    versioned = f"{gateway_url}/fhir/ConceptMap/icd9cm-to-icd10cm|{release}"
+    assert translate(api, url=versioned, code="250.00") == by_path
+    stale = api.get(TRANSLATE, params={"url": versioned + "-old", "code": "250.00"})
+    assert "is not loaded" in outcome(stale, 404, "not-found")["issue"][0]["diagnostics"]
 
 
 def test_reverse_uses_the_opposite_gem(api: httpx.Client, gateway_url: str) -> None:

@@ -114,6 +114,7 @@ def _named_map(
             raise Problem(404, f"no ConceptMap with id {resource_id!r}", fhir_code="not-found")
     url = parsed.text("url")
     if url is not None:
+        url = url.split("|", 1)[0]  # a canonical|version: the version is checked below
         by_url = next((gem for gem in BY_ID.values() if gem.url(base) == url), None)
         if by_url is None:
             raise bad(
@@ -130,6 +131,16 @@ def _named_map(
     return named
 
 
+def _map_versions(parsed: OperationInput) -> list[tuple[str, str]]:
+    """The map versions asked for: `conceptMapVersion`, and a `url` written canonical|version."""
+    found = []
+    if (version := parsed.text("conceptMapVersion")) is not None:
+        found.append(("conceptMapVersion", version))
+    if "|" in (url := parsed.text("url") or ""):
+        found.append(("url", url.split("|", 1)[1]))
+    return found
+
+
 def chosen_maps(
     parsed: OperationInput, resource_id: str | None, loaded: LoadedGems, base: str
 ) -> list[GemMap]:
@@ -141,14 +152,14 @@ def chosen_maps(
         if named is not None and not loaded.is_loaded(opposite(named)):
             raise not_loaded_problem(opposite(named), parameter="reverse")
         maps = [opposite(gem) for gem in maps if loaded.is_loaded(opposite(gem))]
-    version = parsed.text("conceptMapVersion")
-    if version is not None and version != loaded.release:
-        raise bad(
-            f"GEMs release {version!r} is not loaded; loaded: {loaded.release or 'none'}",
-            "conceptMapVersion",
-            status=404,
-            code="not-found",
-        )
+    for parameter, version in _map_versions(parsed):
+        if version != loaded.release:
+            raise bad(
+                f"GEMs release {version!r} is not loaded; loaded: {loaded.release or 'none'}",
+                parameter,
+                status=404,
+                code="not-found",
+            )
     targetsystem = parsed.text("targetsystem")
     if targetsystem is not None:
         wanted = checked_system_url(targetsystem, "targetsystem")
