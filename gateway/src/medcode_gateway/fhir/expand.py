@@ -24,7 +24,7 @@ router = APIRouter(prefix="/fhir", tags=["fhir"])
 async def _expand(request: Request, clients: Clients, resource_id: str | None) -> FhirResponse:
     parsed = await read_input(request, SPECS)
     inputs = expand_inputs(parsed, base=fhir_base(request), resource_id=resource_id)
-    release = await chosen_release(clients, inputs)
+    release = await chosen_release(request, clients, inputs)
     if inputs.filter:
         page = await filtered_page(clients, inputs, release)
     else:

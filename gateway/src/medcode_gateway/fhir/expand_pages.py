@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 import grpc
+from fastapi import Request
 
 from medcode.codes.v1 import codes_service_pb2 as pb
 from medcode.search.v1 import search_service_pb2 as spb
@@ -22,7 +23,8 @@ from medcode_common.codesystems import System
 from medcode_gateway.core.clients import ServiceClients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir.expand_inputs import ExpandInputs
-from medcode_gateway.fhir.versions import release_selector, releases_by_system
+from medcode_gateway.fhir.listings import releases_by_system
+from medcode_gateway.fhir.versions import release_selector
 
 #: The most hits one Search call returns (the search service's own limit).
 SEARCH_PAGE = 500
@@ -48,10 +50,11 @@ class ExpansionPage:
     release: str
 
 
-async def chosen_release(clients: ServiceClients, inputs: ExpandInputs) -> str:
+async def chosen_release(request: Request, clients: ServiceClients, inputs: ExpandInputs) -> str:
     """The release to expand: the one asked for, else the system's newest; 404 otherwise."""
     code_system = inputs.value_set.code_system
-    loaded = [r.release for r in (await releases_by_system(clients)).get(code_system.system, [])]
+    by_system = await releases_by_system(request, clients)
+    loaded = [r.release for r in by_system.get(code_system.system, [])]
     if not loaded:
         raise Problem(
             404,

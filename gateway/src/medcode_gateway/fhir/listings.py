@@ -10,7 +10,6 @@ TTL bounds a missed announcement (with the cache off, every answer asks).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -18,9 +17,10 @@ from fastapi import Request
 from google.protobuf.message import Message
 
 from medcode.codes.v1 import codes_service_pb2 as pb
-from medcode_common.codesystems import PROTO_TO_SYSTEM, System
+from medcode_common.codesystems import System
 from medcode_gateway.core.cache import ResponseCache
 from medcode_gateway.core.clients import ServiceClients
+from medcode_gateway.fhir.versions import group_by_system
 
 CACHE_TAG = "fhir-listing"
 Reply = TypeVar("Reply", bound=Message)
@@ -66,11 +66,5 @@ async def list_datasets(request: Request, clients: ServiceClients) -> pb.ListDat
 async def releases_by_system(
     request: Request, clients: ServiceClients
 ) -> dict[System, list[pb.Release]]:
-    """Every loaded release, newest first, per served system (`versions.releases_by_system`,
-    from the cache)."""
-    found: dict[System, list[pb.Release]] = defaultdict(list)
-    for release in (await list_releases(request, clients)).releases:
-        system = PROTO_TO_SYSTEM.get(release.system)
-        if system is not None:
-            found[system].append(release)
-    return dict(found)
+    """Every loaded release, newest first, per served system, from the cache."""
+    return group_by_system((await list_releases(request, clients)).releases)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from medcode.codes.v1 import codes_service_pb2 as pb
+from medcode_gateway.fhir.lookup_properties import PROPERTY_DEFINITIONS
 from medcode_gateway.fhir.systems import FhirCodeSystem
 from medcode_gateway.fhir.valuesets import ValueSetRef
 
@@ -14,25 +15,8 @@ MEDCODE = "MedCode"
 HIERARCHY_PARENT = "http://hl7.org/fhir/concept-properties#parent"
 HIERARCHY_CHILD = "http://hl7.org/fhir/concept-properties#child"
 
-#: The properties $lookup returns, as (code, type, description); parent and child carry
-#: the standard concept-properties URIs.
-PROPERTIES: tuple[tuple[str, str, str], ...] = (
-    ("parent", "code", "The concept directly above this one in the hierarchy"),
-    ("child", "code", "A concept directly below this one in the hierarchy (one per child)"),
-    ("abstract", "boolean", "True when the concept is a heading that is not reportable"),
-    ("billable", "boolean", "True when the code is reportable on a claim"),
-    ("kind", "code", "The hierarchy level: chapter, section, category, subcategory, code..."),
-    ("includes", "string", "An Includes note (further defines the concept)"),
-    ("inclusion-term", "string", "An inclusion term listed under the concept"),
-    ("excludes1", "string", "An Excludes1 note: not coded here, never reported together"),
-    ("excludes2", "string", "An Excludes2 note: not included here, both may be reported"),
-    ("code-first", "string", "A Code first note: sequence the underlying condition first"),
-    ("use-additional-code", "string", "A Use additional code note"),
-    ("code-also", "string", "A Code also note: another code may be needed"),
-    ("note", "string", "A general instructional note"),
-    ("seventh-character-note", "string", "A note about the 7th characters of the concept"),
-    ("seventh-character", "string", "A 7th character that applies, with its meaning"),
-)
+#: The properties $lookup returns, as (code, type, description): one list, kept with $lookup.
+PROPERTIES = PROPERTY_DEFINITIONS
 #: The filters value sets on this server may use in `compose` (the billable value sets do).
 FILTERS: tuple[dict[str, Any], ...] = (
     {
