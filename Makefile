@@ -68,6 +68,7 @@ bench: install
 	$(BIN)/python bench/search_typeahead.py
 	$(BIN)/python bench/metering.py
 	$(BIN)/python bench/gateway_metering.py
+	$(BIN)/python bench/fhir_terminology.py
 
 clean:
 	rm -rf $(VENV) .tools var

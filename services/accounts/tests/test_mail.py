@@ -186,6 +186,8 @@ def test_mail_waits_for_a_relay_that_is_down_even_across_a_restart(
         second = start_server(clock=utc_now, data_dir=data, smtp_addr=f"127.0.0.1:{port}")
         message = sink.wait_for("later@example.com")
         assert "token=mcc_" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        # The relay has the message before the outbox row is marked sent: wait for the mark.
+        wait_for(lambda: all(row.sent_at for row in mail_rows(second)), "the row marked sent")
         rows = mail_rows(second)
         assert len(rows) == 1 and rows[0].sent_at is not None and rows[0].attempts >= 2
     finally:

@@ -640,16 +640,20 @@ class ExportCodesResponse(_message.Message):
     def __init__(self, codes: _Optional[_Iterable[_Union[Code, _Mapping]]] = ...) -> None: ...
 
 class ListCodesRequest(_message.Message):
-    __slots__ = ("system", "release", "offset", "page_size")
+    __slots__ = ("system", "release", "offset", "page_size", "under", "billable_only")
     SYSTEM_FIELD_NUMBER: _ClassVar[int]
     RELEASE_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    UNDER_FIELD_NUMBER: _ClassVar[int]
+    BILLABLE_ONLY_FIELD_NUMBER: _ClassVar[int]
     system: CodeSystem
     release: ReleaseSelector
     offset: int
     page_size: int
-    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ..., offset: _Optional[int] = ..., page_size: _Optional[int] = ...) -> None: ...
+    under: str
+    billable_only: bool
+    def __init__(self, system: _Optional[_Union[CodeSystem, str]] = ..., release: _Optional[_Union[ReleaseSelector, _Mapping]] = ..., offset: _Optional[int] = ..., page_size: _Optional[int] = ..., under: _Optional[str] = ..., billable_only: _Optional[bool] = ...) -> None: ...
 
 class ListCodesResponse(_message.Message):
     __slots__ = ("codes", "release", "total_count", "next_offset")

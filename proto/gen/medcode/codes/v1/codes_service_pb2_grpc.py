@@ -205,8 +205,10 @@ class CodesServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListCodes(self, request, context):
-        """ListCodes pages through every node of one release in tabular order (code, title and
-        kind only): the site's sitemap lists every code page from it.
+        """ListCodes pages through the nodes of one release in tabular order (code, title and
+        kind only), all of them or one subtree (`under`), billable ones only if asked, with an
+        exact total: the site's sitemap lists every code page from it, FHIR $expand pages
+        value sets with it.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -272,3 +272,55 @@ class Snapshot:
             (code, title, kind, bool(billable))
             for code, title, kind, billable in self._db.execute(query, (offset, limit))
         ]
+
+    def subtree_summaries(
+        self, under: str | None, *, billable_only: bool, offset: int, limit: int
+    ) -> tuple[int, list[tuple[str, str, str, bool]]] | None:
+        """(exact number of matches, one page of their summaries) of `under` and its
+        descendants (every node when None), billable ones only if asked; None when `under`
+        is not in the release. Nodes are numbered in pre-order, so a subtree is the seq range
+        from `under` to the next node that does not descend from it: the next sibling of
+        `under` or of its nearest ancestor that has one, found on the (parent, seq) index
+        instead of a recursive walk of every descendant."""
+        db = self._db
+        end = int(db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM node").fetchone()[0])
+        start = 0
+        if under is not None:
+            found = db.execute("SELECT seq, parent FROM node WHERE code = ?", (under,)).fetchone()
+            if found is None:
+                return None
+            start, parent = found
+            seq = start
+            while True:
+                where = "parent IS NULL" if parent is None else "parent = :parent"
+                sibling = db.execute(
+                    f"SELECT MIN(seq) FROM node WHERE {where} AND seq > :seq",
+                    {"parent": parent, "seq": seq},
+                ).fetchone()[0]
+                if sibling is not None or parent is None:
+                    end = sibling if sibling is not None else end
+                    break
+                seq, parent = db.execute(
+                    "SELECT seq, parent FROM node WHERE code = ?", (parent,)
+                ).fetchone()
+        billable = " AND billable = 1" if billable_only else ""
+        if not billable_only:
+            total = end - start
+        elif under is None:
+            total = self.meta.billable_count
+        else:
+            total = int(
+                db.execute(
+                    "SELECT COUNT(*) FROM node WHERE seq >= ? AND seq < ? AND billable = 1",
+                    (start, end),
+                ).fetchone()[0]
+            )
+        # Without the billable filter a page starts at a known seq: a range read however
+        # deep; with it, the skipped rows are read (still one scan of at most the subtree).
+        first, skip = (start, offset) if billable_only else (start + offset, 0)
+        query = (
+            "SELECT code, title, kind, billable FROM node WHERE seq >= ? AND seq < ?"
+            f"{billable} ORDER BY seq LIMIT ? OFFSET ?"
+        )
+        rows = db.execute(query, (first, end, limit, skip))
+        return total, [(code, title, kind, bool(flag)) for code, title, kind, flag in rows]
