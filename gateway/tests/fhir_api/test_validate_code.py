@@ -236,3 +236,13 @@ def test_validation_is_not_view_metered(browser: Any) -> None:
         response = browser.get(CS_VALIDATE, params={"url": ICD10CM, "code": code})
         assert answer(response)["result"] is True
         assert "x-views-remaining" not in response.headers
+
+
+def test_a_version_written_into_the_url_names_the_release(api: httpx.Client, release: str) -> None:
+    named = {"url": f"{ICD10CM}|{release}", "code": "E11.9"}
+    assert answer(api.get(CS_VALIDATE, params=named))["version"] == release
+    unknown = {"url": f"{ICD10CM}|1999-10-01", "code": "E11.9"}
+    assert outcome(api.get(CS_VALIDATE, params=unknown), 404, "not-found")
+    both = {"url": f"{ICD10CM}|1999-10-01", "code": "E11.9", "version": release}
+    body = outcome(api.get(CS_VALIDATE, params=both), 400, "invalid")
+    assert body["issue"][0]["expression"] == ["url"]

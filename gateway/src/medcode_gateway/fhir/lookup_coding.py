@@ -92,7 +92,7 @@ def _system_of(
     return named
 
 
-def _one_version(*candidates: tuple[str, str | None]) -> str | None:
+def one_version(*candidates: tuple[str, str | None]) -> str | None:
     """The single version the caller asked for, or a 400 when two parameters disagree."""
     given = [(name, value.strip()) for name, value in candidates if value and value.strip()]
     for name, value in given[1:]:
@@ -123,7 +123,7 @@ def coding_target(
         raise Problem(
             400, f"{parameter!r} has no system (e.g. {_example()})", expression=[parameter]
         )
-    chosen = _one_version(("version", version), (f"{parameter}.version", coding.get("version")))
+    chosen = one_version(("version", version), (f"{parameter}.version", coding.get("version")))
     display = coding.get("display")
     return CodingTarget(system, code.strip(), chosen, as_of, display if display else None)
 

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from medcode_gateway.core.clients import Clients, ServiceClients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir.lookup import check_display_language
-from medcode_gateway.fhir.lookup_coding import instance_system
+from medcode_gateway.fhir.lookup_coding import instance_system, one_version
 from medcode_gateway.fhir.parameters import (
     OperationInput,
     ParamSpec,
@@ -113,7 +113,9 @@ async def validate(
 
 def _code_system_scope(inputs: OperationInput, instance: FhirCodeSystem | None) -> Scope:
     system = instance
-    url = inputs.text("url")
+    # `url` is a canonical: `<system>|<release>` names the release as `version` does.
+    url, _, url_version = (inputs.text("url") or "").partition("|")
+    version = one_version(("version", inputs.text("version")), ("url", url_version))
     if url:
         system = code_system_for(url, parameter="url")
         if instance is not None and instance.url != system.url:
@@ -126,7 +128,7 @@ def _code_system_scope(inputs: OperationInput, instance: FhirCodeSystem | None) 
     if system is None and inputs.has("code"):
         raise Problem(400, "'url' (the code system) is required with 'code'", expression=["url"])
     against = f"code system {system.url}" if system else "the code system"
-    return Scope(system, "url", inputs.text("version") or None, True, against)
+    return Scope(system, "url", version, True, against)
 
 
 async def validate_in_code_system(

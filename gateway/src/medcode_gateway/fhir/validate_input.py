@@ -121,7 +121,8 @@ def candidates(inputs: OperationInput, scope: Scope) -> tuple[list[Candidate], b
         return [_candidate(coding, scope=scope, parameter=form, lenient=False, as_of=as_of)], False
     coding = {
         "code": inputs.text("code"),
-        "system": inputs.text(scope.system_parameter),
+        # CodeSystem/$validate-code's `url` may carry `|<release>`; the scope read it.
+        "system": (inputs.text(scope.system_parameter) or "").partition("|")[0] or None,
         "display": inputs.text("display"),
     }
     return [_candidate(coding, scope=scope, parameter="code", lenient=False, as_of=as_of)], False
