@@ -20,14 +20,13 @@ from medcode_gateway.fhir.lookup_coding import (
     CodingTarget,
     check_release,
     elsewhere,
-    instance_system,
     releases_with_code,
     single_target,
 )
 from medcode_gateway.fhir.lookup_properties import lookup_parameters, wanted_properties
 from medcode_gateway.fhir.parameters import ParamSpec, parameters, read_input
 from medcode_gateway.fhir.responses import fhir_response
-from medcode_gateway.fhir.systems import FhirCodeSystem
+from medcode_gateway.fhir.systems import FhirCodeSystem, code_system_by_id
 from medcode_gateway.metering.views import charge_view, view_limit_problem
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
@@ -113,4 +112,4 @@ async def lookup_code_in(
     resource_id: str, request: Request, caller: CallerDep, clients: Clients
 ) -> Response:
     """CodeSystem/<id>/$lookup: the system is the one the URL names."""
-    return await lookup(request, caller, clients, instance_system(resource_id))
+    return await lookup(request, caller, clients, code_system_by_id(resource_id))

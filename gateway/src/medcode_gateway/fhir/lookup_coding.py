@@ -46,17 +46,6 @@ class CodingTarget:
         return pb.ReleaseSelector(release=self.version or "", as_of=self.as_of or "")
 
 
-def instance_system(resource_id: str) -> FhirCodeSystem:
-    """The served code system an instance-level URL names (`CodeSystem/<id>/$op`), or 404."""
-    found = BY_ID.get(resource_id)
-    if found is None:
-        ids = ", ".join(sorted(BY_ID))
-        raise Problem(
-            404, f"no CodeSystem with id {resource_id!r}; served ids: {ids}", fhir_code="not-found"
-        )
-    return found
-
-
 def as_of_date(value: str | None, *, parameter: str = "date") -> str | None:
     """The day (YYYY-MM-DD) a FHIR date or dateTime names, or a 400."""
     if value is None or not value.strip():

@@ -180,13 +180,7 @@ async def search_code_systems(request: Request, clients: Clients) -> FhirRespons
 async def read_code_system(resource_id: str, request: Request, clients: Clients) -> FhirResponse:
     """One loaded code system, at its newest release."""
     _read_checks(request, "CodeSystem", resource_id)
-    code_system = systems.BY_ID.get(resource_id)
-    if code_system is None:
-        raise Problem(
-            404,
-            f"no CodeSystem with id {resource_id!r}; ids: {', '.join(systems.BY_ID)}",
-            fhir_code="not-found",
-        )
+    code_system = systems.code_system_by_id(resource_id)
     releases = (await releases_by_system(request, clients)).get(code_system.system)
     if not releases:
         raise _not_loaded("CodeSystem", resource_id, code_system.system.label)

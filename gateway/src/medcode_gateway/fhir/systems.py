@@ -99,6 +99,17 @@ def served_urls() -> str:
     return ", ".join(entry.url for entry in CODE_SYSTEMS)
 
 
+def code_system_by_id(resource_id: str) -> FhirCodeSystem:
+    """The served code system a resource id names (`CodeSystem/<id>`), or a 404 Problem."""
+    found = BY_ID.get(resource_id)
+    if found is None:
+        ids = ", ".join(sorted(BY_ID))
+        raise Problem(
+            404, f"no CodeSystem with id {resource_id!r}; served ids: {ids}", fhir_code="not-found"
+        )
+    return found
+
+
 def who_icd10_problem(parameter: str) -> Problem:
     """The answer to a request naming WHO ICD-10: which system the caller most likely means."""
     return Problem(

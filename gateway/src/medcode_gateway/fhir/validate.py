@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from medcode_gateway.core.clients import Clients, ServiceClients
 from medcode_gateway.core.problems import Problem
 from medcode_gateway.fhir.lookup import check_display_language
-from medcode_gateway.fhir.lookup_coding import instance_system, one_version
+from medcode_gateway.fhir.lookup_coding import one_version
 from medcode_gateway.fhir.parameters import (
     OperationInput,
     ParamSpec,
@@ -26,7 +26,7 @@ from medcode_gateway.fhir.parameters import (
     value_parameter,
 )
 from medcode_gateway.fhir.responses import fhir_response
-from medcode_gateway.fhir.systems import FhirCodeSystem, code_system_for
+from medcode_gateway.fhir.systems import FhirCodeSystem, code_system_by_id, code_system_for
 from medcode_gateway.fhir.validate_input import Candidate, Scope, candidates
 from medcode_gateway.fhir.validate_verdict import CodingCheck, Selection, check_coding
 from medcode_gateway.fhir.valuesets import (
@@ -204,7 +204,7 @@ async def validate_code_system_instance(
     resource_id: str, request: Request, clients: Clients
 ) -> Response:
     """CodeSystem/<id>/$validate-code: the system is the one the URL names."""
-    return await validate_in_code_system(request, clients, instance_system(resource_id))
+    return await validate_in_code_system(request, clients, code_system_by_id(resource_id))
 
 
 @router.api_route("/ValueSet/$validate-code", methods=["GET", "POST"])
